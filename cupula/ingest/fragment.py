@@ -1,0 +1,63 @@
+"""What every reader yields: a piece of an entity, with where it was read."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from followthemoney.proxy import EntityProxy
+from normality import slugify
+
+from cupula.model.statement import BASE, Statement, make_statement
+
+
+class Fragment(NamedTuple):
+    """Part (or all) of one entity, read from one place in a source file.
+
+    Readers may yield several fragments with the same entity id (e.g. an OFAC entry
+    from sdn.csv and its aliases from alt.csv): each keeps its own origin.
+    """
+
+    entity: EntityProxy
+    origin: str
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+def node_id(namespace: str, *parts: str) -> str:
+    """A readable, stable entity id such as ``caviar-12`` or ``montagna-call-3-11``.
+
+    Ids must match FtM's pattern (letters, digits, dots and dashes); a label that
+    slugifies to nothing (e.g. only punctuation or an unsupported script) is hashed.
+    """
+    slugs = []
+    for part in parts:
+        slug = slugify(part, sep="-")
+        if not slug:
+            slug = hashlib.sha1(part.encode("utf-8")).hexdigest()[:12]
+        slugs.append(slug)
+    return "-".join([slugify(namespace, sep="-") or "x", *slugs])
+
+
+def fragment_statements(
+    fragment: Fragment, dataset: str, marking_id: str, seen: str
+) -> Iterator[Statement]:
+    """The statements of a fragment: one saying the entity exists, one per value."""
+    entity = fragment.entity
+    entity_id = entity.id
+    if entity_id is None:
+        return
+    schema = entity.schema.name
+    first = fragment.first_seen or seen
+    last = fragment.last_seen or first
+    origin = fragment.origin
+    yield make_statement(
+        entity_id, schema, BASE, entity_id, dataset, marking_id,
+        seen=first, last_seen=last, origin=origin,
+    )
+    for prop, value in entity.itervalues():
+        yield make_statement(
+            entity_id, schema, prop.name, value, dataset, marking_id,
+            seen=first, last_seen=last, origin=origin,
+        )

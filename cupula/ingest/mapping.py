@@ -1,0 +1,141 @@
+"""Tables (CSV, Excel) mapped to entities with a followthemoney YAML mapping.
+
+The mapping is FtM's own format: either ``entities:`` at the top, or ``queries:``, a
+list of such blocks applied to every row. Source options FtM would use to fetch the
+data (``csv_url``, ``database``) are ignored: the file given to ``ingest`` is the data.
+
+Example::
+
+    entities:
+      person:
+        schema: Person
+        keys: [id]
+        properties:
+          name: {column: name}
+          birthDate: {column: dob}
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from followthemoney.exc import InvalidMapping
+from followthemoney.mapping import QueryMapping
+
+from cupula.ingest.errors import IngestError
+from cupula.ingest.fragment import Fragment
+from cupula.ingest.text import CsvRows, Progress, no_progress
+from cupula.model.schemata import get_model
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class _Discarded(logging.Handler):
+    """Collects FtM's warnings about values it could not clean, to raise them as errors."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # FtM also warns when it skips a row whose key columns are empty: that is
+        # how optional linked entities work, not an error.
+        message = record.getMessage()
+        if "unclean value" in message:
+            self.messages.append(message)
+
+
+def load_mapping(mapping_path: Path, *, dataset: str) -> list[QueryMapping]:
+    """Parse the YAML mapping; errors name the mapping file."""
+    try:
+        data = yaml.safe_load(mapping_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise IngestError(mapping_path, f"cannot read the mapping: {exc}") from None
+    if not isinstance(data, dict):
+        raise IngestError(mapping_path, "a mapping must be a YAML object with 'entities'")
+    queries: list[Any] = data["queries"] if "queries" in data else [data]
+    if not isinstance(queries, list) or not queries:
+        raise IngestError(mapping_path, "'queries' must be a non-empty list", field="queries")
+    mappings = []
+    for index, query in enumerate(queries):
+        field = f"queries[{index}]" if "queries" in data else "entities"
+        if not isinstance(query, dict) or not isinstance(query.get("entities"), dict):
+            raise IngestError(mapping_path, "needs an 'entities' object", field=field)
+        # FtM wants a source; ours is the ingested file, so give it a placeholder.
+        query = {"entities": query["entities"], "csv_url": "cupula:input"}
+        try:
+            mappings.append(get_model().make_mapping(query, key_prefix=dataset))
+        except InvalidMapping as exc:
+            raise IngestError(mapping_path, f"invalid mapping: {exc}", field=field) from None
+    return mappings
+
+
+def _excel_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise IngestError(path, f"not a readable Excel workbook: {exc}") from None
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise IngestError(path, f"no sheet {sheet!r}; sheets: {', '.join(workbook.sheetnames)}")
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), 1):
+            cells = ["" if v is None else str(v) for v in values]
+            if any(c.strip() for c in cells):
+                yield number, cells
+    finally:
+        workbook.close()
+
+
+def read_table(
+    path: Path,
+    mapping_path: Path,
+    *,
+    dataset: str,
+    encoding: str = "utf-8",
+    sheet: str | None = None,
+    progress: Progress = no_progress,
+) -> Iterator[Fragment]:
+    """Map every row of a CSV or Excel sheet; the first row holds the column names."""
+    mappings = load_mapping(mapping_path, dataset=dataset)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        rows: Iterator[tuple[int, list[str]]] = _excel_rows(path, sheet)
+    else:
+        rows = iter(CsvRows(path, encoding=encoding, progress=progress))
+    header_line, header = next(rows, (0, []))
+    columns = [c.strip() for c in header]
+    if not columns:
+        raise IngestError(path, "empty file: expected a header row of column names")
+    for mapping in mappings:
+        for ref in sorted(mapping.refs):
+            if ref not in columns:
+                raise IngestError(
+                    path,
+                    f"the mapping {mapping_path.name} uses column {ref!r}, which the header "
+                    f"lacks (columns: {', '.join(columns)})",
+                    line=header_line,
+                    field=ref,
+                )
+    handler = _Discarded()
+    logger = logging.getLogger("followthemoney.mapping.entity")
+    logger.addHandler(handler)
+    try:
+        for line, row in rows:
+            if len(row) > len(columns):
+                raise IngestError(
+                    path, f"row has {len(row)} cells, the header {len(columns)}", line=line
+                )
+            record = {col: (row[i] if i < len(row) else "") for i, col in enumerate(columns)}
+            mapped = [e for mapping in mappings for e in mapping.map(record).values()]
+            if handler.messages:
+                raise IngestError(path, handler.messages[0], line=line)
+            for entity in mapped:
+                yield Fragment(entity, f"{path.name}:{line}")
+    finally:
+        logger.removeHandler(handler)

@@ -1,0 +1,293 @@
+"""Communication networks as researchers and police analysts publish them.
+
+- square adjacency matrices: first row and first column hold the node ids, cells the
+  strength of the tie (CAVIAR's wiretap phases);
+- edge lists: source, target, optional weight, optional date or phase (Montagna);
+- two-mode attendance matrices: persons in rows, events (meetings, summits) in columns.
+
+Nodes become Person entities (``--node-schema`` to change), ties become cupula's
+``Communication`` (directed: initiator -> receiver) or ``Contact`` (undirected) with
+their weight, phase, date and channel; attendance becomes FtM ``Event``s with the
+persons ``involved``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from followthemoney.proxy import EntityProxy
+from followthemoney.types import registry
+
+from cupula.ingest.errors import IngestError
+from cupula.ingest.fragment import Fragment, node_id
+from cupula.ingest.text import CsvRows, Progress, no_progress
+from cupula.model.schemata import get_model
+
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+SOURCE_NAMES = {"source", "from", "src", "caller", "sender", "initiator", "ego", "node1"}
+TARGET_NAMES = {"target", "to", "dst", "receiver", "recipient", "alter", "node2"}
+WEIGHT_NAMES = {"weight", "value", "count", "calls", "n", "w", "strength"}
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """How to read a network file.
+
+    ``directed=None`` decides from the data: a symmetric matrix is undirected, any
+    other matrix directed; an edge list is directed unless told otherwise.
+    """
+
+    namespace: str
+    directed: bool | None = None
+    phase: str | None = None
+    date: str | None = None
+    channel: str | None = None
+    node_schema: str = "Person"
+    encoding: str = "utf-8"
+
+
+def _number(path: Path, line: int, field: str, text: str) -> float:
+    try:
+        return float(text.strip() or 0)
+    except ValueError:
+        raise IngestError(path, f"{text!r} is not a number", line=line, field=field) from None
+
+
+def _fmt(weight: float) -> str:
+    return str(int(weight)) if weight == int(weight) else repr(weight)
+
+
+class _Builder:
+    """Makes the node and tie entities of one network file."""
+
+    def __init__(self, path: Path, options: NetworkOptions) -> None:
+        self.path = path
+        self.options = options
+        self.model = get_model()
+        if options.date is not None and registry.date.clean(options.date) is None:
+            raise IngestError(path, f"--date {options.date!r} is not an ISO date")
+        schema = self.model.get(options.node_schema)
+        if schema is None or not schema.is_a("LegalEntity"):
+            raise IngestError(path, f"--node-schema {options.node_schema!r} is not a LegalEntity")
+        self.node_schema = schema
+        self.seen_nodes: set[str] = set()
+
+    def node(self, label: str, origin: str) -> Iterator[Fragment]:
+        """The node's entity, the first time the label is met."""
+        entity_id = node_id(self.options.namespace, label)
+        if entity_id not in self.seen_nodes:
+            self.seen_nodes.add(entity_id)
+            entity = self.model.make_entity(self.node_schema)
+            entity.id = entity_id
+            entity.add("name", label)
+            yield Fragment(entity, origin)
+
+    def tie(
+        self,
+        source: str,
+        target: str,
+        weight: float | None,
+        *,
+        directed: bool,
+        origin: str,
+        phase: str | None = None,
+        date: str | None = None,
+    ) -> Fragment:
+        phase = phase or self.options.phase
+        date = date or self.options.date
+        if not directed and target < source:
+            source, target = target, source
+        kind = "comm" if directed else "contact"
+        parts = [kind, source, target]
+        if phase:
+            parts += ["p", phase]
+        if date:
+            parts += ["d", date]
+        entity = self.model.make_entity("Communication" if directed else "Contact")
+        entity.id = node_id(self.options.namespace, *parts)
+        ends = ("initiator", "receiver") if directed else ("party", "counterpart")
+        entity.add(ends[0], node_id(self.options.namespace, source))
+        entity.add(ends[1], node_id(self.options.namespace, target))
+        if weight is not None:
+            entity.add("weight", _fmt(weight))
+        if phase:
+            entity.add("phase", phase)
+        if date:
+            entity.add("date", date)
+        if self.options.channel:
+            entity.add("channel", self.options.channel)
+        return Fragment(entity, origin)
+
+
+def read_matrix(
+    path: Path, options: NetworkOptions, *, progress: Progress = no_progress
+) -> Iterator[Fragment]:
+    """A square adjacency matrix; cell (row i, column j) is the tie from i to j."""
+    builder = _Builder(path, options)
+    rows = iter(CsvRows(path, encoding=options.encoding, progress=progress))
+    header_line, header = next(rows, (0, []))
+    ids = [cell.strip() for cell in header[1:]]
+    if not ids:
+        raise IngestError(path, "no header row of node ids", line=header_line or None)
+    _check_unique(path, header_line, ids, "column")
+    matrix: dict[str, list[float]] = {}
+    row_lines: dict[str, int] = {}
+    for line, row in rows:
+        if len(row) != len(ids) + 1:
+            raise IngestError(
+                path,
+                f"row has {len(row) - 1} values, the header has {len(ids)} node ids",
+                line=line,
+            )
+        label = row[0].strip()
+        if label in matrix:
+            raise IngestError(path, f"node {label!r} has a second row", line=line, field=label)
+        matrix[label] = [_number(path, line, ids[j], cell) for j, cell in enumerate(row[1:])]
+        row_lines[label] = line
+    missing = [i for i in ids if i not in matrix]
+    extra = [r for r in matrix if r not in set(ids)]
+    if missing or extra:
+        detail = []
+        if missing:
+            detail.append(f"no row for column ids {', '.join(missing[:10])}")
+        if extra:
+            detail.append(f"rows {', '.join(extra[:10])} have no column")
+        raise IngestError(
+            path,
+            f"matrix is not square ({len(matrix)} rows, {len(ids)} columns): " + "; ".join(detail),
+        )
+    index = {label: j for j, label in enumerate(ids)}
+    symmetric = all(matrix[a][index[b]] == matrix[b][index[a]] for a in ids for b in ids)
+    directed = options.directed if options.directed is not None else not symmetric
+    for label in ids:
+        yield from builder.node(label, f"{path.name}:{header_line}")
+    for a in ids:
+        origin = f"{path.name}:{row_lines[a]}"
+        for b in ids:
+            if a == b:
+                continue
+            w_ab = matrix[a][index[b]]
+            if directed:
+                if w_ab:
+                    yield builder.tie(a, b, w_ab, directed=True, origin=origin)
+            elif a < b:
+                w_ba = matrix[b][index[a]]
+                weight = w_ab if symmetric else w_ab + w_ba
+                if weight:
+                    yield builder.tie(a, b, weight, directed=False, origin=origin)
+
+
+def _check_unique(path: Path, line: int, ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for label in ids:
+        if not label:
+            raise IngestError(path, f"a {what} has an empty node id", line=line)
+        if label in seen:
+            raise IngestError(path, f"{what} id {label!r} appears twice", line=line, field=label)
+        seen.add(label)
+
+
+def read_edgelist(
+    path: Path, options: NetworkOptions, *, progress: Progress = no_progress
+) -> Iterator[Fragment]:
+    """source, target[, weight][, date or phase]; a header row is optional."""
+    builder = _Builder(path, options)
+    directed = True if options.directed is None else options.directed
+    columns: dict[str, int] | None = None
+    for line, row in CsvRows(path, encoding=options.encoding, progress=progress):
+        cells = [c.strip() for c in row]
+        if columns is None:
+            columns = _edge_columns(cells)
+            if columns.get("header"):
+                continue
+        if len(cells) < 2 or not cells[columns["source"]] or not cells[columns["target"]]:
+            raise IngestError(path, "a tie needs a source and a target", line=line)
+        source, target = cells[columns["source"]], cells[columns["target"]]
+        weight = None
+        if "weight" in columns and columns["weight"] < len(cells):
+            weight = _number(path, line, "weight", cells[columns["weight"]])
+        date = phase = None
+        if "date" in columns and columns["date"] < len(cells) and cells[columns["date"]]:
+            date = registry.date.clean(cells[columns["date"]])
+            if date is None:
+                raise IngestError(
+                    path, f"{cells[columns['date']]!r} is not a date", line=line, field="date"
+                )
+        if "phase" in columns and columns["phase"] < len(cells):
+            phase = cells[columns["phase"]] or None
+        origin = f"{path.name}:{line}"
+        yield from builder.node(source, origin)
+        yield from builder.node(target, origin)
+        if source != target:
+            yield builder.tie(
+                source, target, weight, directed=directed, origin=origin, phase=phase, date=date
+            )
+
+
+def _edge_columns(first: list[str]) -> dict[str, int]:
+    """Column positions, from a header row or (without one) by position."""
+    names = [c.lower() for c in first]
+    if names and names[0] in SOURCE_NAMES | {"id", "node"} or (
+        len(names) > 1 and names[1] in TARGET_NAMES
+    ):
+        columns = {"header": 1, "source": 0, "target": 1}
+        for i, name in enumerate(names):
+            if name in SOURCE_NAMES:
+                columns["source"] = i
+            elif name in TARGET_NAMES:
+                columns["target"] = i
+            elif name in WEIGHT_NAMES:
+                columns["weight"] = i
+            elif name in ("date", "day", "time", "timestamp"):
+                columns["date"] = i
+            elif name in ("phase", "period", "wave", "stage"):
+                columns["phase"] = i
+        return columns
+    columns = {"source": 0, "target": 1}
+    if len(first) > 2:
+        columns["weight"] = 2
+    if len(first) > 3:
+        columns["date" if ISO_DATE.match(first[3]) else "phase"] = 3
+    return columns
+
+
+def read_attendance(
+    path: Path, options: NetworkOptions, *, progress: Progress = no_progress
+) -> Iterator[Fragment]:
+    """Persons (rows) x events (columns); a non-zero cell means the person attended."""
+    builder = _Builder(path, options)
+    model = get_model()
+    rows = iter(CsvRows(path, encoding=options.encoding, progress=progress))
+    header_line, header = next(rows, (0, []))
+    events = [cell.strip() for cell in header[1:]]
+    if not events:
+        raise IngestError(path, "no header row of event names", line=header_line or None)
+    _check_unique(path, header_line, events, "event")
+    event_entities: dict[str, EntityProxy] = {}
+    for label in events:
+        event = model.make_entity("Event")
+        event.id = node_id(options.namespace, "event", label)
+        event.add("name", label)
+        if options.date:
+            event.add("date", options.date)
+        event_entities[label] = event
+    persons: set[str] = set()
+    for line, row in rows:
+        if len(row) != len(events) + 1:
+            raise IngestError(
+                path, f"row has {len(row) - 1} values, the header has {len(events)} events",
+                line=line,
+            )
+        label = row[0].strip()
+        if not label or label in persons:
+            raise IngestError(path, f"person {label!r} is empty or repeated", line=line)
+        persons.add(label)
+        yield from builder.node(label, f"{path.name}:{line}")
+        for event_label, cell in zip(events, row[1:], strict=True):
+            if _number(path, line, event_label, cell):
+                event_entities[event_label].add("involved", node_id(options.namespace, label))
+    for event in event_entities.values():
+        yield Fragment(event, f"{path.name}:{header_line}")

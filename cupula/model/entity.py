@@ -1,0 +1,48 @@
+"""Assemble followthemoney entities from statements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from followthemoney.exc import InvalidData
+from followthemoney.proxy import EntityProxy
+from followthemoney.schema import Schema
+
+from cupula.model.schemata import get_model
+from cupula.model.statement import BASE, Statement
+
+
+def merged_schema(names: Iterable[str]) -> Schema:
+    """The most specific schema compatible with all of ``names``.
+
+    Two partners may type the same id differently (LegalEntity vs Person); FtM's
+    common schema reconciles that. Incompatible types (Person vs Company) keep the
+    first, so an entity is never dropped, only shown under one of its types.
+    """
+    model = get_model()
+    ordered = sorted(set(names))
+    schema = model.get(ordered[0])
+    if schema is None:
+        raise InvalidData(f"unknown schema {ordered[0]!r}")
+    for name in ordered[1:]:
+        try:
+            schema = model.common_schema(schema, name)
+        except InvalidData:
+            continue
+    return schema
+
+
+def assemble(entity_id: str, statements: Iterable[Statement]) -> EntityProxy:
+    """Build one entity from its statements (values already cleaned at load time)."""
+    items = list(statements)
+    schema = merged_schema(s.schema for s in items)
+    proxy = get_model().make_entity(schema, key_prefix=None)
+    proxy.id = entity_id
+    for stmt in items:
+        if stmt.prop == BASE:
+            continue
+        prop = schema.get(stmt.prop)
+        if prop is None:  # a property of the other, incompatible schema
+            continue
+        proxy.unsafe_add(prop, stmt.value, cleaned=True)
+    return proxy
