@@ -1,0 +1,1 @@
+"""The demo: CAVIAR and a synthetic multi-agency case."""

@@ -1,0 +1,110 @@
+"""Write what a view holds in the formats analysts take elsewhere.
+
+- ``ftm``: followthemoney entities as JSON lines (for Aleph, yente, nomenklatura);
+- ``statements``: one CSV row per statement, FtM's statement columns plus the marking;
+- ``gexf`` / ``graphml``: the entity graph for Gephi, built by followthemoney's own
+  graph exporter (entities as nodes, edge schemata and entity references as edges).
+
+Everything is read through the view given, so an export holds only what it covers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import TextIO
+
+import networkx as nx
+import orjson
+from followthemoney.export.graph import NXGraphExporter
+
+from cupula.store.view import View
+
+STATEMENT_HEADER = (
+    "id", "entity_id", "schema", "prop", "prop_type", "value", "lang", "original_value",
+    "dataset", "origin", "first_seen", "last_seen", "marking",
+)
+
+
+def export_ftm(view: View, out: TextIO) -> int:
+    count = 0
+    for entity in view.entities():
+        out.write(orjson.dumps(entity.to_dict()).decode("utf-8") + "\n")
+        count += 1
+    return count
+
+
+def export_statements(view: View, out: TextIO) -> int:
+    markings = {mid: str(m) for mid, m in view.markings().items()}
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(STATEMENT_HEADER)
+    count = 0
+    for s in view.statements():
+        writer.writerow(
+            (s.id, s.entity_id, s.schema, s.prop, s.prop_type, s.value, s.lang or "",
+             s.original_value or "", s.dataset, s.origin or "", s.first_seen, s.last_seen,
+             markings[s.marking_id])
+        )
+        count += 1
+    return count
+
+
+class _GraphBuilder(NXGraphExporter):
+    """FtM's graph exporter, stopped before it writes, so we choose the file format."""
+
+    def finalize_graph(self) -> None:
+        return None
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        graph = nx.MultiDiGraph()
+        for node in self.graph.iternodes():
+            attributes = self.get_attributes(node)
+            attributes["schema"] = node.schema.name if node.schema else node.type.name
+            if node.caption is not None:
+                attributes["label"] = node.caption
+            graph.add_node(node.id, **attributes)
+        for edge in self.graph.iteredges():
+            attributes = self.get_attributes(edge)
+            attributes["schema"] = edge.type_name
+            attributes["weight"] = float(edge.weight)
+            graph.add_edge(edge.source_id, edge.target_id, key=edge.id, **attributes)
+        return graph
+
+
+def build_graph(view: View) -> nx.MultiDiGraph:
+    builder = _GraphBuilder(io.StringIO())  # never written to; see finalize_graph
+    for entity in view.entities():
+        builder.graph.add(entity)
+    return builder.to_networkx()
+
+
+def export_gexf(view: View, out: TextIO) -> int:
+    graph = build_graph(view)
+    for line in nx.generate_gexf(graph, prettyprint=True):
+        out.write(line + "\n")
+    return int(graph.number_of_nodes())
+
+
+def export_graphml(view: View, out: TextIO) -> int:
+    graph = build_graph(view)
+    for line in nx.generate_graphml(graph, prettyprint=True):
+        out.write(line + "\n")
+    return int(graph.number_of_nodes())
+
+
+EXPORT_FORMATS: dict[str, Callable[[View, TextIO], int]] = {
+    "ftm": export_ftm,
+    "statements": export_statements,
+    "gexf": export_gexf,
+    "graphml": export_graphml,
+}
+
+
+def export(view: View, fmt: str, out: TextIO) -> int:
+    """Write the view in ``fmt``; returns how many entities, statements or nodes."""
+    try:
+        writer = EXPORT_FORMATS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
+    return writer(view, out)
