@@ -18,7 +18,7 @@ from cupula.export import EXPORT_FORMATS, export
 from cupula.ingest import Format, IngestError, LoadOptions, ingest
 from cupula.model.marking import MarkingError
 from cupula.store import Store
-from cupula.store.engine import DEFAULT_DB, DB_ENV
+from cupula.store.engine import DB_ENV, DEFAULT_DB
 from cupula.summary import summarize
 
 app = typer.Typer(
@@ -119,7 +119,9 @@ def ingest_command(
         str | None, typer.Option(help="Text encoding [default: utf-8; cp1252 for OFAC].")
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="Excel: sheet name [default: first].")] = None,
-    force: Annotated[bool, typer.Option(help="Read the file even if it was loaded before.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Read the file even if it was loaded before.")
+    ] = False,
 ) -> None:
     """Load a partner's file; every fact in it gets the marking given.
 
@@ -137,18 +139,35 @@ def ingest_command(
 
     **Examples**:
 
-    `cupula ingest calls.csv --dataset co-wiretaps --agency CO-DIJIN --marking "CONFIDENTIAL REL TO COL,USA H2 B2" --format edgelist --phase 3`
+    `cupula ingest calls.csv --dataset co-wiretaps --agency CO-DIJIN
+    --marking "CONFIDENTIAL REL TO COL,USA H2 B2" --format edgelist --phase 3`
 
-    `cupula ingest registry.xlsx --mapping registry.yml --dataset ae-registry --agency AE-FIU --marking "RESTRICTED REL TO ARE,ESP H1 C3"`
+    `cupula ingest registry.xlsx --mapping registry.yml --dataset ae-registry
+    --agency AE-FIU --marking "RESTRICTED REL TO ARE,ESP H1 C3"`
     """
     options = LoadOptions(
-        directed=directed, phase=phase, date=date, channel=channel, node_schema=node_schema,
-        namespace=namespace, encoding=encoding, sheet=sheet,
+        directed=directed,
+        phase=phase,
+        date=date,
+        channel=channel,
+        node_schema=node_schema,
+        namespace=namespace,
+        encoding=encoding,
+        sheet=sheet,
     )
     with _store(ctx) as store, byte_progress(err, f"loading {path.name}") as (start, advance):
         result = ingest(
-            store, path, dataset=dataset, agency=agency, marking=marking, fmt=fmt,
-            mapping=mapping, options=options, force=force, progress=advance, on_start=start,
+            store,
+            path,
+            dataset=dataset,
+            agency=agency,
+            marking=marking,
+            fmt=fmt,
+            mapping=mapping,
+            options=options,
+            force=force,
+            progress=advance,
+            on_start=start,
         )
     out.print(result.summary(), highlight=False)
 
@@ -199,16 +218,25 @@ def show(
         raise typer.Exit(1)
     rows: list[dict[str, Any]] = [
         {
-            "prop": s.prop, "value": s.value, "dataset": s.dataset, "origin": s.origin,
-            "marking": str(markings[s.marking_id]), "first_seen": s.first_seen,
-            "last_seen": s.last_seen, "statement_id": s.id,
+            "prop": s.prop,
+            "value": s.value,
+            "dataset": s.dataset,
+            "origin": s.origin,
+            "marking": str(markings[s.marking_id]),
+            "first_seen": s.first_seen,
+            "last_seen": s.last_seen,
+            "statement_id": s.id,
         }
         for s in statements
         if s.prop != "id"
     ]
     if as_json:
-        data = {"id": entity_id, "schema": entity.schema.name, "caption": entity.caption,
-                "statements": rows}
+        data = {
+            "id": entity_id,
+            "schema": entity.schema.name,
+            "caption": entity.caption,
+            "statements": rows,
+        }
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
     out.print(f"[bold]{entity.caption}[/bold] ({entity.schema.label}, {entity_id})")

@@ -22,25 +22,104 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-GIVEN = ["Jhon Jairo", "Luis Fernando", "Carlos Alberto", "Óscar Iván", "Diego León",
-         "Wílmer", "Hernán Darío", "Jesús María", "Ramiro", "Édgar", "Fabio Andrés",
-         "Álvaro", "Gustavo Adolfo", "Néstor", "Yésica", "Marta Lucía", "Sandra Milena",
-         "José Ángel", "Rubén Darío", "Iván"]
-SURNAMES = ["Restrepo", "Gómez", "Ochoa", "Valencia", "Zuluaga", "Henao", "Cárdenas",
-            "Londoño", "Muñoz", "Quintero", "Jaramillo", "Betancur", "Agudelo", "Ríos",
-            "Salazar", "Giraldo", "Escobar", "Patiño", "Úsuga", "Marín", "Echeverri",
-            "Castaño", "Mejía", "Arango"]
-NICKNAMES = ["El Químico", "Don Mario", "El Arquitecto", "Pedro Pablo", "El Médico",
-             "Otoniel", "El Señor", "La Madrina", "Gordo", "El Flaco", "Tío", "Caballo"]
+GIVEN = [
+    "Jhon Jairo",
+    "Luis Fernando",
+    "Carlos Alberto",
+    "Óscar Iván",
+    "Diego León",
+    "Wílmer",
+    "Hernán Darío",
+    "Jesús María",
+    "Ramiro",
+    "Édgar",
+    "Fabio Andrés",
+    "Álvaro",
+    "Gustavo Adolfo",
+    "Néstor",
+    "Yésica",
+    "Marta Lucía",
+    "Sandra Milena",
+    "José Ángel",
+    "Rubén Darío",
+    "Iván",
+]
+SURNAMES = [
+    "Restrepo",
+    "Gómez",
+    "Ochoa",
+    "Valencia",
+    "Zuluaga",
+    "Henao",
+    "Cárdenas",
+    "Londoño",
+    "Muñoz",
+    "Quintero",
+    "Jaramillo",
+    "Betancur",
+    "Agudelo",
+    "Ríos",
+    "Salazar",
+    "Giraldo",
+    "Escobar",
+    "Patiño",
+    "Úsuga",
+    "Marín",
+    "Echeverri",
+    "Castaño",
+    "Mejía",
+    "Arango",
+]
+NICKNAMES = [
+    "El Químico",
+    "Don Mario",
+    "El Arquitecto",
+    "Pedro Pablo",
+    "El Médico",
+    "Otoniel",
+    "El Señor",
+    "La Madrina",
+    "Gordo",
+    "El Flaco",
+    "Tío",
+    "Caballo",
+]
 JHON_SPELLINGS = {"Jhon": "John", "Wílmer": "Wilmer", "Yésica": "Jessica"}
 
 # Spanish letters to Arabic script, longest first: how a Gulf registry clerk might
 # write a Latin-American name. Short vowels mostly vanish, as in real transliteration.
-ARABIC = [("ch", "تش"), ("ll", "ي"), ("qu", "ك"), ("gu", "غ"), ("ñ", "ني"), ("j", "خ"),
-          ("a", "ا"), ("b", "ب"), ("c", "ك"), ("d", "د"), ("e", "ي"), ("f", "ف"),
-          ("g", "غ"), ("h", ""), ("i", "ي"), ("k", "ك"), ("l", "ل"), ("m", "م"),
-          ("n", "ن"), ("o", "و"), ("p", "ب"), ("r", "ر"), ("s", "س"), ("t", "ت"),
-          ("u", "و"), ("v", "ف"), ("w", "و"), ("x", "كس"), ("y", "ي"), ("z", "ز")]
+ARABIC = [
+    ("ch", "تش"),
+    ("ll", "ي"),
+    ("qu", "ك"),
+    ("gu", "غ"),
+    ("ñ", "ني"),
+    ("j", "خ"),
+    ("a", "ا"),
+    ("b", "ب"),
+    ("c", "ك"),
+    ("d", "د"),
+    ("e", "ي"),
+    ("f", "ف"),
+    ("g", "غ"),
+    ("h", ""),
+    ("i", "ي"),
+    ("k", "ك"),
+    ("l", "ل"),
+    ("m", "م"),
+    ("n", "ن"),
+    ("o", "و"),
+    ("p", "ب"),
+    ("r", "ر"),
+    ("s", "س"),
+    ("t", "ت"),
+    ("u", "و"),
+    ("v", "ف"),
+    ("w", "و"),
+    ("x", "كس"),
+    ("y", "ي"),
+    ("z", "ز"),
+]
 
 MARKINGS = {
     "co-dijin-wiretaps": "CONFIDENTIAL REL TO COL,USA H2 B2",
@@ -52,15 +131,23 @@ MARKINGS = {
     "nl-politie-rotterdam": "RESTRICTED REL TO NLD,ESP,COL,USA H0 A1",
 }
 AGENCY_OF = {
-    "co-dijin-wiretaps": "CO-DIJIN", "co-dijin-seizures": "CO-DIJIN",
-    "es-sepblac-transfers": "ES-SEPBLAC", "us-dea-targets": "US-DEA",
-    "us-dea-extraditions": "US-DEA", "ae-fiu-registry": "AE-FIU",
+    "co-dijin-wiretaps": "CO-DIJIN",
+    "co-dijin-seizures": "CO-DIJIN",
+    "es-sepblac-transfers": "ES-SEPBLAC",
+    "us-dea-targets": "US-DEA",
+    "us-dea-extraditions": "US-DEA",
+    "ae-fiu-registry": "AE-FIU",
     "nl-politie-rotterdam": "NL-POLITIE",
 }
 
 ROLES = (
-    ["boss"] * 2 + ["lieutenant"] * 3 + ["broker"] * 2 + ["money"] * 3
-    + ["transport"] * 4 + ["cell"] * 8 + ["nominee"] * 2
+    ["boss"] * 2
+    + ["lieutenant"] * 3
+    + ["broker"] * 2
+    + ["money"] * 3
+    + ["transport"] * 4
+    + ["cell"] * 8
+    + ["nominee"] * 2
 )
 
 
@@ -93,9 +180,7 @@ class DemoCase:
 
 
 def strip_accents(text: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def to_arabic(text: str) -> str:
@@ -133,8 +218,11 @@ class _Case:
         givens = self.rng.sample(GIVEN, len(GIVEN))
         nicknames = self.rng.sample(NICKNAMES, len(NICKNAMES))
         for i, role in enumerate(ROLES):
-            residence = {"boss": ["ae", "es"][i % 2], "money": ["es", "ae", "us"][i % 3],
-                         "transport": ["co", "nl"][i % 2]}.get(role, "co")
+            residence = {
+                "boss": ["ae", "es"][i % 2],
+                "money": ["es", "ae", "us"][i % 3],
+                "transport": ["co", "nl"][i % 2],
+            }.get(role, "co")
             self.people.append(
                 TruePerson(
                     key=f"P{i + 1:02d}",
@@ -146,8 +234,7 @@ class _Case:
                     f"-{self.rng.randint(1, 28):02d}",
                     cedula=str(self.rng.randint(10_000_000, 99_999_999)),
                     residence=residence,
-                    nickname=nicknames.pop() if role in ("boss", "lieutenant", "broker")
-                    else None,
+                    nickname=nicknames.pop() if role in ("boss", "lieutenant", "broker") else None,
                 )
             )
 
@@ -192,8 +279,15 @@ class _Case:
         transport, money = self.by_role("transport"), self.by_role("money")
         tapped = bosses + lts + brokers + cell + transport[:2] + money[:1]
         for p in tapped:
-            self.record(ds, "co-w", p, name=self.colombian(p), idNumber=p.cedula,
-                        nationality="co", alias=p.nickname)
+            self.record(
+                ds,
+                "co-w",
+                p,
+                name=self.colombian(p),
+                idNumber=p.cedula,
+                nationality="co",
+                alias=p.nickname,
+            )
         ties: list[tuple[TruePerson, TruePerson, int]] = []
         for boss in bosses:  # few calls, all initiated by the boss, only to lieutenants
             ties += [(boss, lt, self.rng.randint(1, 3)) for lt in lts]
@@ -209,78 +303,145 @@ class _Case:
             for src, dst, weight in ties:
                 if self.rng.random() < 0.8:
                     s_id, d_id = src.records[ds], dst.records[ds]
-                    self.files[ds].append(_entity(
-                        f"co-w-call-{s_id[-4:]}-{d_id[-4:]}-p{phase}", "Communication",
-                        initiator=s_id, receiver=d_id, weight=weight + phase, phase=str(phase),
-                        channel="phone", date=f"2025-0{2 * phase}",
-                    ))
+                    self.files[ds].append(
+                        _entity(
+                            f"co-w-call-{s_id[-4:]}-{d_id[-4:]}-p{phase}",
+                            "Communication",
+                            initiator=s_id,
+                            receiver=d_id,
+                            weight=weight + phase,
+                            phase=str(phase),
+                            channel="phone",
+                            date=f"2025-0{2 * phase}",
+                        )
+                    )
 
     def seizures(self) -> None:
         ds = "co-dijin-seizures"
         crew = self.by_role("cell")[:3] + self.by_role("transport")[:1]
         ids = [self.record(ds, "co-s", p, name=self.colombian(p), idNumber=p.cedula) for p in crew]
-        self.files[ds].append(_entity(
-            "co-s-seizure-1", "Seizure", name="Incautación Buenaventura", date="2025-03-14",
-            country="co", place="Puerto de Buenaventura, Valle del Cauca", drug="cocaine",
-            quantityKg="1250", estimatedValue="37500000", currency="USD",
-            seizingAgency="CO-DIJIN", involved=ids,
-        ))
+        self.files[ds].append(
+            _entity(
+                "co-s-seizure-1",
+                "Seizure",
+                name="Incautación Buenaventura",
+                date="2025-03-14",
+                country="co",
+                place="Puerto de Buenaventura, Valle del Cauca",
+                drug="cocaine",
+                quantityKg="1250",
+                estimatedValue="37500000",
+                currency="USD",
+                seizingAgency="CO-DIJIN",
+                involved=ids,
+            )
+        )
 
     def transfers(self) -> None:
         ds = "es-sepblac-transfers"
         money, bosses = self.by_role("money"), self.by_role("boss")
         lts = self.by_role("lieutenant")
-        fronts = [("Inversiones Costa Azul S.L.", "es"), ("Golden Sands General Trading LLC", "ae"),
-                  ("Atlantic Reefer Logistics Corp.", "us")]
+        fronts = [
+            ("Inversiones Costa Azul S.L.", "es"),
+            ("Golden Sands General Trading LLC", "ae"),
+            ("Atlantic Reefer Logistics Corp.", "us"),
+        ]
         company_ids = []
         for i, (name, country) in enumerate(fronts, 1):
             company_ids.append(f"es-c-{i:03d}")
-            self.files[ds].append(_entity(f"es-c-{i:03d}", "Company", name=name,
-                                          jurisdiction=country))
+            self.files[ds].append(
+                _entity(f"es-c-{i:03d}", "Company", name=name, jurisdiction=country)
+            )
         payers = money + lts[:1]
         for p in payers + bosses:
-            self.record(ds, "es-p", p, name=self.spanish_fiu(p), birthDate=p.birth_date,
-                        nationality="co", country=p.residence)
+            self.record(
+                ds,
+                "es-p",
+                p,
+                name=self.spanish_fiu(p),
+                birthDate=p.birth_date,
+                nationality="co",
+                country=p.residence,
+            )
         n = 0
         for month in range(1, 10):
             for payer in payers:
                 n += 1
                 target = company_ids[self.rng.randrange(len(company_ids))]
-                self.files[ds].append(_entity(
-                    f"es-pay-{n:04d}", "Payment", payer=payer.records[ds], beneficiary=target,
-                    amount=self.rng.randint(9, 95) * 1000, currency="EUR",
-                    date=f"2025-{month:02d}-{self.rng.randint(1, 28):02d}",
-                    purpose="Consultoría" if self.rng.random() < 0.5 else "Importación frutas",
-                ))
+                self.files[ds].append(
+                    _entity(
+                        f"es-pay-{n:04d}",
+                        "Payment",
+                        payer=payer.records[ds],
+                        beneficiary=target,
+                        amount=self.rng.randint(9, 95) * 1000,
+                        currency="EUR",
+                        date=f"2025-{month:02d}-{self.rng.randint(1, 28):02d}",
+                        purpose="Consultoría" if self.rng.random() < 0.5 else "Importación frutas",
+                    )
+                )
         for boss, company in zip(bosses, company_ids[:2], strict=True):  # where it ends
             n += 1
-            self.files[ds].append(_entity(
-                f"es-pay-{n:04d}", "Payment", payer=company, beneficiary=boss.records[ds],
-                amount=self.rng.randint(400, 900) * 1000, currency="EUR", date="2025-10-02",
-                purpose="Dividendos",
-            ))
+            self.files[ds].append(
+                _entity(
+                    f"es-pay-{n:04d}",
+                    "Payment",
+                    payer=company,
+                    beneficiary=boss.records[ds],
+                    amount=self.rng.randint(400, 900) * 1000,
+                    currency="EUR",
+                    date="2025-10-02",
+                    purpose="Dividendos",
+                )
+            )
 
     def targets(self) -> None:
         ds = "us-dea-targets"
         for p in self.by_role("boss") + self.by_role("lieutenant") + self.by_role("broker"):
-            self.record(ds, "us-t", p, name=self.american(p), birthDate=p.birth_date,
-                        nationality="co", alias=p.nickname, topics="crime.traffick.drug")
+            self.record(
+                ds,
+                "us-t",
+                p,
+                name=self.american(p),
+                birthDate=p.birth_date,
+                nationality="co",
+                alias=p.nickname,
+                topics="crime.traffick.drug",
+            )
 
     def extraditions(self) -> None:
         ds = "us-dea-extraditions"
         lt = self.by_role("lieutenant")[0]
         pid = self.record(ds, "us-x", lt, name=self.american(lt), birthDate=lt.birth_date)
-        self.files[ds].append(_entity(
-            "us-x-ext-1", "Extradition", person=pid, requestingState="us", requestedState="es",
-            requestDate="2025-06-01", decisionDate="2025-09-15", status="approved",
-            caseReference="EXT-2025-0417", charges="Conspiracy to import cocaine (21 USC 963)",
-        ))
-        self.files[ds].append(_entity(
-            "us-x-rfi-1", "InformationRequest", fromAgency="US-DEA", toAgency="ES-SEPBLAC",
-            subjects=pid, status="answered", requestDate="2025-05-02", deadline="2025-06-02",
-            answerDate="2025-05-28", reference="RFI-DEA-ES-88",
-            question="Bank accounts held in Spain by the subject",
-        ))
+        self.files[ds].append(
+            _entity(
+                "us-x-ext-1",
+                "Extradition",
+                person=pid,
+                requestingState="us",
+                requestedState="es",
+                requestDate="2025-06-01",
+                decisionDate="2025-09-15",
+                status="approved",
+                caseReference="EXT-2025-0417",
+                charges="Conspiracy to import cocaine (21 USC 963)",
+            )
+        )
+        self.files[ds].append(
+            _entity(
+                "us-x-rfi-1",
+                "InformationRequest",
+                fromAgency="US-DEA",
+                toAgency="ES-SEPBLAC",
+                subjects=pid,
+                status="answered",
+                requestDate="2025-05-02",
+                deadline="2025-06-02",
+                answerDate="2025-05-28",
+                reference="RFI-DEA-ES-88",
+                question="Bank accounts held in Spain by the subject",
+            )
+        )
 
     def registry(self) -> None:
         ds = "ae-fiu-registry"
@@ -289,50 +450,114 @@ class _Case:
         holders = bosses + nominees + money[1:2]
         for p in holders:
             full = self.colombian(p)
-            self.record(ds, "ae-p", p, name=to_arabic(full),
-                        alias=strip_accents(f"{p.given} {p.surname1}"),
-                        nationality="co", country=p.residence)
-        companies = [("ae-c-001", "Golden Sands General Trading LLC", "شركة الرمال الذهبية للتجارة العامة"),
-                     ("ae-c-002", "Falcon Crest Real Estate FZE", "فالكون كريست للعقارات"),
-                     ("ae-c-003", "Meridian Marine Services FZCO", "ميريديان للخدمات البحرية")]
+            self.record(
+                ds,
+                "ae-p",
+                p,
+                name=to_arabic(full),
+                alias=strip_accents(f"{p.given} {p.surname1}"),
+                nationality="co",
+                country=p.residence,
+            )
+        companies = [
+            ("ae-c-001", "Golden Sands General Trading LLC", "شركة الرمال الذهبية للتجارة العامة"),
+            ("ae-c-002", "Falcon Crest Real Estate FZE", "فالكون كريست للعقارات"),
+            ("ae-c-003", "Meridian Marine Services FZCO", "ميريديان للخدمات البحرية"),
+        ]
         for cid, latin, arabic in companies:
-            self.files[ds].append(_entity(cid, "Company", name=[latin, arabic], jurisdiction="ae",
-                                          registrationNumber=f"DMCC-{self.rng.randint(10000, 99999)}"))
+            self.files[ds].append(
+                _entity(
+                    cid,
+                    "Company",
+                    name=[latin, arabic],
+                    jurisdiction="ae",
+                    registrationNumber=f"DMCC-{self.rng.randint(10000, 99999)}",
+                )
+            )
         # The bosses own through nominees: a chain the money trail must follow.
-        chain = [(nominees[0], "ae-c-001", 100), (nominees[1], "ae-c-002", 60),
-                 (bosses[0], "ae-c-002", 40), (bosses[1], "ae-c-003", 75)]
+        chain = [
+            (nominees[0], "ae-c-001", 100),
+            (nominees[1], "ae-c-002", 60),
+            (bosses[0], "ae-c-002", 40),
+            (bosses[1], "ae-c-003", 75),
+        ]
         for n, (owner, company, share) in enumerate(chain, 1):
-            self.files[ds].append(_entity(f"ae-own-{n}", "Ownership", owner=owner.records[ds],
-                                          asset=company, percentage=share, startDate="2023-01-10"))
+            self.files[ds].append(
+                _entity(
+                    f"ae-own-{n}",
+                    "Ownership",
+                    owner=owner.records[ds],
+                    asset=company,
+                    percentage=share,
+                    startDate="2023-01-10",
+                )
+            )
         for n, (nominee, boss) in enumerate(zip(nominees, bosses, strict=True), 1):
-            self.files[ds].append(_entity(f"ae-rep-{n}", "Representation",
-                                          agent=nominee.records[ds], client=boss.records[ds],
-                                          role="Power of attorney"))
+            self.files[ds].append(
+                _entity(
+                    f"ae-rep-{n}",
+                    "Representation",
+                    agent=nominee.records[ds],
+                    client=boss.records[ds],
+                    role="Power of attorney",
+                )
+            )
 
     def rotterdam(self) -> None:
         ds = "nl-politie-rotterdam"
         crew = self.by_role("transport")
         ids = [self.record(ds, "nl-p", p, name=self.dutch(p), birthDate=p.birth_date) for p in crew]
-        self.files[ds].append(_entity("nl-v-1", "Vessel", name="MSC Aurora Bay", flag="pa",
-                                      imoNumber="IMO9398443", type="Reefer"))
-        self.files[ds].append(_entity(
-            "nl-seizure-1", "Seizure", name="Inbeslagname Rotterdam Maasvlakte", date="2025-08-21",
-            country="nl", place="Maasvlakte II, Rotterdam", drug="cocaine", quantityKg="2100",
-            estimatedValue="157500000", currency="EUR", seizingAgency="NL-POLITIE",
-            involved=[*ids, "nl-v-1"],
-        ))
+        self.files[ds].append(
+            _entity(
+                "nl-v-1",
+                "Vessel",
+                name="MSC Aurora Bay",
+                flag="pa",
+                imoNumber="IMO9398443",
+                type="Reefer",
+            )
+        )
+        self.files[ds].append(
+            _entity(
+                "nl-seizure-1",
+                "Seizure",
+                name="Inbeslagname Rotterdam Maasvlakte",
+                date="2025-08-21",
+                country="nl",
+                place="Maasvlakte II, Rotterdam",
+                drug="cocaine",
+                quantityKg="2100",
+                estimatedValue="157500000",
+                currency="EUR",
+                seizingAgency="NL-POLITIE",
+                involved=[*ids, "nl-v-1"],
+            )
+        )
 
     def build(self) -> DemoCase:
-        for step in (self.wiretaps, self.seizures, self.transfers, self.targets,
-                     self.extraditions, self.registry, self.rotterdam):
+        for step in (
+            self.wiretaps,
+            self.seizures,
+            self.transfers,
+            self.targets,
+            self.extraditions,
+            self.registry,
+            self.rotterdam,
+        ):
             step()
-        files = [DemoFile(ds, AGENCY_OF[ds], MARKINGS[ds], entities)
-                 for ds, entities in self.files.items()]
+        files = [
+            DemoFile(ds, AGENCY_OF[ds], MARKINGS[ds], entities)
+            for ds, entities in self.files.items()
+        ]
         truth = {
             "leaders": [p.key for p in self.by_role("boss")],
             "people": {
-                p.key: {"name": self.colombian(p), "role": p.role, "residence": p.residence,
-                        "records": dict(sorted(p.records.items()))}
+                p.key: {
+                    "name": self.colombian(p),
+                    "role": p.role,
+                    "residence": p.residence,
+                    "records": dict(sorted(p.records.items())),
+                }
                 for p in self.people
             },
             "clusters": [sorted(p.records.values()) for p in self.people if len(p.records) > 1],

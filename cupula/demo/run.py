@@ -42,8 +42,11 @@ def caviar_names_file(workdir: Path) -> Path:
     path = workdir / "caviar_names.ftm.jsonl"
     with (CAVIAR / "caviar_key_players.csv").open(encoding="utf-8") as fh, path.open("wb") as out:
         for row in csv.DictReader(fh):
-            entity = {"id": f"caviar-{row['node_id']}", "schema": "Person",
-                      "properties": {"name": [row["name"]]}}
+            entity = {
+                "id": f"caviar-{row['node_id']}",
+                "schema": "Person",
+                "properties": {"name": [row["name"]]},
+            }
             out.write(orjson.dumps(entity) + b"\n")
     return path
 
@@ -51,13 +54,26 @@ def caviar_names_file(workdir: Path) -> Path:
 def load_caviar(store: Store, workdir: Path) -> list[LoadResult]:
     results = []
     for phase in range(1, 12):
-        results.append(ingest(
-            store, CAVIAR / f"phase{phase}.csv", dataset="caviar", agency=CAVIAR_AGENCY,
-            marking=CAVIAR_MARKING, fmt="matrix",
-            options=LoadOptions(phase=str(phase), channel="phone", directed=True),
-        ))
-    results.append(ingest(store, caviar_names_file(workdir), dataset="caviar",
-                          agency=CAVIAR_AGENCY, marking=CAVIAR_MARKING))
+        results.append(
+            ingest(
+                store,
+                CAVIAR / f"phase{phase}.csv",
+                dataset="caviar",
+                agency=CAVIAR_AGENCY,
+                marking=CAVIAR_MARKING,
+                fmt="matrix",
+                options=LoadOptions(phase=str(phase), channel="phone", directed=True),
+            )
+        )
+    results.append(
+        ingest(
+            store,
+            caviar_names_file(workdir),
+            dataset="caviar",
+            agency=CAVIAR_AGENCY,
+            marking=CAVIAR_MARKING,
+        )
+    )
     return results
 
 
@@ -68,8 +84,15 @@ def load_case(store: Store, case: DemoCase, workdir: Path) -> list[LoadResult]:
         with path.open("wb") as out:
             for entity in demo_file.entities:
                 out.write(orjson.dumps(entity) + b"\n")
-        results.append(ingest(store, path, dataset=demo_file.dataset, agency=demo_file.agency,
-                              marking=demo_file.marking))
+        results.append(
+            ingest(
+                store,
+                path,
+                dataset=demo_file.dataset,
+                agency=demo_file.agency,
+                marking=demo_file.marking,
+            )
+        )
     return results
 
 

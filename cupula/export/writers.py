@@ -22,8 +22,19 @@ from followthemoney.export.graph import NXGraphExporter
 from cupula.store.view import View
 
 STATEMENT_HEADER = (
-    "id", "entity_id", "schema", "prop", "prop_type", "value", "lang", "original_value",
-    "dataset", "origin", "first_seen", "last_seen", "marking",
+    "id",
+    "entity_id",
+    "schema",
+    "prop",
+    "prop_type",
+    "value",
+    "lang",
+    "original_value",
+    "dataset",
+    "origin",
+    "first_seen",
+    "last_seen",
+    "marking",
 )
 
 
@@ -42,9 +53,21 @@ def export_statements(view: View, out: TextIO) -> int:
     count = 0
     for s in view.statements():
         writer.writerow(
-            (s.id, s.entity_id, s.schema, s.prop, s.prop_type, s.value, s.lang or "",
-             s.original_value or "", s.dataset, s.origin or "", s.first_seen, s.last_seen,
-             markings[s.marking_id])
+            (
+                s.id,
+                s.entity_id,
+                s.schema,
+                s.prop,
+                s.prop_type,
+                s.value,
+                s.lang or "",
+                s.original_value or "",
+                s.dataset,
+                s.origin or "",
+                s.first_seen,
+                s.last_seen,
+                markings[s.marking_id],
+            )
         )
         count += 1
     return count
@@ -67,8 +90,9 @@ class _GraphBuilder(NXGraphExporter):
         for edge in self.graph.iteredges():
             attributes = self.get_attributes(edge)
             attributes["schema"] = edge.type_name
-            attributes["weight"] = float(edge.weight)
-            graph.add_edge(edge.source_id, edge.target_id, key=edge.id, **attributes)
+            graph.add_edge(
+                edge.source_id, edge.target_id, key=edge.id, weight=float(edge.weight), **attributes
+            )
         return graph
 
 
@@ -106,5 +130,6 @@ def export(view: View, fmt: str, out: TextIO) -> int:
     try:
         writer = EXPORT_FORMATS[fmt]
     except KeyError:
-        raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
+        known = ", ".join(EXPORT_FORMATS)
+        raise ValueError(f"unknown export format {fmt!r}; one of {known}") from None
     return writer(view, out)

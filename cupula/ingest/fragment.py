@@ -53,11 +53,25 @@ def fragment_statements(
     last = fragment.last_seen or first
     origin = fragment.origin
     yield make_statement(
-        entity_id, schema, BASE, entity_id, dataset, marking_id,
-        seen=first, last_seen=last, origin=origin,
+        entity_id,
+        schema,
+        BASE,
+        entity_id,
+        dataset,
+        marking_id,
+        seen=first,
+        last_seen=last,
+        origin=origin,
     )
     for prop, value in entity.itervalues():
         yield make_statement(
-            entity_id, schema, prop.name, value, dataset, marking_id,
-            seen=first, last_seen=last, origin=origin,
+            entity_id,
+            schema,
+            prop.name,
+            value,
+            dataset,
+            marking_id,
+            seen=first,
+            last_seen=last,
+            origin=origin,
         )

@@ -107,15 +107,14 @@ def detect_format(path: Path, mapping: Path | None, encoding: str = "utf-8") -> 
             raise IngestError(path, "the file is empty")
         header = [c.strip() for c in first[1][1:]]
         labels = [row[0].strip() for _, row in islice(rows, len(header) + 1) if row]
-        if header and labels and set(labels) <= set(header) and len(first[1]) > 4:
+        # A matrix's row labels are its column ids (a missing row still leaves a subset).
+        if len(header) >= 2 and labels and set(labels) <= set(header):
             return Format.MATRIX
         if len(first[1]) <= 4:
             return Format.EDGELIST
     raise IngestError(
         path,
-        "cannot tell the format; give --format (one of "
-        + ", ".join(f.value for f in Format)
-        + ")",
+        "cannot tell the format; give --format (one of " + ", ".join(f.value for f in Format) + ")",
     )
 
 

@@ -18,6 +18,7 @@ Example::
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 import yaml
 from followthemoney.exc import InvalidMapping
 from followthemoney.mapping import QueryMapping
+from followthemoney.proxy import EntityProxy
 
 from cupula.ingest.errors import IngestError
 from cupula.ingest.fragment import Fragment
@@ -34,19 +36,22 @@ from cupula.model.schemata import get_model
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 
+DISCARDED = re.compile(r'unclean value "(?P<value>.*)" for property "(?P<prop>[^"]+)"', re.S)
+
+
 class _Discarded(logging.Handler):
     """Collects FtM's warnings about values it could not clean, to raise them as errors."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.problems: list[tuple[str, str]] = []  # (property, value)
 
     def emit(self, record: logging.LogRecord) -> None:
-        # FtM also warns when it skips a row whose key columns are empty: that is
-        # how optional linked entities work, not an error.
-        message = record.getMessage()
-        if "unclean value" in message:
-            self.messages.append(message)
+        # FtM also warns about empty cells and about rows whose key columns are empty
+        # (it skips that entity): that is how optional columns work, not an error.
+        match = DISCARDED.search(record.getMessage())
+        if match is not None and match.group("value").strip():
+            self.problems.append((match.group("prop"), match.group("value")))
 
 
 def load_mapping(mapping_path: Path, *, dataset: str) -> list[QueryMapping]:
@@ -57,7 +62,7 @@ def load_mapping(mapping_path: Path, *, dataset: str) -> list[QueryMapping]:
         raise IngestError(mapping_path, f"cannot read the mapping: {exc}") from None
     if not isinstance(data, dict):
         raise IngestError(mapping_path, "a mapping must be a YAML object with 'entities'")
-    queries: list[Any] = data["queries"] if "queries" in data else [data]
+    queries: list[Any] = data.get("queries", [data])
     if not isinstance(queries, list) or not queries:
         raise IngestError(mapping_path, "'queries' must be a non-empty list", field="queries")
     mappings = []
@@ -93,6 +98,23 @@ def _excel_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]
         workbook.close()
 
 
+def _check_schema(path: Path, line: int, schemata: dict[str, str], entity: EntityProxy) -> None:
+    """FtM hashes keys without the schema: two entity mappings with the same key columns
+    (one of them empty) and no ``key_literal`` give a person and a link the same id."""
+    if entity.id is None:
+        return
+    known = schemata.setdefault(entity.id, entity.schema.name)
+    if known != entity.schema.name and not (
+        entity.schema.is_a(known) or get_model()[known].is_a(entity.schema.name)
+    ):
+        raise IngestError(
+            path,
+            f"the mapping gives a {known} and a {entity.schema.name} the same id {entity.id}; "
+            "give each entity mapping its own key_literal",
+            line=line,
+        )
+
+
 def read_table(
     path: Path,
     mapping_path: Path,
@@ -122,6 +144,7 @@ def read_table(
                     line=header_line,
                     field=ref,
                 )
+    schemata: dict[str, str] = {}
     handler = _Discarded()
     logger = logging.getLogger("followthemoney.mapping.entity")
     logger.addHandler(handler)
@@ -133,9 +156,11 @@ def read_table(
                 )
             record = {col: (row[i] if i < len(row) else "") for i, col in enumerate(columns)}
             mapped = [e for mapping in mappings for e in mapping.map(record).values()]
-            if handler.messages:
-                raise IngestError(path, handler.messages[0], line=line)
+            if handler.problems:
+                prop, value = handler.problems[0]
+                raise IngestError(path, f"{value!r} is not a valid {prop}", line=line, field=prop)
             for entity in mapped:
+                _check_schema(path, line, schemata, entity)
                 yield Fragment(entity, f"{path.name}:{line}")
     finally:
         logger.removeHandler(handler)

@@ -230,7 +230,7 @@ def read_edgelist(
 def _edge_columns(first: list[str]) -> dict[str, int]:
     """Column positions, from a header row or (without one) by position."""
     names = [c.lower() for c in first]
-    if names and names[0] in SOURCE_NAMES | {"id", "node"} or (
+    if (names and names[0] in SOURCE_NAMES | {"id", "node"}) or (
         len(names) > 1 and names[1] in TARGET_NAMES
     ):
         columns = {"header": 1, "source": 0, "target": 1}
@@ -278,7 +278,8 @@ def read_attendance(
     for line, row in rows:
         if len(row) != len(events) + 1:
             raise IngestError(
-                path, f"row has {len(row) - 1} values, the header has {len(events)} events",
+                path,
+                f"row has {len(row) - 1} values, the header has {len(events)} events",
                 line=line,
             )
         label = row[0].strip()

@@ -28,8 +28,20 @@ from cupula.ingest.text import CsvRows, Progress, no_progress
 from cupula.model.schemata import get_model
 
 EMPTY = "-0-"
-SDN_COLUMNS = ("ent_num", "name", "type", "program", "title", "call_sign", "vess_type",
-               "tonnage", "grt", "vess_flag", "vess_owner", "remarks")
+SDN_COLUMNS = (
+    "ent_num",
+    "name",
+    "type",
+    "program",
+    "title",
+    "call_sign",
+    "vess_type",
+    "tonnage",
+    "grt",
+    "vess_flag",
+    "vess_owner",
+    "remarks",
+)
 ALT_COLUMNS = ("ent_num", "alt_num", "alt_type", "alt_name", "alt_remarks")
 ADD_COLUMNS = ("ent_num", "add_num", "address", "city", "country", "add_remarks")
 DRUG_PROGRAMS = {"SDNTK", "SDNT", "ILLICIT-DRUGS-EO14059", "TCO"}
@@ -104,7 +116,8 @@ def _rows(
             continue  # the DOS end-of-file marker
         if len(row) != len(columns):
             raise IngestError(
-                path, f"expected {len(columns)} columns ({', '.join(columns)}), found {len(row)}",
+                path,
+                f"expected {len(columns)} columns ({', '.join(columns)}), found {len(row)}",
                 line=line,
             )
         record = {col: _clean(cell) for col, cell in zip(columns, row, strict=True)}

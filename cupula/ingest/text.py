@@ -75,7 +75,9 @@ class CsvRows:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise IngestError(self.path, f"malformed CSV: {exc}", line=reader.line_num) from None
+                raise IngestError(
+                    self.path, f"malformed CSV: {exc}", line=reader.line_num
+                ) from None
             if row and any(cell.strip() for cell in row):
                 yield reader.line_num, row
 

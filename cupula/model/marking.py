@@ -184,7 +184,7 @@ class _Tokens:
         return self.items[self.pos] if self.pos < len(self.items) else None
 
     def take(self) -> str:
-        token = self.items[self.pos]
+        token: str = self.items[self.pos]
         self.pos += 1
         return token
 
@@ -196,8 +196,9 @@ class _Tokens:
         items: list[str] = []
         while True:
             token = self.peek()
-            if token is None or token == ",":
-                raise self.fail(f"expected {what} after {'a comma' if items else 'it'}")
+            if token is None or token == "," or token.upper() in KEYWORDS:
+                after = "a comma" if items else "it"
+                raise self.fail(f"expected {what} after {after}, found {token or 'the end'!r}")
             token = self.take()
             items.append(token.upper() if upper else token)
             if self.peek() != ",":
@@ -205,6 +206,7 @@ class _Tokens:
             self.take()
 
 
+KEYWORDS = frozenset({"REL", "ORIG", "CASE", *Handling.__members__, *Classification.__members__})
 CLAUSES = "REL TO, H0-H3, a grading such as B2, CASE or ORIG"
 
 

@@ -14,7 +14,14 @@ from followthemoney.model import Model
 from followthemoney.schema import Schema
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
-CUPULA_SCHEMATA = ("Tie", "Communication", "Contact", "Seizure", "Extradition", "InformationRequest")
+CUPULA_SCHEMATA = (
+    "Tie",
+    "Communication",
+    "Contact",
+    "Seizure",
+    "Extradition",
+    "InformationRequest",
+)
 
 _loaded = False
 

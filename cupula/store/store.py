@@ -82,10 +82,12 @@ class Writer:
         if statements:
             # Driver-level executemany with tuples: a Statement is already a row, and
             # building one dict per row for Core's executemany costs a third of the load.
-            self.conn.exec_driver_sql(self._sql, list(statements))  # type: ignore[arg-type]
+            self.conn.exec_driver_sql(self._sql, list(statements))
 
     def count_statements(self) -> int:
-        return int(self.conn.execute(select(func.count()).select_from(statement_table)).scalar_one())
+        return int(
+            self.conn.execute(select(func.count()).select_from(statement_table)).scalar_one()
+        )
 
     def find_load(self, dataset: str, sha256: str, marking_id: str) -> dict[str, Any] | None:
         """An earlier completed load of the same bytes into the same dataset and marking."""
