@@ -35,7 +35,10 @@ def new_pg_database(url: str) -> str:
     name = f"cupula_t{os.getpid()}_{next(_counter)}"
     base = make_url(url)
     with psycopg.connect(
-        host=base.host, port=base.port, user=base.username, dbname=base.database,
+        host=base.host,
+        port=base.port,
+        user=base.username,
+        dbname=base.database,
         autocommit=True,
     ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -231,15 +231,16 @@ def ingest(
         marking_id = writer.put_marking(parsed)
         before = writer.count_statements()
         batch: list[Statement] = []
-        for fragment in _fragments(path, fmt, dataset, mapping, options, progress):
-            result.records_read += 1
-            batch.extend(fragment_statements(fragment, dataset, marking_id, started))
-            if len(batch) >= BATCH:
-                writer.put_statements(batch)
-                result.statements_read += len(batch)
-                batch = []
-        writer.put_statements(batch)
-        result.statements_read += len(batch)
+        with writer.pipeline() as put:
+            for fragment in _fragments(path, fmt, dataset, mapping, options, progress):
+                result.records_read += 1
+                batch.extend(fragment_statements(fragment, dataset, marking_id, started))
+                if len(batch) >= BATCH:
+                    put(batch)
+                    result.statements_read += len(batch)
+                    batch = []
+            put(batch)
+            result.statements_read += len(batch)
         result.statements_added = writer.count_statements() - before
         writer.record_load(
             dataset=dataset,

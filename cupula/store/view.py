@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from cupula.model.entity import assemble, merged_schema
 from cupula.model.marking import Marking
 from cupula.model.statement import BASE, Statement
-from cupula.store.tables import marking_table, statement_table
+from cupula.store.tables import STATEMENT_COLUMNS, marking_table, statement_table
 
 S = statement_table.c
 BATCH = 10_000
@@ -57,7 +57,7 @@ class View:
         dataset: str | None = None,
     ) -> Iterator[Statement]:
         """Statements in scope, ordered by entity id (so entities can be assembled)."""
-        query = select(*statement_table.columns)
+        query = select(*(statement_table.c[name] for name in STATEMENT_COLUMNS))
         if entity_id is not None:
             query = query.where(S.entity_id == entity_id)
         if schema is not None:

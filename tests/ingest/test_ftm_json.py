@@ -32,8 +32,9 @@ def test_opensanctions_entities_load_with_every_value(store: Store, path: Path) 
     entity = store.view().entity(first["id"])
     assert entity is not None
     for prop, values in first["properties"].items():
-        assert set(entity.get(prop)) >= {v for v in values if entity.schema.get(prop).type.name
-                                         in ("name", "string", "text")}, prop
+        assert set(entity.get(prop)) >= {
+            v for v in values if entity.schema.get(prop).type.name in ("name", "string", "text")
+        }, prop
 
 
 def test_statements_keep_origin_and_seen_dates(sqlite_store: Store) -> None:
@@ -62,17 +63,37 @@ BAD_LINES = [
     ('{"id": "p2", "schema": "Person", "properties": {"name": ["Bo"]', 2, None, "broken JSON"),
     ('["not", "an", "object"]', 2, None, "expected a JSON object"),
     ('{"id": "p2", "schema": "Narco", "properties": {}}', 2, "schema", "unknown schema 'Narco'"),
-    ('{"id": "p2", "schema": "Person", "properties": {"colour": ["red"]}}', 2,
-     "properties.colour", "no property 'colour'"),
-    ('{"id": "p2", "schema": "Person", "properties": {"birthDate": ["31/02/1999"]}}', 2,
-     "properties.birthDate", "not a valid date"),
+    (
+        '{"id": "p2", "schema": "Person", "properties": {"colour": ["red"]}}',
+        2,
+        "properties.colour",
+        "no property 'colour'",
+    ),
+    (
+        '{"id": "p2", "schema": "Person", "properties": {"birthDate": ["31/02/1999"]}}',
+        2,
+        "properties.birthDate",
+        "not a valid date",
+    ),
     ('{"id": "p 2!", "schema": "Person", "properties": {}}', 2, "id", "not a valid entity id"),
-    ('{"id": "p2", "schema": "Person", "properties": {"name": [7]}}', 2, "properties.name",
-     "is not a string"),
-    ('{"id": "p2", "schema": "Person", "properties": {"name": "x"}, "first_seen": "soon"}', 2,
-     "first_seen", "not an ISO date"),
-    ('{"id": "p2", "schema": "Person", "properties": {"ownershipOwner": ["o1"]}}', 2,
-     "properties.ownershipOwner", "reverse property"),
+    (
+        '{"id": "p2", "schema": "Person", "properties": {"name": [7]}}',
+        2,
+        "properties.name",
+        "is not a string",
+    ),
+    (
+        '{"id": "p2", "schema": "Person", "properties": {"name": "x"}, "first_seen": "soon"}',
+        2,
+        "first_seen",
+        "not an ISO date",
+    ),
+    (
+        '{"id": "p2", "schema": "Person", "properties": {"ownershipOwner": ["o1"]}}',
+        2,
+        "properties.ownershipOwner",
+        "reverse property",
+    ),
 ]
 
 
@@ -96,8 +117,12 @@ def test_a_bad_line_names_file_line_and_field_and_loads_nothing(
 
 def test_a_file_in_the_wrong_encoding_is_refused(sqlite_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "latin1.ftm.jsonl"
-    path.write_bytes(GOOD.encode() + b"\n" + GOOD.replace("Ana", "Jos\u00e9").replace(
-        "p1", "p2").encode("latin-1") + b"\n")
+    path.write_bytes(
+        GOOD.encode()
+        + b"\n"
+        + GOOD.replace("Ana", "Jos\u00e9").replace("p1", "p2").encode("latin-1")
+        + b"\n"
+    )
     with pytest.raises(IngestError, match="line 2"):
         ingest(sqlite_store, path, dataset="x", agency="US-DEA", marking=MARKING)
     assert sqlite_store.view().count_statements() == 0

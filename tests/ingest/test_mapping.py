@@ -54,8 +54,9 @@ def mapping(tmp_path: Path) -> Path:
 
 
 def load(store: Store, path: Path, mapping: Path, **kw: object) -> object:
-    return ingest(store, path, dataset="registry", agency="CO-DIJIN", marking=MARKING,
-                  mapping=mapping, **kw)  # type: ignore[arg-type]
+    return ingest(
+        store, path, dataset="registry", agency="CO-DIJIN", marking=MARKING, mapping=mapping, **kw
+    )  # type: ignore[arg-type]
 
 
 def test_csv_rows_become_entities_and_links(store: Store, tmp_path: Path, mapping: Path) -> None:
@@ -83,8 +84,11 @@ def test_excel_sheet_loads_like_csv(sqlite_store: Store, tmp_path: Path, mapping
 
 def test_colliding_ids_from_a_mapping_are_refused(sqlite_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "nokeys.yml"
-    path.write_text(MAPPING.replace("    key_literal: person\n", "").replace(
-        "    key_literal: directorship\n", "").replace(", required: true", ""))
+    path.write_text(
+        MAPPING.replace("    key_literal: person\n", "")
+        .replace("    key_literal: directorship\n", "")
+        .replace(", required: true", "")
+    )
     with pytest.raises(IngestError, match="the same id") as info:
         load(sqlite_store, write_csv(tmp_path / "r.csv", ROWS), path)
     assert info.value.line == 3
@@ -102,8 +106,10 @@ def test_a_missing_column_is_named(store: Store, tmp_path: Path, mapping: Path) 
 
 def test_unknown_schema_or_property_in_the_mapping(sqlite_store: Store, tmp_path: Path) -> None:
     data = write_csv(tmp_path / "r.csv", ROWS)
-    for bad, says in [(MAPPING.replace("schema: Company", "schema: Cartel"), "Invalid schema"),
-                      (MAPPING.replace("birthDate:", "birthday:"), "Invalid property")]:
+    for bad, says in [
+        (MAPPING.replace("schema: Company", "schema: Cartel"), "Invalid schema"),
+        (MAPPING.replace("birthDate:", "birthday:"), "Invalid property"),
+    ]:
         path = tmp_path / "bad.yml"
         path.write_text(bad)
         with pytest.raises(IngestError, match=says) as info:
@@ -111,8 +117,9 @@ def test_unknown_schema_or_property_in_the_mapping(sqlite_store: Store, tmp_path
         assert info.value.path == str(path)
 
 
-def test_an_unreadable_value_names_its_line(sqlite_store: Store, tmp_path: Path,
-                                            mapping: Path) -> None:
+def test_an_unreadable_value_names_its_line(
+    sqlite_store: Store, tmp_path: Path, mapping: Path
+) -> None:
     rows = [*ROWS, ("1234", "Bad Date", "yesterday", "")]
     with pytest.raises(IngestError, match="'yesterday' is not a valid") as info:
         load(sqlite_store, write_csv(tmp_path / "r.csv", rows), mapping)
@@ -120,13 +127,18 @@ def test_an_unreadable_value_names_its_line(sqlite_store: Store, tmp_path: Path,
     assert sqlite_store.view().count_statements() == 0
 
 
-def test_wrong_encoding_is_refused_with_its_line(sqlite_store: Store, tmp_path: Path,
-                                                 mapping: Path) -> None:
+def test_wrong_encoding_is_refused_with_its_line(
+    sqlite_store: Store, tmp_path: Path, mapping: Path
+) -> None:
     path = write_csv(tmp_path / "r.csv", ROWS, encoding="cp1252")
     with pytest.raises(IngestError, match="not valid utf-8") as info:
         load(sqlite_store, path, mapping)
     assert info.value.line == 2
     assert sqlite_store.view().count_statements() == 0
-    load(sqlite_store, path, mapping, options=__import__("cupula.ingest", fromlist=["x"])
-         .LoadOptions(encoding="cp1252"))
+    load(
+        sqlite_store,
+        path,
+        mapping,
+        options=__import__("cupula.ingest", fromlist=["x"]).LoadOptions(encoding="cp1252"),
+    )
     assert sqlite_store.view().count_entities()["Person"] == 2

@@ -17,8 +17,15 @@ MARKING = "UNCLASSIFIED H0 A1 ORIG CA-RCMP"
 
 def load(store: Store, path: Path, dataset: str = "net", **options: object) -> object:
     fmt = options.pop("fmt", None)
-    return ingest(store, path, dataset=dataset, agency="CA-RCMP", marking=MARKING, fmt=fmt,  # type: ignore[arg-type]
-                  options=LoadOptions(**options))  # type: ignore[arg-type]
+    return ingest(
+        store,
+        path,
+        dataset=dataset,
+        agency="CA-RCMP",
+        marking=MARKING,
+        fmt=fmt,  # type: ignore[arg-type]
+        options=LoadOptions(**options),
+    )  # type: ignore[arg-type]
 
 
 def read_matrix(path: Path) -> tuple[list[str], dict[str, list[float]]]:
@@ -65,7 +72,10 @@ def unordered_pairs(path: Path) -> set[frozenset[str]]:
 
 
 def test_montagna_calls_are_directed_and_meetings_undirected(store: Store) -> None:
-    calls, meetings = MONTAGNA / "Montagna_phonecalls_edgelist.tsv", MONTAGNA / "Montagna_meetings_edgelist.tsv"
+    calls, meetings = (
+        MONTAGNA / "Montagna_phonecalls_edgelist.tsv",
+        MONTAGNA / "Montagna_meetings_edgelist.tsv",
+    )
     load(store, calls, dataset="calls", channel="phone")
     load(store, meetings, dataset="meetings", directed=False, channel="meeting")
     with calls.open() as fh:
@@ -84,17 +94,26 @@ def test_edgelist_with_header_dates_and_phases(sqlite_store: Store, tmp_path: Pa
     load(sqlite_store, path)
     ties = [e for e in sqlite_store.view().entities() if e.schema.name == "Communication"]
     assert sorted((e.first("date") or "", e.first("weight")) for e in ties) == [
-        ("", "2"), ("2024-05-01", "3"), ("2024-06-01", "1")]
+        ("", "2"),
+        ("2024-05-01", "3"),
+        ("2024-06-01", "1"),
+    ]
 
 
 def test_attendance_matrix_becomes_events(sqlite_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "summits.csv"
     path.write_text('"",Summit Madrid,Meeting Cali,Dinner Dubai\nana,1,0,1\nbo,1,1,0\ncy,0,1,0\n')
     load(sqlite_store, path, fmt="attendance", date="2025-01-01")
-    events = {e.first("name"): sorted(e.get("involved"))
-              for e in sqlite_store.view().entities() if e.schema.name == "Event"}
-    assert events == {"Summit Madrid": ["net-ana", "net-bo"], "Meeting Cali": ["net-bo", "net-cy"],
-                      "Dinner Dubai": ["net-ana"]}
+    events = {
+        e.first("name"): sorted(e.get("involved"))
+        for e in sqlite_store.view().entities()
+        if e.schema.name == "Event"
+    }
+    assert events == {
+        "Summit Madrid": ["net-ana", "net-bo"],
+        "Meeting Cali": ["net-bo", "net-cy"],
+        "Dinner Dubai": ["net-ana"],
+    }
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,11 @@ TYPES = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 
 def sdn_types(path: Path) -> Counter[str]:
     with path.open(encoding="cp1252", newline="") as fh:
-        return Counter(TYPES.get(row[2].strip(), "entity")
-                       for row in csv.reader(fh) if row and row[0].strip().isdigit())
+        return Counter(
+            TYPES.get(row[2].strip(), "entity")
+            for row in csv.reader(fh)
+            if row and row[0].strip().isdigit()
+        )
 
 
 def load(store: Store, path: Path) -> None:
@@ -41,7 +44,8 @@ def test_sample_entries_become_one_entity_each_with_aliases(store: Store) -> Non
     assert chapo is not None and chapo.schema.name == "Person"
     assert chapo.get("name") == ["GUZMAN LOERA, Joaquin"]
     assert {"GUMAN LOERAL, Joaquin", "GUZMAN LOESA, Joaquin", "GUZMAN, Chapo"} <= set(
-        chapo.get("alias"))
+        chapo.get("alias")
+    )
     assert chapo.get("birthDate") == ["1954-12-25"]
     assert "crime.traffick.drug" in chapo.get("topics")
     orejuela = store.view().entity("ofac-4107")
@@ -50,8 +54,11 @@ def test_sample_entries_become_one_entity_each_with_aliases(store: Store) -> Non
     assert orejuela.get("address") == ["Cali, Colombia"]
     vessel = store.view().entity("ofac-4234")
     assert vessel is not None and vessel.get("callSign") == ["CL2685"]
-    alias_origins = {s.origin.split(":")[0] for s in store.view().statements(entity_id="ofac-6861")
-                     if s.prop == "alias" and s.origin}
+    alias_origins = {
+        s.origin.split(":")[0]
+        for s in store.view().statements(entity_id="ofac-6861")
+        if s.prop == "alias" and s.origin
+    }
     assert alias_origins == {"alt_sample.csv"}
 
 
@@ -64,8 +71,15 @@ def test_linked_to_becomes_links_between_entries(sqlite_store: Store) -> None:
         assert link.first("subject") in ids and link.first("object") in ids
 
 
-@pytest.mark.parametrize(("text", "iso"), [("25 Dec 1954", "1954-12-25"), ("Dec 1954", "1954-12"),
-                                           ("circa 1960", "1960"), ("1950 to 1955", None)])
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("25 Dec 1954", "1954-12-25"),
+        ("Dec 1954", "1954-12"),
+        ("circa 1960", "1960"),
+        ("1950 to 1955", None),
+    ],
+)
 def test_ofac_dates(text: str, iso: str | None) -> None:
     assert parse_date(text) == iso
 
@@ -75,7 +89,8 @@ def test_the_whole_2021_list_has_8890_entries(sqlite_store: Store) -> None:
     load(sqlite_store, folder)
     check_counts(sqlite_store, folder / "sdn_2021-04-25.csv")
     counts = sqlite_store.view().count_entities()
-    entries = sum(counts.get(s, 0) for s in ("Person", "Company", "Organization", "Vessel",
-                                             "Airplane"))
+    entries = sum(
+        counts.get(s, 0) for s in ("Person", "Company", "Organization", "Vessel", "Airplane")
+    )
     assert entries == 8890
     assert counts["Person"] == 4566

@@ -97,17 +97,16 @@ def markings(draw: st.DrawFn) -> Marking:
     return Marking(
         classification=draw(st.sampled_from(list(Classification))),
         originator=draw(agencies),
-        releasable_to=frozenset(
-            draw(st.lists(st.sampled_from(COUNTRIES) | agencies, max_size=4))
-        ),
+        releasable_to=frozenset(draw(st.lists(st.sampled_from(COUNTRIES) | agencies, max_size=4))),
         handling=handling,
         handling_text=draw(st.from_regex(r"[a-z][a-z ]{0,20}[a-z]", fullmatch=True))
         if handling == Handling.H3
         else None,
         reliability=draw(st.sampled_from("ABCDEX")) if graded else None,
         credibility=draw(st.sampled_from("1234")) if graded else None,
-        compartments=frozenset(draw(st.lists(st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True),
-                                             max_size=3))),
+        compartments=frozenset(
+            draw(st.lists(st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True), max_size=3))
+        ),
     )
 
 

@@ -10,8 +10,16 @@ def test_cupula_schemata_live_in_followthemoneys_model() -> None:
     for name in ("Seizure", "Extradition", "InformationRequest", "Communication", "Contact"):
         assert model.get(name) is not None, name
     seizure = model["Seizure"]
-    for prop in ("date", "place", "country", "drug", "quantityKg", "estimatedValue",
-                 "seizingAgency", "involved"):
+    for prop in (
+        "date",
+        "place",
+        "country",
+        "drug",
+        "quantityKg",
+        "estimatedValue",
+        "seizingAgency",
+        "involved",
+    ):
         assert seizure.get(prop) is not None, prop
     # the reverse property is visible from a Vessel, so FtM's graph can walk it
     assert model["Vessel"].get("seizuresInvolved") is not None

@@ -14,12 +14,20 @@ M1 = Marking.parse("CONFIDENTIAL REL TO COL H2 B2 ORIG CO-DIJIN")
 M2 = Marking.parse("UNCLASSIFIED ORIG ES-SEPBLAC")
 
 
-def person(entity_id: str, name: str, dataset: str, marking: Marking, *, seen: str = SEEN,
-           schema: str = "Person") -> list[Statement]:
+def person(
+    entity_id: str,
+    name: str,
+    dataset: str,
+    marking: Marking,
+    *,
+    seen: str = SEEN,
+    schema: str = "Person",
+) -> list[Statement]:
     return [
         make_statement(entity_id, schema, BASE, entity_id, dataset, marking.id, seen=seen),
-        make_statement(entity_id, schema, "name", name, dataset, marking.id, seen=seen,
-                       origin="f.csv:2"),
+        make_statement(
+            entity_id, schema, "name", name, dataset, marking.id, seen=seen, origin="f.csv:2"
+        ),
     ]
 
 
@@ -104,9 +112,51 @@ def test_same_value_under_two_markings_is_two_statements(store: Store) -> None:
 
 def test_loads_are_recorded(store: Store) -> None:
     with store.writer() as w:
-        w.record_load(dataset="d1", agency="CO-DIJIN", path="x.csv", sha256="ab" * 32,
-                      format="ftm", marking_id=M1.id, options="{}", started=SEEN,
-                      finished=SEEN, statements_read=2, statements_added=2)
+        w.record_load(
+            dataset="d1",
+            agency="CO-DIJIN",
+            path="x.csv",
+            sha256="ab" * 32,
+            format="ftm",
+            marking_id=M1.id,
+            options="{}",
+            started=SEEN,
+            finished=SEEN,
+            statements_read=2,
+            statements_added=2,
+        )
         assert w.find_load("d1", "ab" * 32, M1.id) is not None
         assert w.find_load("d1", "ab" * 32, M2.id) is None
     assert [load["path"] for load in store.loads()] == ["x.csv"]
+
+
+def test_one_batch_may_repeat_a_statement(store: Store) -> None:
+    early = person("p1", "Ana", "d1", M1, seen="2026-01-01T00:00:00Z")
+    late = person("p1", "Ana", "d1", M1, seen="2026-05-01T00:00:00Z")
+    write(store, early + late + early, M1)
+    statements = list(store.view().statements())
+    assert len(statements) == 2
+    assert {(s.first_seen, s.last_seen) for s in statements} == {
+        ("2026-01-01T00:00:00Z", "2026-05-01T00:00:00Z")
+    }
+
+
+def test_large_batches_go_through_the_writer_pipeline(store: Store) -> None:
+    statements = [s for i in range(1200) for s in person(f"p{i}", f"N {i}", "d1", M1)]
+    with store.writer() as w:
+        w.put_marking(M1)
+        with w.pipeline() as put:
+            for start in range(0, len(statements), 700):
+                put(statements[start : start + 700])
+    assert store.view().count_statements() == 2400
+
+
+def test_a_failing_batch_stops_the_pipeline_and_rolls_back(store: Store) -> None:
+    bad = person("p1", "Ana", "d1", M1)[0]._replace(value=None)  # type: ignore[arg-type]
+    with pytest.raises(Exception), store.writer() as w:  # noqa: B017 (driver-specific type)
+        w.put_marking(M1)
+        with w.pipeline() as put:
+            put(person("p0", "Bo", "d1", M1))
+            put([bad])
+            put(person("p2", "Cy", "d1", M1))
+    assert store.view().count_statements() == 0

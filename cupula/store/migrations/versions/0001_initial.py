@@ -30,8 +30,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "statement",
-        sa.Column("id", sa.String(40), primary_key=True),
         sa.Column("entity_id", sa.String(255), nullable=False),
+        sa.Column("id", sa.String(40), nullable=False),
         sa.Column("schema", sa.String(64), nullable=False),
         sa.Column("prop", sa.String(64), nullable=False),
         sa.Column("prop_type", sa.String(32), nullable=False),
@@ -43,8 +43,9 @@ def upgrade() -> None:
         sa.Column("origin", sa.Text, nullable=True),
         sa.Column("first_seen", sa.String(32), nullable=False),
         sa.Column("last_seen", sa.String(32), nullable=False),
+        sa.PrimaryKeyConstraint("entity_id", "id", name="pk_statement"),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_statement_entity_id", "statement", ["entity_id"])
     op.create_index("ix_statement_dataset", "statement", ["dataset"])
     op.create_table(
         "load",
