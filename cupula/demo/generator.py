@@ -93,7 +93,6 @@ ARABIC = [
     ("ll", "ي"),
     ("qu", "ك"),
     ("gu", "غ"),
-    ("ñ", "ني"),
     ("j", "خ"),
     ("a", "ا"),
     ("b", "ب"),
@@ -185,7 +184,7 @@ def strip_accents(text: str) -> str:
 
 def to_arabic(text: str) -> str:
     out: list[str] = []
-    for word in strip_accents(text).lower().split():
+    for word in strip_accents(text.lower().replace("ñ", "ni")).split():
         i, letters = 0, []
         while i < len(word):
             for latin, arabic in ARABIC:

@@ -88,12 +88,25 @@ class _GraphBuilder(NXGraphExporter):
                 attributes["label"] = node.caption
             graph.add_node(node.id, **attributes)
         for edge in self.graph.iteredges():
-            attributes = self.get_attributes(edge)
-            attributes["schema"] = edge.type_name
-            graph.add_edge(
-                edge.source_id, edge.target_id, key=edge.id, weight=float(edge.weight), **attributes
-            )
+            edge_attributes: dict[str, object] = dict(self.get_attributes(edge))
+            edge_attributes["schema"] = edge.type_name
+            # Gephi reads "weight": a tie's own weight (calls, meetings) where it has one,
+            # else FtM's weight of the edge.
+            own = _number(edge_attributes.get("weight"))
+            edge_attributes["weight"] = own if own is not None else float(edge.weight)
+            graph.add_edge(edge.source_id, edge.target_id, key=edge.id, **edge_attributes)
         return graph
+
+
+def _number(value: object) -> float | None:
+    """The largest number in an FtM joined value such as "3; 5", or None."""
+    numbers = []
+    for part in str(value or "").split(";"):
+        try:
+            numbers.append(float(part))
+        except ValueError:
+            continue
+    return max(numbers) if numbers else None
 
 
 def build_graph(view: View) -> nx.MultiDiGraph:

@@ -25,7 +25,7 @@ STRICT_TYPES = frozenset({"entity", "date", "country", "number"})
 
 
 TEXT_TYPES = frozenset({"name", "string", "text", "identifier", "address"})
-ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+ISO_DATE = re.compile(r"^[12]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 COUNTRY_CODES = frozenset(registry.country.codes)
 
 
@@ -35,6 +35,8 @@ def already_clean(type_name: str, value: str) -> bool:
     Most values in FtM exports are canonical already; testing that is a tenth of the
     cost of cleaning them. Anything not plainly canonical goes through FtM's cleaner.
     """
+    if not value:
+        return False
     if type_name in TEXT_TYPES:
         return (
             value.isprintable()

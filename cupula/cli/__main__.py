@@ -1,0 +1,5 @@
+"""``python -m cupula.cli``: the same as the ``cupula`` command."""
+
+from cupula.cli.main import main
+
+main()

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from rich.console import Console
+
+from cupula.demo.generator import generate_case, to_arabic
+from cupula.demo.run import run_demo
+from cupula.summary import summarize
+
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+def test_the_same_seed_gives_the_same_case() -> None:
+    a, b = generate_case(3), generate_case(3)
+    assert [f.entities for f in a.files] == [f.entities for f in b.files]
+    assert a.truth == b.truth
+    assert [f.entities for f in generate_case(4).files] != [f.entities for f in a.files]
+
+
+def test_five_agencies_hold_fragments_of_one_organisation() -> None:
+    case = generate_case()
+    assert len({f.agency for f in case.files}) == 5
+    by_id = {e["id"]: (f.dataset, e) for f in case.files for e in f.entities}
+    for key in case.truth["leaders"]:
+        person = case.truth["people"][key]
+        assert person["role"] == "boss" and person["residence"] != "co"  # the bosses live abroad
+        records = person["records"]
+        assert len(records) >= 4
+        names = set()
+        for dataset, entity_id in records.items():
+            assert by_id[entity_id][0] == dataset  # the truth points at real records
+            names.add(by_id[entity_id][1]["properties"]["name"][0])
+        assert len(names) == len(records)  # every partner spells him differently
+        assert any(ARABIC.search(n) for n in names)
+
+
+def test_bosses_never_touch_a_shipment() -> None:
+    case = generate_case()
+    boss_ids = {
+        eid for k in case.truth["leaders"] for eid in case.truth["people"][k]["records"].values()
+    }
+    for f in case.files:
+        for e in f.entities:
+            if e["schema"] == "Seizure":
+                assert not boss_ids & set(e["properties"].get("involved", []))
+
+
+def test_arabic_transliteration() -> None:
+    assert to_arabic("Jhon Muñoz") == "خون مونيوز"
+
+
+def test_demo_loads_everything_through_ingest(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.db")
+    truth = tmp_path / "truth.json"
+    console = Console(record=True, width=120)
+    store = run_demo(db, console=console, truth_path=truth)
+    summary = summarize(store.view())
+    case = generate_case()
+    assert set(summary["datasets"]) == {"caviar"} | {f.dataset for f in case.files}
+    assert len(summary["markings"]) >= 6
+    assert summary["entities"]["Seizure"] == 2
+    assert summary["entities"]["Extradition"] == 1
+    caviar = store.view(datasets=["caviar"])
+    assert caviar.count_entities()["Person"] == 107  # the distinct ids of the 11 phases
+    serero = caviar.entity("caviar-1")
+    assert serero is not None and "Daniel Serero" in serero.get("name")
+    assert json.loads(truth.read_text()) == case.truth
+    text = console.export_text()
+    assert "the bosses as each partner wrote them" in text
+    store.close()
+    # a second run starts from scratch
+    again = run_demo(db, console=Console(record=True))
+    assert summarize(again.view()) == summary
+    again.close()
