@@ -12,7 +12,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import chain
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -20,52 +19,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from cupula.model.marking import Marking
 from cupula.model.statement import Statement
+from cupula.store.bulk import make_sink
 from cupula.store.engine import make_engine, resolve_url
 from cupula.store.migrate import upgrade
-from cupula.store.tables import (
-    STATEMENT_COLUMNS,
-    load_table,
-    marking_table,
-    statement_table,
-)
+from cupula.store.tables import load_table, marking_table, statement_table
 from cupula.store.view import Scope, View
 
-# Rows per INSERT: one multi-row VALUES statement is one call into the database, which
-# runs with the GIL released (see Writer.pipeline) and saves per-row statement resets.
-# 500 rows x 13 columns stays under SQLite's and PostgreSQL's bound-parameter limits.
-ROWS_PER_INSERT = 500
 SWITCH_INTERVAL = 0.0002  # seconds; see Writer.pipeline
-
-
-def _upsert_sql(paramstyle: str, rows: int) -> str:
-    # Same fact from the same source under the same marking: keep the first origin,
-    # widen the seen dates. CASE (not min/LEAST) so the SQL is the same on both backends.
-    marker = "?" if paramstyle == "qmark" else "%s"
-    columns = ", ".join(STATEMENT_COLUMNS)
-    row = "(" + ", ".join(marker for _ in STATEMENT_COLUMNS) + ")"
-    return (
-        f"INSERT INTO statement ({columns}) VALUES {', '.join([row] * rows)} "
-        "ON CONFLICT (entity_id, id) DO UPDATE SET "
-        "first_seen = CASE WHEN excluded.first_seen < statement.first_seen "
-        "THEN excluded.first_seen ELSE statement.first_seen END, "
-        "last_seen = CASE WHEN excluded.last_seen > statement.last_seen "
-        "THEN excluded.last_seen ELSE statement.last_seen END"
-    )
-
-
-def _merge_duplicates(statements: Sequence[Statement]) -> list[Statement]:
-    """One row per statement id, with the widest seen dates (first origin kept)."""
-    merged: dict[str, Statement] = {}
-    for stmt in statements:
-        seen = merged.get(stmt.id)
-        if seen is None:
-            merged[stmt.id] = stmt
-        elif stmt.first_seen < seen.first_seen or stmt.last_seen > seen.last_seen:
-            merged[stmt.id] = seen._replace(
-                first_seen=min(seen.first_seen, stmt.first_seen),
-                last_seen=max(seen.last_seen, stmt.last_seen),
-            )
-    return list(merged.values())
 
 
 class Writer:
@@ -74,11 +34,7 @@ class Writer:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._markings: set[str] = set()
-        self._paramstyle = conn.dialect.paramstyle
-        # PostgreSQL refuses an INSERT ... ON CONFLICT that names one key twice (SQLite
-        # applies the rows in turn), so batches for it are merged first.
-        self._dedupe = conn.dialect.name == "postgresql"
-        self._sql = _upsert_sql(self._paramstyle, ROWS_PER_INSERT)
+        self._sink = make_sink(conn)
 
     def put_marking(self, marking: Marking) -> str:
         """Make sure the marking is stored; return its id."""
@@ -107,17 +63,8 @@ class Writer:
         return mid
 
     def put_statements(self, statements: Sequence[Statement]) -> None:
-        """Insert (or merge into) a batch of statements."""
-        if self._dedupe:
-            statements = _merge_duplicates(statements)
-        # Driver-level SQL with flat tuples: a Statement is already a row, and building
-        # one dict per row for Core's executemany would cost a third of the load.
-        for start in range(0, len(statements), ROWS_PER_INSERT):
-            chunk = statements[start : start + ROWS_PER_INSERT]
-            sql = self._sql
-            if len(chunk) < ROWS_PER_INSERT:
-                sql = _upsert_sql(self._paramstyle, len(chunk))
-            self.conn.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
+        """Insert a batch of statements, merging those already stored (see store.bulk)."""
+        self._sink.put(statements)
 
     @contextmanager
     def pipeline(self, depth: int = 3) -> Iterator[Callable[[Sequence[Statement]], None]]:
