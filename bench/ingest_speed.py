@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cupula.demo.bulk import write_bulk_ftm  # noqa: E402
+from cupula.store.engine import resolve_url  # noqa: E402
 
 REFERENCE = r"""
 import sys, time, orjson
@@ -78,8 +79,9 @@ def fresh_pg(url: str, name: str) -> str:
     from sqlalchemy.engine import make_url
 
     base = make_url(url)
-    with psycopg.connect(host=base.host, port=base.port, user=base.username,
-                         dbname=base.database, autocommit=True) as conn:
+    with psycopg.connect(
+        host=base.host, port=base.port, user=base.username, dbname=base.database, autocommit=True
+    ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     return base.set(database=name).render_as_string(hide_password=False)
@@ -102,26 +104,52 @@ def main() -> None:
             if args.pg:
                 targets.append(("postgresql", fresh_pg(args.pg, f"cupula_bench_{size}")))
             for backend, url in targets:
-                seconds, rss, _ = run_measured([
-                    *cupula, "--db", url, "ingest", str(data), "--dataset", "bulk",
-                    "--agency", "CO-DIJIN", "--marking", "RESTRICTED REL TO ESP H1 B2"])
-                rows.append({"what": "cupula ingest", "backend": backend, "statements": statements,
-                             "seconds": round(seconds, 2), "per_second": round(statements / seconds),
-                             "peak_rss_mib": rss})
+                seconds, rss, _ = run_measured(
+                    [
+                        *cupula,
+                        "--db",
+                        url,
+                        "ingest",
+                        str(data),
+                        "--dataset",
+                        "bulk",
+                        "--agency",
+                        "CO-DIJIN",
+                        "--marking",
+                        "RESTRICTED REL TO ESP H1 B2",
+                    ]
+                )
+                rows.append(
+                    {
+                        "what": "cupula ingest",
+                        "backend": backend,
+                        "statements": statements,
+                        "seconds": round(seconds, 2),
+                        "per_second": round(statements / seconds),
+                        "peak_rss_mib": rss,
+                    }
+                )
                 print(json.dumps(rows[-1]), flush=True)
                 if args.no_reference:
                     continue
-                ref_url = (f"sqlite:///{Path(tmp) / f'r{size}.db'}" if backend == "sqlite"
-                           else fresh_pg(args.pg, f"cupula_ref_{size}").replace(  # type: ignore[arg-type]
-                               "postgresql+psycopg", "postgresql+psycopg"))
-                if ref_url.startswith("postgresql://"):
-                    ref_url = ref_url.replace("postgresql://", "postgresql+psycopg://", 1)
-                seconds, rss, out = run_measured([sys.executable, "-c", REFERENCE, str(data),
-                                                  ref_url])
+                if backend == "sqlite":
+                    ref_url = f"sqlite:///{Path(tmp) / f'r{size}.db'}"
+                else:
+                    ref_url = resolve_url(fresh_pg(args.pg, f"cupula_ref_{size}"))
+                seconds, rss, out = run_measured(
+                    [sys.executable, "-c", REFERENCE, str(data), ref_url]
+                )
                 written = int(out.split()[0])
-                rows.append({"what": "FtM + SQLAlchemy reference", "backend": backend,
-                             "statements": written, "seconds": round(seconds, 2),
-                             "per_second": round(written / seconds), "peak_rss_mib": rss})
+                rows.append(
+                    {
+                        "what": "FtM + SQLAlchemy reference",
+                        "backend": backend,
+                        "statements": written,
+                        "seconds": round(seconds, 2),
+                        "per_second": round(written / seconds),
+                        "peak_rss_mib": rss,
+                    }
+                )
                 print(json.dumps(rows[-1]), flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))

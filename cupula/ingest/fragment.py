@@ -12,6 +12,8 @@ from normality import slugify
 
 from cupula.model.statement import BASE, Statement, make_statement
 
+MAX_LENGTH = 200  # of generated ids; the store takes 255
+
 
 class Fragment(NamedTuple):
     """Part (or all) of one entity, read from one place in a source file.
@@ -38,7 +40,11 @@ def node_id(namespace: str, *parts: str) -> str:
         if not slug:
             slug = hashlib.sha1(part.encode("utf-8")).hexdigest()[:12]
         slugs.append(slug)
-    return "-".join([slugify(namespace, sep="-") or "x", *slugs])
+    entity_id = "-".join([slugify(namespace, sep="-") or "x", *slugs])
+    if len(entity_id) > MAX_LENGTH:  # long labels: keep a readable start, make it unique
+        digest = hashlib.sha1(entity_id.encode("utf-8")).hexdigest()[:16]
+        entity_id = f"{entity_id[: MAX_LENGTH - 17].rstrip('-')}-{digest}"
+    return entity_id
 
 
 def fragment_statements(

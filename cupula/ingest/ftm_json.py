@@ -12,11 +12,13 @@ from typing import Any
 import orjson
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
+from followthemoney.util import sanitize_text
 
 from cupula.ingest.errors import IngestError
 from cupula.ingest.fragment import Fragment
 from cupula.ingest.text import Progress, iter_raw_lines, no_progress
 from cupula.model.schemata import get_model
+from cupula.store.tables import MAX_ID_LENGTH
 
 # Types whose values analyses rely on (references, time, places, amounts): a value
 # FtM cannot read is an error. For other types (phones, identifiers, free text) a
@@ -94,10 +96,15 @@ def entity_from_dict(data: dict[str, Any], *, path: Path, line: int) -> EntityPr
     """A checked, cleaned entity from FtM's JSON form; errors name the field."""
     model = get_model()
     entity_id = data.get("id")
-    if not isinstance(entity_id, str) or not registry.entity.validate(entity_id):
+    if (
+        not isinstance(entity_id, str)
+        or len(entity_id) > MAX_ID_LENGTH
+        or not registry.entity.validate(entity_id)
+    ):
         raise IngestError(
             path,
-            f"{entity_id!r} is not a valid entity id (letters, digits, '.' and '-')",
+            f"{str(entity_id)[:80]!r} is not a valid entity id (letters, digits, '.' and '-', "
+            f"at most {MAX_ID_LENGTH} characters)",
             line=line,
             field="id",
         )
@@ -138,7 +145,7 @@ def entity_from_dict(data: dict[str, Any], *, path: Path, line: int) -> EntityPr
                 continue
             cleaned = prop.type.clean(value, proxy=entity, format=prop.format)
             if cleaned is None and prop.type.name not in STRICT_TYPES:
-                cleaned = value.strip()
+                cleaned = sanitize_text(value)  # as written, less control characters
             if cleaned is None:
                 raise IngestError(
                     path,

@@ -34,6 +34,19 @@ from cupula.ingest.text import CsvRows, Progress, no_progress
 from cupula.model.schemata import get_model
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+MAX_MAPPING_BYTES = 1_000_000
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: a mapping never needs them, and aliases are how
+    a small hostile file expands into gigabytes ("billion laughs")."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a mapping", None
+            )
+        return super().compose_node(parent, index)
 
 
 DISCARDED = re.compile(r'unclean value "(?P<value>.*)" for property "(?P<prop>[^"]+)"', re.S)
@@ -56,8 +69,10 @@ class _Discarded(logging.Handler):
 
 def load_mapping(mapping_path: Path, *, dataset: str) -> list[QueryMapping]:
     """Parse the YAML mapping; errors name the mapping file."""
+    if mapping_path.stat().st_size > MAX_MAPPING_BYTES:
+        raise IngestError(mapping_path, f"a mapping larger than {MAX_MAPPING_BYTES:,} bytes")
     try:
-        data = yaml.safe_load(mapping_path.read_text(encoding="utf-8"))
+        data = yaml.load(mapping_path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise IngestError(mapping_path, f"cannot read the mapping: {exc}") from None
     if not isinstance(data, dict):

@@ -7,6 +7,7 @@ from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
 from cupula.model.statement import Statement
 
 metadata = MetaData()
+MAX_ID_LENGTH = 255  # entity ids
 
 # One row per distinct marking; statements point at it by a content hash, so the
 # access filter of a view is decided once per marking, not once per statement.
@@ -34,7 +35,7 @@ marking_table = Table(
 statement_table = Table(
     "statement",
     metadata,
-    Column("entity_id", String(255), primary_key=True),
+    Column("entity_id", String(MAX_ID_LENGTH), primary_key=True),
     Column("id", String(40), primary_key=True),
     Column("schema", String(64), nullable=False),
     Column("prop", String(64), nullable=False),

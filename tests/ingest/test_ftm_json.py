@@ -137,3 +137,36 @@ def test_a_bad_marking_is_refused_before_reading(sqlite_store: Store, tmp_path: 
         ingest(sqlite_store, path, dataset="x", agency="US-DEA", marking="SECRET REL USA")
     assert sqlite_store.view().count_statements() == 0
     assert sqlite_store.loads() == []
+
+
+def test_hostile_values_are_cleaned_or_refused(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.ftm.jsonl"
+    lines = [
+        # NUL and control characters (PostgreSQL text cannot hold NUL)
+        {
+            "id": "h1",
+            "schema": "Person",
+            "properties": {"name": ["Ana\x00 G\x07ómez"], "phone": ["+57\x00 300"]},
+        },
+        # deep nesting where a string is expected
+        {"id": "h2", "schema": "Person", "properties": {"name": [[[["x"]]]]}},
+    ]
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    with pytest.raises(IngestError, match="line 2") as info:
+        ingest(store, path, dataset="h", agency="US-DEA", marking=MARKING)
+    assert info.value.field == "properties.name"
+    path.write_text(json.dumps(lines[0]) + "\n")
+    ingest(store, path, dataset="h", agency="US-DEA", marking=MARKING)
+    values = {s.value for s in store.view().statements() if s.prop in ("name", "phone")}
+    assert all("\x00" not in v for v in values) and len(values) == 2
+    long_id = {"id": "x" * 300, "schema": "Person", "properties": {}}
+    path.write_text(json.dumps(long_id) + "\n")
+    with pytest.raises(IngestError, match="at most 255"):
+        ingest(store, path, dataset="h2", agency="US-DEA", marking=MARKING)
+
+
+def test_a_json_bomb_line_is_refused(sqlite_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "deep.ftm.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(IngestError, match="line 1"):
+        ingest(sqlite_store, path, dataset="d", agency="US-DEA", marking=MARKING)

@@ -142,3 +142,22 @@ def test_wrong_encoding_is_refused_with_its_line(
         options=__import__("cupula.ingest", fromlist=["x"]).LoadOptions(encoding="cp1252"),
     )
     assert sqlite_store.view().count_entities()["Person"] == 2
+
+
+def test_hostile_yaml_is_refused(sqlite_store: Store, tmp_path: Path) -> None:
+    laughs = (
+        "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        )
+        + "entities: *i\n"
+    )
+    path = tmp_path / "laughs.yml"
+    path.write_text(laughs)
+    with pytest.raises(IngestError, match="aliases"):
+        load(sqlite_store, write_csv(tmp_path / "r.csv", ROWS), path)
+    big = tmp_path / "big.yml"
+    big.write_text("# " + "x" * 1_100_000 + "\n" + MAPPING)
+    with pytest.raises(IngestError, match="larger than"):
+        load(sqlite_store, write_csv(tmp_path / "r.csv", ROWS), big)
