@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import settings
 from sqlalchemy.engine import make_url
 
 from cupula.store import Store
@@ -18,6 +19,12 @@ DATA = TESTS / "data"
 PACKAGE_DATA = TESTS.parent / "cupula" / "demo" / "data"
 SHARED = TESTS.parent.parent / "shared" / "data"
 PG_ENV = "CUPULA_TEST_PG"
+
+# In CI, hypothesis explores the same examples on every run (a red build is reproducible);
+# locally it explores new ones each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 _counter = itertools.count()
 
 

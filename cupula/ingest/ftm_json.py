@@ -26,7 +26,7 @@ from cupula.store.tables import MAX_ID_LENGTH
 STRICT_TYPES = frozenset({"entity", "date", "country", "number"})
 
 
-TEXT_TYPES = frozenset({"name", "string", "text", "identifier", "address"})
+TEXT_TYPES = frozenset({"name", "string", "text", "identifier"})
 ISO_DATE = re.compile(r"^[12]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 COUNTRY_CODES = frozenset(registry.country.codes)
 
@@ -144,8 +144,12 @@ def entity_from_dict(data: dict[str, Any], *, path: Path, line: int) -> EntityPr
                 entity.unsafe_add(prop, value, cleaned=True)
                 continue
             cleaned = prop.type.clean(value, proxy=entity, format=prop.format)
-            if cleaned is None and prop.type.name not in STRICT_TYPES:
-                cleaned = sanitize_text(value)  # as written, less control characters
+            if cleaned is None:
+                as_written = sanitize_text(value)  # less control characters
+                if as_written is None:
+                    continue  # nothing but blanks and control characters: an empty value
+                if prop.type.name not in STRICT_TYPES:
+                    cleaned = as_written
             if cleaned is None:
                 raise IngestError(
                     path,

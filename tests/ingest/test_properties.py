@@ -69,7 +69,7 @@ def test_ingesting_twice_changes_nothing(batch: list[dict[str, object]]) -> None
         store.close()
 
 
-@settings(max_examples=500)
+@settings(max_examples=3000)
 @given(
     st.sampled_from(["name", "string", "text", "address", "identifier", "date", "country"]),
     st.one_of(names, dates, countries, st.text(max_size=12)),
