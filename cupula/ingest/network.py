@@ -122,30 +122,52 @@ class _Builder:
         return Fragment(entity, origin)
 
 
+class _Grid:
+    """A table with labels in the first row and first column and numbers in the cells
+    (adjacency and attendance matrices): checks the shape as it reads."""
+
+    def __init__(self, path: Path, options: NetworkOptions, progress: Progress, what: str):
+        self.path = path
+        self.rows = iter(CsvRows(path, encoding=options.encoding, progress=progress))
+        self.header_line, header = next(self.rows, (0, []))
+        self.columns = [cell.strip() for cell in header[1:]]
+        if not self.columns:
+            raise IngestError(path, f"no header row of {what}", line=self.header_line or None)
+        _check_unique(path, self.header_line, self.columns, "column")
+        self.what = what
+
+    def __iter__(self) -> Iterator[tuple[int, str, list[float]]]:
+        """(line, row label, numbers) for each row; a label may head one row only."""
+        seen: set[str] = set()
+        for line, row in self.rows:
+            if len(row) != len(self.columns) + 1:
+                raise IngestError(
+                    self.path,
+                    f"row has {len(row) - 1} values, the header has {len(self.columns)} "
+                    f"{self.what}",
+                    line=line,
+                )
+            label = row[0].strip()
+            if not label:
+                raise IngestError(self.path, "a row without a label", line=line)
+            if label in seen:
+                raise IngestError(self.path, f"{label!r} has a second row", line=line, field=label)
+            seen.add(label)
+            cells = zip(self.columns, row[1:], strict=True)
+            yield line, label, [_number(self.path, line, col, cell) for col, cell in cells]
+
+
 def read_matrix(
     path: Path, options: NetworkOptions, *, progress: Progress = no_progress
 ) -> Iterator[Fragment]:
     """A square adjacency matrix; cell (row i, column j) is the tie from i to j."""
     builder = _Builder(path, options)
-    rows = iter(CsvRows(path, encoding=options.encoding, progress=progress))
-    header_line, header = next(rows, (0, []))
-    ids = [cell.strip() for cell in header[1:]]
-    if not ids:
-        raise IngestError(path, "no header row of node ids", line=header_line or None)
-    _check_unique(path, header_line, ids, "column")
+    grid = _Grid(path, options, progress, "node ids")
+    ids, header_line = grid.columns, grid.header_line
     matrix: dict[str, list[float]] = {}
     row_lines: dict[str, int] = {}
-    for line, row in rows:
-        if len(row) != len(ids) + 1:
-            raise IngestError(
-                path,
-                f"row has {len(row) - 1} values, the header has {len(ids)} node ids",
-                line=line,
-            )
-        label = row[0].strip()
-        if label in matrix:
-            raise IngestError(path, f"node {label!r} has a second row", line=line, field=label)
-        matrix[label] = [_number(path, line, ids[j], cell) for j, cell in enumerate(row[1:])]
+    for line, label, numbers in grid:
+        matrix[label] = numbers
         row_lines[label] = line
     missing = [i for i in ids if i not in matrix]
     extra = [r for r in matrix if r not in set(ids)]
@@ -260,35 +282,19 @@ def read_attendance(
     """Persons (rows) x events (columns); a non-zero cell means the person attended."""
     builder = _Builder(path, options)
     model = get_model()
-    rows = iter(CsvRows(path, encoding=options.encoding, progress=progress))
-    header_line, header = next(rows, (0, []))
-    events = [cell.strip() for cell in header[1:]]
-    if not events:
-        raise IngestError(path, "no header row of event names", line=header_line or None)
-    _check_unique(path, header_line, events, "event")
+    grid = _Grid(path, options, progress, "event names")
     event_entities: dict[str, EntityProxy] = {}
-    for label in events:
+    for label in grid.columns:
         event = model.make_entity("Event")
         event.id = node_id(options.namespace, "event", label)
         event.add("name", label)
         if options.date:
             event.add("date", options.date)
         event_entities[label] = event
-    persons: set[str] = set()
-    for line, row in rows:
-        if len(row) != len(events) + 1:
-            raise IngestError(
-                path,
-                f"row has {len(row) - 1} values, the header has {len(events)} events",
-                line=line,
-            )
-        label = row[0].strip()
-        if not label or label in persons:
-            raise IngestError(path, f"person {label!r} is empty or repeated", line=line)
-        persons.add(label)
+    for line, label, numbers in grid:
         yield from builder.node(label, f"{path.name}:{line}")
-        for event_label, cell in zip(events, row[1:], strict=True):
-            if _number(path, line, event_label, cell):
+        for event_label, number in zip(grid.columns, numbers, strict=True):
+            if number:
                 event_entities[event_label].add("involved", node_id(options.namespace, label))
     for event in event_entities.values():
-        yield Fragment(event, f"{path.name}:{header_line}")
+        yield Fragment(event, f"{path.name}:{grid.header_line}")

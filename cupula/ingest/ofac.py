@@ -228,11 +228,23 @@ def read_ofac(
         yield Fragment(link, origin)
 
 
-def _stub(entry: EntityProxy) -> EntityProxy:
-    """An empty entity with the same id and schema, to carry one file's values."""
-    stub = get_model().make_entity(entry.schema)
-    stub.id = entry.id
-    return stub
+def _entry_rows(
+    path: Path | None,
+    columns: tuple[str, ...],
+    entries: dict[str, EntityProxy],
+    encoding: str,
+    progress: Progress,
+) -> Iterator[tuple[str, dict[str, str | None], EntityProxy]]:
+    """Rows of alt.csv or add.csv with an empty entity of the entry they belong to."""
+    if path is None:
+        return
+    for line, rec in _rows(path, columns, encoding, progress):
+        entry = entries.get(rec["ent_num"] or "")
+        if entry is None:
+            raise IngestError(path, "refers to no entry of sdn.csv", line=line, field="ent_num")
+        stub = get_model().make_entity(entry.schema)
+        stub.id = entry.id
+        yield f"{path.name}:{line}", rec, stub
 
 
 def _aliases(
@@ -242,41 +254,25 @@ def _aliases(
     progress: Progress,
     by_name: dict[str, str],
 ) -> Iterator[Fragment]:
-    if trio.alt is None:
-        return
-    for line, rec in _rows(trio.alt, ALT_COLUMNS, encoding, progress):
-        entry = entries.get(rec["ent_num"] or "")
-        if entry is None:
-            raise IngestError(trio.alt, "alias of an unknown entry", line=line, field="ent_num")
-        if not rec["alt_name"]:
+    for origin, rec, fragment in _entry_rows(trio.alt, ALT_COLUMNS, entries, encoding, progress):
+        name = rec["alt_name"]
+        if not name:
             continue
-        fragment = _stub(entry)
         kind = (rec["alt_type"] or "aka").lower()
         weak = "weak" in (rec["alt_remarks"] or "").lower()
-        prop = "previousName" if kind == "fka" else ("weakAlias" if weak else "alias")
-        fragment.add(prop, rec["alt_name"])
-        by_name.setdefault(rec["alt_name"].upper(), rec["ent_num"] or "")
-        yield Fragment(fragment, f"{trio.alt.name}:{line}")
+        fragment.add("previousName" if kind == "fka" else ("weakAlias" if weak else "alias"), name)
+        by_name.setdefault(name.upper(), rec["ent_num"] or "")
+        yield Fragment(fragment, origin)
 
 
 def _addresses(
-    trio: TrioPaths,
-    entries: dict[str, EntityProxy],
-    encoding: str,
-    progress: Progress,
+    trio: TrioPaths, entries: dict[str, EntityProxy], encoding: str, progress: Progress
 ) -> Iterator[Fragment]:
-    if trio.add is None:
-        return
-    for line, rec in _rows(trio.add, ADD_COLUMNS, encoding, progress):
-        entry = entries.get(rec["ent_num"] or "")
-        if entry is None:
-            raise IngestError(trio.add, "address of an unknown entry", line=line, field="ent_num")
-        parts = [rec["address"], rec["city"], rec["country"]]
-        text = ", ".join(p for p in parts if p)
+    for origin, rec, fragment in _entry_rows(trio.add, ADD_COLUMNS, entries, encoding, progress):
+        text = ", ".join(p for p in (rec["address"], rec["city"], rec["country"]) if p)
         if not text:
             continue
-        fragment = _stub(entry)
         fragment.add("address", text)
         if rec["country"]:
             fragment.add("country", rec["country"], quiet=True, fuzzy=True)
-        yield Fragment(fragment, f"{trio.add.name}:{line}")
+        yield Fragment(fragment, origin)
