@@ -92,6 +92,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[250_000, 500_000, 1_000_000])
     parser.add_argument("--pg", help="PostgreSQL server URL (a database per run is created)")
     parser.add_argument("--no-reference", action="store_true", help="skip the FtM reference")
+    parser.add_argument("--repeat", type=int, default=1, help="loads per size and backend")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     cupula = [sys.executable, "-m", "cupula.cli"]
@@ -104,32 +105,39 @@ def main() -> None:
             if args.pg:
                 targets.append(("postgresql", fresh_pg(args.pg, f"cupula_bench_{size}")))
             for backend, url in targets:
-                seconds, rss, _ = run_measured(
-                    [
-                        *cupula,
-                        "--db",
-                        url,
-                        "ingest",
-                        str(data),
-                        "--dataset",
-                        "bulk",
-                        "--agency",
-                        "CO-DIJIN",
-                        "--marking",
-                        "RESTRICTED REL TO ESP H1 B2",
-                    ]
-                )
-                rows.append(
-                    {
-                        "what": "cupula ingest",
-                        "backend": backend,
-                        "statements": statements,
-                        "seconds": round(seconds, 2),
-                        "per_second": round(statements / seconds),
-                        "peak_rss_mib": rss,
-                    }
-                )
-                print(json.dumps(rows[-1]), flush=True)
+                for attempt in range(args.repeat):
+                    if attempt:  # a fresh store for every repeat
+                        url = (
+                            str(Path(tmp) / f"s{size}-{attempt}.db")
+                            if backend == "sqlite"
+                            else fresh_pg(args.pg, f"cupula_bench_{size}_{attempt}")
+                        )
+                    seconds, rss, _ = run_measured(
+                        [
+                            *cupula,
+                            "--db",
+                            url,
+                            "ingest",
+                            str(data),
+                            "--dataset",
+                            "bulk",
+                            "--agency",
+                            "CO-DIJIN",
+                            "--marking",
+                            "RESTRICTED REL TO ESP H1 B2",
+                        ]
+                    )
+                    rows.append(
+                        {
+                            "what": "cupula ingest",
+                            "backend": backend,
+                            "statements": statements,
+                            "seconds": round(seconds, 2),
+                            "per_second": round(statements / seconds),
+                            "peak_rss_mib": rss,
+                        }
+                    )
+                    print(json.dumps(rows[-1]), flush=True)
                 if args.no_reference:
                     continue
                 if backend == "sqlite":

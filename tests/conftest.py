@@ -12,7 +12,8 @@ import pytest
 from hypothesis import settings
 from sqlalchemy.engine import make_url
 
-from cupula.store import Store
+from cupula.access.viewer import Viewer
+from cupula.store import Store, View
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
@@ -26,6 +27,8 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 _counter = itertools.count()
+ADMIN = Viewer.local_admin()  # tests of loading read everything, as the local administrator
+PURPOSE = "tests"
 
 
 def pg_url() -> str | None:
@@ -84,3 +87,8 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (a fresh clone has no ../shared)")
     return path
+
+
+def seen(store: Store, datasets: list[str] | None = None) -> View:
+    """What the local administrator sees (tests of loading look at everything)."""
+    return store.view(ADMIN, purpose=PURPOSE, datasets=datasets)

@@ -14,8 +14,11 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
+from cupula.access import accounts, audit
+from cupula.access.viewer import Role, Viewer
 from cupula.demo.generator import DemoCase, generate_case
 from cupula.ingest import LoadOptions, LoadResult, ingest
+from cupula.model.marking import Classification
 from cupula.store import Store
 from cupula.store.engine import resolve_url
 from cupula.summary import summarize
@@ -23,7 +26,33 @@ from cupula.summary import summarize
 DATA = Path(__file__).parent / "data"
 CAVIAR = DATA / "caviar"
 CAVIAR_AGENCY = "CA-RCMP"
-CAVIAR_MARKING = "UNCLASSIFIED H0 A1"  # published research data
+CAVIAR_MARKING = "UNCLASSIFIED REL TO ARE,CAN,COL,ESP,NLD,USA H0 A1"  # published research data
+
+AGENCIES = [
+    ("CA-RCMP", "CAN", "Royal Canadian Mounted Police"),
+    ("CO-DIJIN", "COL", "Dirección de Investigación Criminal e INTERPOL"),
+    ("CO-FISCALIA", "COL", "Fiscalía General de la Nación"),
+    ("ES-SEPBLAC", "ESP", "Servicio Ejecutivo de Prevención del Blanqueo de Capitales"),
+    ("US-DEA", "USA", "Drug Enforcement Administration"),
+    ("AE-FIU", "ARE", "UAE Financial Intelligence Unit"),
+    ("NL-POLITIE", "NLD", "Politie Nederland"),
+]
+# One user per partner; CO-FISCALIA shares a country with the DIJIN but is not it.
+USERS = [
+    ("ana.dijin", "CO-DIJIN", Classification.CONFIDENTIAL, {Role.ANALYST}),
+    ("sofia.fiscalia", "CO-FISCALIA", Classification.SECRET, {Role.ANALYST}),
+    ("luis.sepblac", "ES-SEPBLAC", Classification.SECRET, {Role.ANALYST}),
+    ("mike.dea", "US-DEA", Classification.SECRET, {Role.ANALYST, Role.SUPERVISOR}),
+    ("fatima.fiu", "AE-FIU", Classification.RESTRICTED, {Role.ANALYST}),
+    ("joost.politie", "NL-POLITIE", Classification.CONFIDENTIAL, {Role.ANALYST}),
+]
+
+
+def register_partners(store: Store) -> None:
+    for agency_id, country, name in AGENCIES:
+        accounts.add_agency(store, agency_id, country, name)
+    for name, agency, clearance, roles in USERS:
+        accounts.add_user(store, name, agency, clearance, frozenset(roles))
 
 
 def fresh_store(db: str) -> Store:
@@ -105,13 +134,26 @@ def run_demo(
     with tempfile.TemporaryDirectory(prefix="cupula-demo-") as tmp:
         workdir = Path(tmp)
         results = load_caviar(store, workdir) + load_case(store, case, workdir)
+    register_partners(store)
+    for result in results:  # the demo loads as the local administrator, on the record
+        audit.append(
+            store,
+            Viewer.local_admin(),
+            "ingest",
+            {"path": Path(result.path).name, "dataset": result.dataset, "outcome": "ok"},
+            purpose="demo",
+            statements=result.statements_added,
+            originators={result.marking.rsplit(" ", 1)[-1]: result.statements_added},
+        )
     if truth_path is not None:
         truth_path.write_text(json.dumps(case.truth, indent=2, ensure_ascii=False), "utf-8")
     show_demo(store, case, results, console)
     console.print(f"\nThe demo store is [bold]{store.url}[/bold]. Try:")
-    console.print(f"  cupula --db {db} stats")
+    console.print(f"  cupula --db {db} --purpose demo stats")
+    console.print(f"  cupula --db {db} --as fatima.fiu stats")
     boss = case.truth["people"][case.truth["leaders"][0]]["records"]
-    console.print(f"  cupula --db {db} show {next(iter(boss.values()))}")
+    console.print(f"  cupula --db {db} --purpose demo show {next(iter(boss.values()))}")
+    console.print(f"  cupula --db {db} audit verify")
     return store
 
 
@@ -123,7 +165,8 @@ def show_demo(store: Store, case: DemoCase, results: list[LoadResult], console: 
         loads.add_row(r.dataset, Path(r.path).name, f"{r.statements_added:,}", r.marking)
     console.print(loads)
 
-    summary = summarize(store.view())
+    admin = store.view(Viewer.local_admin(), purpose="demo")
+    summary = summarize(admin)
     entities = Table(title=f"{summary['statements']:,} statements about", title_justify="left")
     entities.add_column("schema")
     entities.add_column("entities", justify="right")
@@ -131,7 +174,7 @@ def show_demo(store: Store, case: DemoCase, results: list[LoadResult], console: 
         entities.add_row(schema, f"{count:,}")
     console.print(entities)
 
-    view = store.view()
+    view = store.view(Viewer.local_admin(), purpose="demo")
     fragments = Table(
         title="One organisation, five partners: the bosses as each partner wrote them",
         title_justify="left",
@@ -145,6 +188,13 @@ def show_demo(store: Store, case: DemoCase, results: list[LoadResult], console: 
             names = ", ".join(entity.get("name")) if entity is not None else "?"
             fragments.add_row(f"{person['name']} ({person['role']})", dataset, entity_id, names)
     console.print(fragments)
+    who = Table(title="What each partner's analyst may see (markings decide)", title_justify="left")
+    for column in ("user", "agency", "clearance", "statements", "datasets"):
+        who.add_column(column, overflow="fold")
+    for name, agency, clearance, _roles in USERS:
+        seen = store.view(accounts.viewer_for(store, name), purpose="demo").count_by("dataset")
+        who.add_row(name, agency, clearance.name, f"{sum(seen.values()):,}", ", ".join(seen))
+    console.print(who)
     console.print(
         "No single partner holds the whole picture; matching these records across "
         "spellings and scripts, and ranking who leads, are the next steps.",

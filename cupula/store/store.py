@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection, Engine
@@ -24,6 +24,9 @@ from cupula.store.engine import make_engine, resolve_url
 from cupula.store.migrate import upgrade
 from cupula.store.tables import load_table, marking_table, statement_table
 from cupula.store.view import Scope, View
+
+if TYPE_CHECKING:
+    from cupula.access.viewer import Viewer
 
 SWITCH_INTERVAL = 0.0002  # seconds; see Writer.pipeline
 
@@ -153,16 +156,20 @@ class Store:
         with self.engine.begin() as conn:
             yield Writer(conn)
 
-    def view(self, *, datasets: Sequence[str] | None = None) -> View:
-        """The one door to reading: everything read is read through a view."""
-        scope = Scope(datasets=None if datasets is None else frozenset(datasets))
+    def view(
+        self,
+        viewer: Viewer,
+        *,
+        datasets: Sequence[str] | None = None,
+        purpose: str | None = None,
+    ) -> View:
+        """The one door to reading: everything read is read through a viewer's view."""
+        scope = Scope(
+            viewer=viewer,
+            datasets=None if datasets is None else frozenset(datasets),
+            purpose=purpose,
+        )
         return View(self.engine, scope)
-
-    def loads(self) -> list[dict[str, Any]]:
-        """The history of completed loads (metadata, not facts: no marking applies)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(load_table).order_by(load_table.c.id)).all()
-        return [dict(r._mapping) for r in rows]
 
     def close(self) -> None:
         self.engine.dispose()

@@ -73,3 +73,56 @@ load_table = Table(
 # Statements are written and read as tuples in the order of the Statement fields.
 STATEMENT_COLUMNS: tuple[str, ...] = Statement._fields
 assert set(STATEMENT_COLUMNS) == {c.name for c in statement_table.columns}
+
+# -- access control (migration 0002) ---------------------------------------------------
+
+agency_table = Table(
+    "agency",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("country", String(3), nullable=False),  # ISO 3166 alpha-3
+    Column("name", Text, nullable=False),
+    Column("created", String(32), nullable=False),
+)
+
+user_table = Table(
+    "user_account",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("agency", String(64), nullable=False),
+    Column("clearance", Integer, nullable=False),
+    Column("roles", Text, nullable=False),  # comma-separated
+    Column("cases", Text, nullable=False),  # comma-separated need-to-know case ids
+    Column("password_hash", Text, nullable=True),  # argon2id
+    Column("disabled", Integer, nullable=False),
+    Column("expires", String(32), nullable=True),
+    Column("created", String(32), nullable=False),
+)
+
+token_table = Table(
+    "api_token",
+    metadata,
+    Column("id", String(16), primary_key=True),  # public part, shown in listings
+    Column("user", String(64), nullable=False),
+    Column("secret_hash", Text, nullable=False),  # argon2id of the secret part
+    Column("created", String(32), nullable=False),
+    Column("expires", String(32), nullable=True),
+    Column("revoked", Integer, nullable=False),
+)
+
+# Append-only, hash-chained: each entry's hash covers its content and the previous hash.
+audit_table = Table(
+    "audit",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("user", String(64), nullable=False),
+    Column("agency", String(64), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("query", Text, nullable=False),  # JSON
+    Column("purpose", Text, nullable=True),
+    Column("statements", Integer, nullable=False),
+    Column("originators", Text, nullable=False),  # JSON {agency: statements}
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)

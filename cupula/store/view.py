@@ -1,9 +1,13 @@
 """Views: the only way to read statements out of a store.
 
-A view is a store seen through a scope. Every query a view runs passes through
-``View._scoped`` and nothing else builds a WHERE clause on the statement table: this
-is the single place where what a reader may see is decided (today: which datasets;
-the viewer's access filter belongs here too).
+A view is a store seen by one viewer through a scope. Every query a view runs passes
+through ``View._scoped`` and nothing else builds a WHERE clause on the statement table:
+this is the single place where what a reader may see is decided. The viewer's filter is
+``access.policy.decide`` applied to each marking in the store (there are few), turned
+into ``marking_id IN (...)``.
+
+A view also keeps count of what it returned, by marking (``usage``), so that the audit
+log can say how many statements of which originator a read gave out.
 """
 
 from __future__ import annotations
@@ -11,43 +15,94 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import groupby
+from typing import Any
 
 from followthemoney.proxy import EntityProxy
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.engine import Engine
 
+from cupula.access.policy import allowed_markings
+from cupula.access.viewer import Viewer
 from cupula.model.entity import assemble, merged_schema
-from cupula.model.marking import Marking
+from cupula.model.marking import Classification, Marking
 from cupula.model.statement import BASE, Statement
-from cupula.store.tables import STATEMENT_COLUMNS, marking_table, statement_table
+from cupula.store.tables import STATEMENT_COLUMNS, load_table, marking_table, statement_table
 
 S = statement_table.c
 BATCH = 10_000
 
 
+@lru_cache(maxsize=4096)
+def parse_marking(text: str) -> Marking:
+    return Marking.parse(text)
+
+
+class PurposeRequired(PermissionError):
+    """A read that may return CONFIDENTIAL or SECRET statements needs a stated purpose."""
+
+
 @dataclass(frozen=True)
 class Scope:
-    """What a view covers. ``datasets=None`` means every dataset."""
+    """What a view covers: the viewer, and optionally some datasets only."""
 
+    viewer: Viewer
     datasets: frozenset[str] | None = None
+    purpose: str | None = None
 
 
 class View:
     def __init__(self, engine: Engine, scope: Scope) -> None:
         self.engine = engine
         self.scope = scope
+        self.viewer = scope.viewer
+        self.usage: Counter[str] = Counter()  # statements returned or counted, by marking
 
-    def _scoped(self, query: Select) -> Select:  # type: ignore[type-arg]
+    # -- the one filter -----------------------------------------------------------------
+
+    def all_markings(self) -> dict[str, Marking]:
+        """Every marking in the store, by id (markings are metadata, not facts)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(marking_table.c.id, marking_table.c.text)).all()
+        return {r[0]: parse_marking(r[1]) for r in rows}
+
+    def allowed(self) -> frozenset[str] | None:
+        """Ids of the markings this viewer may see; None when it may see all."""
+        if self.viewer.unrestricted:
+            return None
+        return allowed_markings(self.viewer, self.all_markings())
+
+    def _check_purpose(self, allowed: frozenset[str] | None) -> None:
+        if self.scope.purpose:
+            return
+        markings = self.all_markings()
+        ids = markings.keys() if allowed is None else allowed
+        if any(markings[m].classification >= Classification.CONFIDENTIAL for m in ids):
+            raise PurposeRequired(
+                "this read may return CONFIDENTIAL or SECRET statements: give a purpose "
+                "(a case id or a reason) with --purpose or CUPULA_PURPOSE"
+            )
+
+    def _scoped(self, query: Select[Any]) -> Select[Any]:
+        allowed = self.allowed()
+        self._check_purpose(allowed)
+        if allowed is not None:
+            query = query.where(S.marking_id.in_(sorted(allowed)) if allowed else false())
         if self.scope.datasets is not None:
             query = query.where(S.dataset.in_(sorted(self.scope.datasets)))
         return query
 
-    def _stream(self, query: Select) -> Iterator[Statement]:  # type: ignore[type-arg]
+    # -- reading ----------------------------------------------------------------------
+
+    def _stream(self, query: Select[Any]) -> Iterator[Statement]:
+        usage = self.usage
         with self.engine.connect() as conn:
             result = conn.execution_options(yield_per=BATCH).execute(self._scoped(query))
             for row in result:
-                yield Statement(*row)
+                statement = Statement(*row)
+                usage[statement.marking_id] += 1
+                yield statement
 
     def statements(
         self,
@@ -67,6 +122,7 @@ class View:
         return self._stream(query.order_by(S.entity_id, S.prop, S.value, S.id))
 
     def entity(self, entity_id: str) -> EntityProxy | None:
+        """The entity as this viewer may see it (None if it sees no statement of it)."""
         statements = list(self.statements(entity_id=entity_id))
         return assemble(entity_id, statements) if statements else None
 
@@ -74,30 +130,38 @@ class View:
         for entity_id, group in groupby(self.statements(), key=lambda s: s.entity_id):
             yield assemble(entity_id, group)
 
-    def count_statements(self) -> int:
-        query = self._scoped(select(func.count()).select_from(statement_table))
+    # -- counting -----------------------------------------------------------------------
+
+    def count_by(self, column: str) -> dict[str, int]:
+        """Statements in scope counted by a statement column (dataset, marking_id, ...)."""
+        col = S[column]
+        query = self._scoped(
+            select(col, S.marking_id, func.count()).select_from(statement_table)
+        ).group_by(col, S.marking_id)
+        counts: Counter[str] = Counter()
         with self.engine.connect() as conn:
-            return int(conn.execute(query).scalar_one())
+            for value, marking_id, count in conn.execute(query):
+                counts[str(value)] += int(count)
+                self.usage[marking_id] += int(count)
+        return dict(sorted(counts.items()))
+
+    def count_statements(self) -> int:
+        return sum(self.count_by("marking_id").values())
 
     def count_entities(self) -> dict[str, int]:
         """Entities in scope by (merged) schema name."""
         query = self._scoped(
-            select(S.entity_id, S.schema).where(S.prop == BASE).distinct()
+            select(S.entity_id, S.schema, S.marking_id).where(S.prop == BASE)
         ).order_by(S.entity_id)
         counts: Counter[str] = Counter()
         with self.engine.connect() as conn:
             rows = conn.execution_options(yield_per=BATCH).execute(query)
             for _entity_id, group in groupby(rows, key=lambda r: r[0]):
-                counts[merged_schema(r[1] for r in group).name] += 1
+                items = list(group)
+                for row in items:
+                    self.usage[row[2]] += 1
+                counts[merged_schema(r[1] for r in items).name] += 1
         return dict(sorted(counts.items()))
-
-    def count_by(self, column: str) -> dict[str, int]:
-        """Statements in scope counted by a statement column (dataset, marking_id, ...)."""
-        col = S[column]
-        query = self._scoped(select(col, func.count()).select_from(statement_table))
-        with self.engine.connect() as conn:
-            rows = conn.execute(query.group_by(col).order_by(col)).all()
-        return {str(r[0]): int(r[1]) for r in rows}
 
     def markings(self) -> dict[str, Marking]:
         """The markings of the statements in scope, by id."""
@@ -107,4 +171,25 @@ class View:
         )
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return {r[0]: Marking.parse(r[1]) for r in rows}
+        return {r[0]: parse_marking(r[1]) for r in rows}
+
+    def loads(self) -> list[dict[str, Any]]:
+        """The loads whose marking this viewer may see, oldest first."""
+        allowed = self.allowed()
+        query = select(load_table).order_by(load_table.c.id)
+        if allowed is not None:
+            query = query.where(load_table.c.marking_id.in_(sorted(allowed)))
+        if self.scope.datasets is not None:
+            query = query.where(load_table.c.dataset.in_(sorted(self.scope.datasets)))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def originators(self) -> dict[str, int]:
+        """Statements returned so far, by originating agency (for the audit log)."""
+        markings = self.all_markings()
+        out: Counter[str] = Counter()
+        for marking_id, count in self.usage.items():
+            marking = markings.get(marking_id)
+            if marking is not None:
+                out[marking.originator] += count
+        return dict(out)

@@ -16,7 +16,7 @@ CAVIAR = PACKAGE_DATA / "caviar" / "caviar_full_110x110.csv"
 
 
 def cupula(db: str, *args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["--db", db, *args])
+    result = runner.invoke(app, ["--db", db, "--purpose", "tests", *args])
     return result.exit_code, result.output
 
 

@@ -9,6 +9,7 @@ from rich.console import Console
 from cupula.demo.generator import generate_case, to_arabic
 from cupula.demo.run import run_demo
 from cupula.summary import summarize
+from tests.conftest import seen
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 
@@ -57,13 +58,13 @@ def test_demo_loads_everything_through_ingest(tmp_path: Path) -> None:
     truth = tmp_path / "truth.json"
     console = Console(record=True, width=120)
     store = run_demo(db, console=console, truth_path=truth)
-    summary = summarize(store.view())
+    summary = summarize(seen(store))
     case = generate_case()
     assert set(summary["datasets"]) == {"caviar"} | {f.dataset for f in case.files}
     assert len(summary["markings"]) >= 6
     assert summary["entities"]["Seizure"] == 2
     assert summary["entities"]["Extradition"] == 1
-    caviar = store.view(datasets=["caviar"])
+    caviar = seen(store, datasets=["caviar"])
     assert caviar.count_entities()["Person"] == 107  # the distinct ids of the 11 phases
     serero = caviar.entity("caviar-1")
     assert serero is not None and "Daniel Serero" in serero.get("name")
@@ -73,5 +74,5 @@ def test_demo_loads_everything_through_ingest(tmp_path: Path) -> None:
     store.close()
     # a second run starts from scratch
     again = run_demo(db, console=Console(record=True))
-    assert summarize(again.view()) == summary
+    assert summarize(seen(again)) == summary
     again.close()

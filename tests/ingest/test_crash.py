@@ -14,7 +14,7 @@ from sqlalchemy import text
 from cupula.demo.bulk import write_bulk_ftm
 from cupula.store import Store
 from cupula.summary import summarize
-from tests.conftest import DATA
+from tests.conftest import DATA, seen
 
 CUPULA = [sys.executable, "-m", "cupula.cli"]
 MARKING = "RESTRICTED ORIG CO-DIJIN"
@@ -58,8 +58,8 @@ def test_kill_9_mid_load_changes_nothing(db_url: str, tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    before = summarize(store.view())
-    loads_before = store.loads()
+    before = summarize(seen(store))
+    loads_before = seen(store).loads()
     store.close()
 
     big = tmp_path / "big.ftm.jsonl"
@@ -93,8 +93,8 @@ def test_kill_9_mid_load_changes_nothing(db_url: str, tmp_path: Path) -> None:
 
     store = Store.open(db_url)
     try:
-        assert summarize(store.view()) == before
-        assert store.loads() == loads_before
+        assert summarize(seen(store)) == before
+        assert seen(store).loads() == loads_before
         if store.backend == "sqlite":
             with store.engine.connect() as conn:
                 assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
@@ -117,6 +117,6 @@ def test_kill_9_mid_load_changes_nothing(db_url: str, tmp_path: Path) -> None:
             check=True,
         )
         assert result.returncode == 0
-        assert summarize(store.view(datasets=["base2"]))["statements"] == before["statements"]
+        assert summarize(seen(store, datasets=["base2"]))["statements"] == before["statements"]
     finally:
         store.close()

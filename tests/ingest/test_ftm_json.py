@@ -9,7 +9,7 @@ import pytest
 from cupula.ingest import IngestError, ingest
 from cupula.store import Store
 from cupula.summary import summarize
-from tests.conftest import DATA
+from tests.conftest import DATA, seen
 
 OS_FILES = sorted((DATA / "opensanctions").glob("*.ftm.jsonl"))
 MARKING = "RESTRICTED REL TO ESP H0 ORIG US-DEA"
@@ -27,9 +27,9 @@ def schema_counts(path: Path) -> dict[str, int]:
 @pytest.mark.parametrize("path", OS_FILES, ids=lambda p: p.name)
 def test_opensanctions_entities_load_with_every_value(store: Store, path: Path) -> None:
     load(store, path)
-    assert store.view().count_entities() == dict(sorted(schema_counts(path).items()))
+    assert seen(store).count_entities() == dict(sorted(schema_counts(path).items()))
     first = json.loads(path.read_text().splitlines()[0])
-    entity = store.view().entity(first["id"])
+    entity = seen(store).entity(first["id"])
     assert entity is not None
     for prop, values in first["properties"].items():
         assert set(entity.get(prop)) >= {
@@ -41,7 +41,7 @@ def test_statements_keep_origin_and_seen_dates(sqlite_store: Store) -> None:
     path = DATA / "opensanctions" / "eu_fsf_sample_t1.ftm.jsonl"
     load(sqlite_store, path)
     first = json.loads(path.read_text().splitlines()[0])
-    statements = list(sqlite_store.view().statements(entity_id=first["id"]))
+    statements = list(seen(sqlite_store).statements(entity_id=first["id"]))
     assert {s.origin for s in statements} == {f"{path.name}:1"}
     assert {s.first_seen for s in statements} == {first["first_seen"]}
     assert {s.last_seen for s in statements} == {first["last_seen"]}
@@ -50,12 +50,12 @@ def test_statements_keep_origin_and_seen_dates(sqlite_store: Store) -> None:
 def test_loading_the_same_file_twice_adds_nothing(store: Store) -> None:
     path = OS_FILES[0]
     load(store, path)
-    before = summarize(store.view())
+    before = summarize(seen(store))
     again = load(store, path)
     assert again.skipped  # type: ignore[attr-defined]
     forced = load(store, path, force=True)
     assert forced.statements_added == 0  # type: ignore[attr-defined]
-    assert summarize(store.view()) == before
+    assert summarize(seen(store)) == before
 
 
 GOOD = '{"id": "p1", "schema": "Person", "properties": {"name": ["Ana"]}}'
@@ -102,7 +102,7 @@ def test_a_bad_line_names_file_line_and_field_and_loads_nothing(
     store: Store, tmp_path: Path, line: str, number: int, field: str | None, says: str
 ) -> None:
     load(store, DATA / "opensanctions" / "eu_fsf_sample_t1.ftm.jsonl")
-    before = summarize(store.view())
+    before = summarize(seen(store))
     path = tmp_path / "bad.ftm.jsonl"
     path.write_text(GOOD + "\n" + line + "\n" + GOOD.replace("p1", "p3") + "\n")
     with pytest.raises(IngestError) as info:
@@ -111,8 +111,8 @@ def test_a_bad_line_names_file_line_and_field_and_loads_nothing(
     assert (error.path, error.line, error.field) == (str(path), number, field)
     assert says in str(error)
     assert str(path) in str(error) and f"line {number}" in str(error)
-    assert summarize(store.view()) == before
-    assert store.view(datasets=["bad"]).count_statements() == 0
+    assert summarize(seen(store)) == before
+    assert seen(store, datasets=["bad"]).count_statements() == 0
 
 
 def test_a_file_in_the_wrong_encoding_is_refused(sqlite_store: Store, tmp_path: Path) -> None:
@@ -125,7 +125,7 @@ def test_a_file_in_the_wrong_encoding_is_refused(sqlite_store: Store, tmp_path: 
     )
     with pytest.raises(IngestError, match="line 2"):
         ingest(sqlite_store, path, dataset="x", agency="US-DEA", marking=MARKING)
-    assert sqlite_store.view().count_statements() == 0
+    assert seen(sqlite_store).count_statements() == 0
 
 
 def test_a_bad_marking_is_refused_before_reading(sqlite_store: Store, tmp_path: Path) -> None:
@@ -135,8 +135,8 @@ def test_a_bad_marking_is_refused_before_reading(sqlite_store: Store, tmp_path: 
     path.write_text(GOOD + "\n")
     with pytest.raises(MarkingError, match="REL must be followed by TO"):
         ingest(sqlite_store, path, dataset="x", agency="US-DEA", marking="SECRET REL USA")
-    assert sqlite_store.view().count_statements() == 0
-    assert sqlite_store.loads() == []
+    assert seen(sqlite_store).count_statements() == 0
+    assert seen(sqlite_store).loads() == []
 
 
 def test_hostile_values_are_cleaned_or_refused(store: Store, tmp_path: Path) -> None:
@@ -157,7 +157,7 @@ def test_hostile_values_are_cleaned_or_refused(store: Store, tmp_path: Path) -> 
     assert info.value.field == "properties.name"
     path.write_text(json.dumps(lines[0]) + "\n")
     ingest(store, path, dataset="h", agency="US-DEA", marking=MARKING)
-    values = {s.value for s in store.view().statements() if s.prop in ("name", "phone")}
+    values = {s.value for s in seen(store).statements() if s.prop in ("name", "phone")}
     assert all("\x00" not in v for v in values) and len(values) == 2
     long_id = {"id": "x" * 300, "schema": "Person", "properties": {}}
     path.write_text(json.dumps(long_id) + "\n")

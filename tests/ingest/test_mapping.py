@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from cupula.ingest import IngestError, ingest
 from cupula.store import Store
 from cupula.summary import summarize
+from tests.conftest import seen
 
 MAPPING = """
 entities:
@@ -62,11 +63,15 @@ def load(store: Store, path: Path, mapping: Path, **kw: object) -> object:
 def test_csv_rows_become_entities_and_links(store: Store, tmp_path: Path, mapping: Path) -> None:
     load(store, write_csv(tmp_path / "registry.csv", ROWS), mapping)
     # the second row has no company: FtM skips the company and the directorship
-    assert store.view().count_entities() == {"Company": 1, "Directorship": 1, "Person": 2}
-    people = {e.first("name"): e for e in store.view().entities() if e.schema.name == "Person"}
+    assert seen(store).count_entities() == {
+        "Company": 1,
+        "Directorship": 1,
+        "Person": 2,
+    }
+    people = {e.first("name"): e for e in seen(store).entities() if e.schema.name == "Person"}
     assert people["Jhon Jairo Restrepo Gómez"].get("nationality") == ["co"]
     assert people["Yésica Marín"].get("birthDate") == ["1985-11-30"]
-    origins = {s.origin for s in store.view().statements() if s.value == "Yésica Marín"}
+    origins = {s.origin for s in seen(store).statements() if s.value == "Yésica Marín"}
     assert origins == {"registry.csv:3"}
 
 
@@ -79,7 +84,7 @@ def test_excel_sheet_loads_like_csv(sqlite_store: Store, tmp_path: Path, mapping
     path = tmp_path / "registry.xlsx"
     book.save(path)
     load(sqlite_store, path, mapping)
-    assert sqlite_store.view().count_entities()["Person"] == 2
+    assert seen(sqlite_store).count_entities()["Person"] == 2
 
 
 def test_colliding_ids_from_a_mapping_are_refused(sqlite_store: Store, tmp_path: Path) -> None:
@@ -92,7 +97,7 @@ def test_colliding_ids_from_a_mapping_are_refused(sqlite_store: Store, tmp_path:
     with pytest.raises(IngestError, match="the same id") as info:
         load(sqlite_store, write_csv(tmp_path / "r.csv", ROWS), path)
     assert info.value.line == 3
-    assert sqlite_store.view().count_statements() == 0
+    assert seen(sqlite_store).count_statements() == 0
 
 
 def test_a_missing_column_is_named(store: Store, tmp_path: Path, mapping: Path) -> None:
@@ -101,7 +106,7 @@ def test_a_missing_column_is_named(store: Store, tmp_path: Path, mapping: Path) 
         load(store, write_csv(tmp_path / "r.csv", rows), mapping)
     assert info.value.field == "nacimiento" and info.value.line == 1
     assert "uses column 'nacimiento'" in str(info.value)
-    assert summarize(store.view())["statements"] == 0
+    assert summarize(seen(store))["statements"] == 0
 
 
 def test_unknown_schema_or_property_in_the_mapping(sqlite_store: Store, tmp_path: Path) -> None:
@@ -124,7 +129,7 @@ def test_an_unreadable_value_names_its_line(
     with pytest.raises(IngestError, match="'yesterday' is not a valid") as info:
         load(sqlite_store, write_csv(tmp_path / "r.csv", rows), mapping)
     assert info.value.line == 4
-    assert sqlite_store.view().count_statements() == 0
+    assert seen(sqlite_store).count_statements() == 0
 
 
 def test_wrong_encoding_is_refused_with_its_line(
@@ -134,14 +139,14 @@ def test_wrong_encoding_is_refused_with_its_line(
     with pytest.raises(IngestError, match="not valid utf-8") as info:
         load(sqlite_store, path, mapping)
     assert info.value.line == 2
-    assert sqlite_store.view().count_statements() == 0
+    assert seen(sqlite_store).count_statements() == 0
     load(
         sqlite_store,
         path,
         mapping,
         options=__import__("cupula.ingest", fromlist=["x"]).LoadOptions(encoding="cp1252"),
     )
-    assert sqlite_store.view().count_entities()["Person"] == 2
+    assert seen(sqlite_store).count_entities()["Person"] == 2
 
 
 def test_hostile_yaml_is_refused(sqlite_store: Store, tmp_path: Path) -> None:

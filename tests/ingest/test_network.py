@@ -8,7 +8,7 @@ import pytest
 from cupula.ingest import IngestError, LoadOptions, ingest
 from cupula.store import Store
 from cupula.summary import summarize
-from tests.conftest import DATA, PACKAGE_DATA
+from tests.conftest import DATA, PACKAGE_DATA, seen
 
 CAVIAR = PACKAGE_DATA / "caviar"
 MONTAGNA = DATA / "montagna"
@@ -39,10 +39,10 @@ def test_caviar_aggregate_matrix_has_110_persons_and_every_tie(store: Store) -> 
     load(store, path, dataset="caviar")
     ids, matrix = read_matrix(path)
     nonzero = sum(1 for a in ids for j, b in enumerate(ids) if a != b and matrix[a][j])
-    counts = store.view().count_entities()
+    counts = seen(store).count_entities()
     assert counts["Person"] == 110
     assert counts["Communication"] == nonzero  # the matrix is not symmetric: directed ties
-    tie = next(e for e in store.view().entities() if e.schema.name == "Communication")
+    tie = next(e for e in seen(store).entities() if e.schema.name == "Communication")
     source = tie.first("initiator").removeprefix("caviar-")
     target = tie.first("receiver").removeprefix("caviar-")
     assert float(tie.first("weight")) == matrix[source][ids.index(target)]
@@ -51,18 +51,18 @@ def test_caviar_aggregate_matrix_has_110_persons_and_every_tie(store: Store) -> 
 def test_caviar_phases_keep_their_phase(store: Store) -> None:
     for phase in (1, 2):
         load(store, CAVIAR / f"phase{phase}.csv", dataset="caviar", phase=str(phase))
-    phases = {e.first("phase") for e in store.view().entities() if e.schema.name == "Communication"}
+    phases = {e.first("phase") for e in seen(store).entities() if e.schema.name == "Communication"}
     assert phases == {"1", "2"}
     ids1, _ = read_matrix(CAVIAR / "phase1.csv")
     ids2, _ = read_matrix(CAVIAR / "phase2.csv")
-    assert store.view().count_entities()["Person"] == len(set(ids1) | set(ids2))
+    assert seen(store).count_entities()["Person"] == len(set(ids1) | set(ids2))
 
 
 def test_symmetric_matrix_becomes_undirected_contacts(sqlite_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "sym.csv"
     path.write_text('"",a,b,c\na,0,2,0\nb,2,0,1\nc,0,1,0\n')
     load(sqlite_store, path)
-    counts = sqlite_store.view().count_entities()
+    counts = seen(sqlite_store).count_entities()
     assert counts == {"Contact": 2, "Person": 3}
 
 
@@ -80,10 +80,10 @@ def test_montagna_calls_are_directed_and_meetings_undirected(store: Store) -> No
     load(store, meetings, dataset="meetings", directed=False, channel="meeting")
     with calls.open() as fh:
         directed_pairs = {tuple(row[:2]) for row in csv.reader(fh, delimiter="\t")}
-    call_counts = store.view(datasets=["calls"]).count_entities()
+    call_counts = seen(store, datasets=["calls"]).count_entities()
     assert call_counts["Communication"] == len(directed_pairs)
     assert call_counts["Person"] == 100
-    meeting_counts = store.view(datasets=["meetings"]).count_entities()
+    meeting_counts = seen(store, datasets=["meetings"]).count_entities()
     assert meeting_counts["Contact"] == len(unordered_pairs(meetings)) == 256
     assert meeting_counts["Person"] == 101
 
@@ -92,7 +92,7 @@ def test_edgelist_with_header_dates_and_phases(sqlite_store: Store, tmp_path: Pa
     path = tmp_path / "calls.csv"
     path.write_text("caller,receiver,calls,date\nA,B,3,2024-05-01\nA,B,1,2024-06-01\nB,C,2,\n")
     load(sqlite_store, path)
-    ties = [e for e in sqlite_store.view().entities() if e.schema.name == "Communication"]
+    ties = [e for e in seen(sqlite_store).entities() if e.schema.name == "Communication"]
     assert sorted((e.first("date") or "", e.first("weight")) for e in ties) == [
         ("", "2"),
         ("2024-05-01", "3"),
@@ -106,7 +106,7 @@ def test_attendance_matrix_becomes_events(sqlite_store: Store, tmp_path: Path) -
     load(sqlite_store, path, fmt="attendance", date="2025-01-01")
     events = {
         e.first("name"): sorted(e.get("involved"))
-        for e in sqlite_store.view().entities()
+        for e in seen(sqlite_store).entities()
         if e.schema.name == "Event"
     }
     assert events == {
@@ -130,13 +130,13 @@ def test_broken_matrices_are_refused(
     store: Store, tmp_path: Path, content: str, says: str, line: int | None
 ) -> None:
     load(store, CAVIAR / "phase1.csv", dataset="caviar")
-    before = summarize(store.view())
+    before = summarize(seen(store))
     path = tmp_path / "m.csv"
     path.write_text(content)
     with pytest.raises(IngestError) as info:
         load(store, path, fmt="matrix")
     assert says in str(info.value) and info.value.line == line
-    assert summarize(store.view()) == before
+    assert summarize(seen(store)) == before
 
 
 def test_matrix_is_detected_without_format(sqlite_store: Store) -> None:

@@ -15,6 +15,7 @@ from cupula.ingest import LoadOptions, ingest
 from cupula.ingest.ftm_json import already_clean
 from cupula.store import Store
 from cupula.summary import summarize
+from tests.conftest import seen
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30)
 dates = st.dates(date(1000, 1, 1), date(2999, 12, 31)).map(
@@ -44,7 +45,7 @@ def entities(draw: st.DrawFn) -> list[dict[str, object]]:
 
 
 def snapshot(store: Store) -> set[tuple[object, ...]]:
-    return {s._replace(last_seen="") for s in store.view().statements()}
+    return {s._replace(last_seen="") for s in seen(store).statements()}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -56,12 +57,12 @@ def test_ingesting_twice_changes_nothing(batch: list[dict[str, object]]) -> None
         store = Store.open(str(Path(tmp) / "s.db"))
         kw = {"dataset": "d", "agency": "CO-DIJIN", "marking": "RESTRICTED"}
         first = ingest(store, path, **kw)  # type: ignore[arg-type]
-        counts, statements = summarize(store.view()), snapshot(store)
+        counts, statements = summarize(seen(store)), snapshot(store)
         assert first.statements_added == counts["statements"]
         assert ingest(store, path, **kw).skipped  # type: ignore[arg-type]
         again = ingest(store, path, force=True, **kw)  # type: ignore[arg-type]
         assert again.statements_added == 0
-        assert summarize(store.view()) == counts
+        assert summarize(seen(store)) == counts
         assert snapshot(store) == statements
         # the same entities under another namespace option are a different load, same facts
         ingest(store, path, options=LoadOptions(namespace="other"), **kw)  # type: ignore[arg-type]

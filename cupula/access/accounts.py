@@ -1,0 +1,220 @@
+"""Agencies, users and API tokens. Passwords and token secrets are argon2id hashes."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import insert, select, update
+
+from cupula.access.viewer import Role, Viewer
+from cupula.model.marking import AGENCY_RE, Classification, country_codes
+from cupula.model.statement import now_iso
+from cupula.store.store import Store
+from cupula.store.tables import agency_table, token_table, user_table
+
+HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
+TOKEN_PREFIX = "cup"
+
+
+class AccountError(ValueError):
+    """A refused account operation or login; the message says why."""
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    country: str
+    name: str
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    agency: str
+    clearance: Classification
+    roles: frozenset[Role]
+    cases: frozenset[str]
+    disabled: bool
+    expires: str | None
+
+
+def add_agency(store: Store, agency_id: str, country: str, name: str) -> Agency:
+    agency_id, country = agency_id.upper(), country.upper()
+    if not AGENCY_RE.match(agency_id):
+        raise AccountError(f"{agency_id!r} is not an agency id such as CO-DIJIN")
+    if country not in country_codes():
+        raise AccountError(f"{country!r} is not an ISO 3166 alpha-3 country code (COL, ESP)")
+    with store.engine.begin() as conn:
+        if conn.execute(select(agency_table.c.id).where(agency_table.c.id == agency_id)).first():
+            raise AccountError(f"agency {agency_id} exists already")
+        conn.execute(
+            insert(agency_table).values(id=agency_id, country=country, name=name, created=now_iso())
+        )
+    return Agency(agency_id, country, name)
+
+
+def list_agencies(store: Store) -> list[Agency]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(agency_table).order_by(agency_table.c.id)).all()
+    return [Agency(r.id, r.country, r.name) for r in rows]
+
+
+def _split(text: str) -> frozenset[str]:
+    return frozenset(x for x in text.split(",") if x)
+
+
+def _user(row: Any) -> User:
+    return User(
+        name=row.name,
+        agency=row.agency,
+        clearance=Classification(row.clearance),
+        roles=frozenset(Role(r) for r in _split(row.roles)),
+        cases=_split(row.cases),
+        disabled=bool(row.disabled),
+        expires=row.expires,
+    )
+
+
+def add_user(
+    store: Store,
+    name: str,
+    agency: str,
+    clearance: Classification,
+    roles: frozenset[Role] = frozenset({Role.ANALYST}),
+    *,
+    cases: frozenset[str] = frozenset(),
+    password: str | None = None,
+    expires: str | None = None,
+) -> User:
+    agency = agency.upper()
+    if not name or len(name) > 64 or not name.replace("-", "").replace(".", "").isalnum():
+        raise AccountError("a user name is 1-64 letters, digits, '.' or '-'")
+    if expires is not None:
+        _parse_time(expires)
+    with store.engine.begin() as conn:
+        if (
+            conn.execute(select(agency_table.c.id).where(agency_table.c.id == agency)).first()
+            is None
+        ):
+            raise AccountError(f"no agency {agency}; add it with `cupula admin agency add`")
+        if conn.execute(select(user_table.c.name).where(user_table.c.name == name)).first():
+            raise AccountError(f"user {name} exists already")
+        conn.execute(
+            insert(user_table).values(
+                name=name,
+                agency=agency,
+                clearance=int(clearance),
+                roles=",".join(sorted(roles)),
+                cases=",".join(sorted(cases)),
+                password_hash=HASHER.hash(password) if password else None,
+                disabled=0,
+                expires=expires,
+                created=now_iso(),
+            )
+        )
+    return get_user(store, name)
+
+
+def get_user(store: Store, name: str) -> User:
+    with store.engine.connect() as conn:
+        row = conn.execute(select(user_table).where(user_table.c.name == name)).first()
+    if row is None:
+        raise AccountError(f"no user {name!r}")
+    return _user(row)
+
+
+def list_users(store: Store) -> list[User]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(user_table).order_by(user_table.c.name)).all()
+    return [_user(r) for r in rows]
+
+
+def disable_user(store: Store, name: str) -> None:
+    get_user(store, name)
+    with store.engine.begin() as conn:
+        conn.execute(update(user_table).where(user_table.c.name == name).values(disabled=1))
+        conn.execute(update(token_table).where(token_table.c.user == name).values(revoked=1))
+
+
+def _parse_time(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise AccountError(f"{text!r} is not an ISO date or time") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def viewer_for(store: Store, name: str, *, now: datetime | None = None) -> Viewer:
+    """The viewer of an active user; a disabled or expired user is refused."""
+    user = get_user(store, name)
+    if user.disabled:
+        raise AccountError(f"user {name} is disabled")
+    if user.expires is not None and _parse_time(user.expires) <= (now or datetime.now(UTC)):
+        raise AccountError(f"user {name} expired on {user.expires}")
+    with store.engine.connect() as conn:
+        agency = conn.execute(select(agency_table).where(agency_table.c.id == user.agency)).first()
+    if agency is None:
+        raise AccountError(f"user {name} belongs to no known agency")
+    return Viewer(
+        user=user.name,
+        agency=user.agency,
+        country=agency.country,
+        clearance=user.clearance,
+        roles=user.roles,
+        cases=user.cases,
+    )
+
+
+def login(store: Store, name: str, password: str) -> Viewer:
+    """Check a password; the same error for an unknown user and a wrong password."""
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            select(user_table.c.password_hash).where(user_table.c.name == name)
+        ).first()
+    try:
+        if row is None or row.password_hash is None:
+            raise VerificationError("no such user")
+        HASHER.verify(row.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise AccountError("wrong user name or password") from None
+    return viewer_for(store, name)
+
+
+def create_token(store: Store, name: str, *, expires: str | None = None) -> str:
+    """A new API token for ``name``, shown once: ``cup_<id>_<secret>``."""
+    viewer_for(store, name)
+    token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+    with store.engine.begin() as conn:
+        conn.execute(
+            insert(token_table).values(
+                id=token_id,
+                user=name,
+                secret_hash=HASHER.hash(secret),
+                created=now_iso(),
+                expires=expires,
+                revoked=0,
+            )
+        )
+    return f"{TOKEN_PREFIX}_{token_id}_{secret}"
+
+
+def viewer_for_token(store: Store, token: str) -> Viewer:
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        raise AccountError("not a cupula API token")
+    with store.engine.connect() as conn:
+        row = conn.execute(select(token_table).where(token_table.c.id == parts[1])).first()
+    try:
+        if row is None or row.revoked:
+            raise VerificationError("unknown or revoked")
+        HASHER.verify(row.secret_hash, parts[2])
+    except (VerificationError, InvalidHashError):
+        raise AccountError("invalid or revoked API token") from None
+    if row.expires is not None and _parse_time(row.expires) <= datetime.now(UTC):
+        raise AccountError("the API token has expired")
+    return viewer_for(store, row.user)

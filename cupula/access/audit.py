@@ -1,0 +1,223 @@
+"""The audit log: who read or wrote what, when, why, and how much came back.
+
+Entries are appended with consecutive numbers, and each entry's hash covers its content
+and the hash of the entry before it. Editing, deleting, inserting or reordering entries
+in the database breaks the chain at the first entry touched, which ``verify`` names.
+Cutting entries off the end leaves a shorter valid chain: to catch that, agencies keep
+the head (``cupula audit head``) outside the database and verify against it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import desc, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from cupula.access.viewer import Viewer
+from cupula.model.statement import now_iso
+from cupula.store.store import Store
+from cupula.store.tables import audit_table
+
+GENESIS = "0" * 64
+A = audit_table.c
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    at: str
+    user: str
+    agency: str
+    action: str
+    query: dict[str, Any]
+    purpose: str | None
+    statements: int
+    originators: dict[str, int]
+    prev_hash: str
+    hash: str
+
+
+def entry_hash(
+    seq: int,
+    at: str,
+    user: str,
+    agency: str,
+    action: str,
+    query: str,
+    purpose: str | None,
+    statements: int,
+    originators: str,
+    prev_hash: str,
+) -> str:
+    content = json.dumps(
+        [seq, at, user, agency, action, query, purpose, statements, originators, prev_hash],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def append(
+    store: Store,
+    viewer: Viewer,
+    action: str,
+    query: dict[str, Any],
+    *,
+    purpose: str | None,
+    statements: int = 0,
+    originators: dict[str, int] | None = None,
+) -> Entry:
+    """Add one entry at the end of the chain (retrying if another process won the race)."""
+    query_text = json.dumps(query, sort_keys=True, ensure_ascii=False, default=str)
+    origin_text = json.dumps(dict(sorted((originators or {}).items())), ensure_ascii=False)
+    for _attempt in range(20):
+        with store.engine.begin() as conn:
+            last = conn.execute(select(A.seq, A.hash).order_by(desc(A.seq)).limit(1)).first()
+            seq, prev = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
+            at = now_iso()
+            digest = entry_hash(
+                seq,
+                at,
+                viewer.user,
+                viewer.agency,
+                action,
+                query_text,
+                purpose,
+                statements,
+                origin_text,
+                prev,
+            )
+            try:
+                conn.execute(
+                    insert(audit_table).values(
+                        seq=seq,
+                        at=at,
+                        user=viewer.user,
+                        agency=viewer.agency,
+                        action=action,
+                        query=query_text,
+                        purpose=purpose,
+                        statements=statements,
+                        originators=origin_text,
+                        prev_hash=prev,
+                        hash=digest,
+                    )
+                )
+            except IntegrityError:
+                continue
+        return Entry(
+            seq,
+            at,
+            viewer.user,
+            viewer.agency,
+            action,
+            query,
+            purpose,
+            statements,
+            originators or {},
+            prev,
+            digest,
+        )
+    raise RuntimeError("could not append to the audit log: too much contention")
+
+
+def _entries(store: Store) -> Iterator[Any]:
+    with store.engine.connect() as conn:
+        yield from conn.execute(select(audit_table).order_by(A.seq))
+
+
+def entries(store: Store, *, originator: str | None = None) -> list[Entry]:
+    """The log, oldest first; with ``originator``, only reads that returned its data."""
+    out = []
+    for row in _entries(store):
+        originators = json.loads(row.originators)
+        if originator is not None and originator.upper() not in originators:
+            continue
+        out.append(
+            Entry(
+                row.seq,
+                row.at,
+                row.user,
+                row.agency,
+                row.action,
+                json.loads(row.query),
+                row.purpose,
+                row.statements,
+                originators,
+                row.prev_hash,
+                row.hash,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    entries: int
+    problem: str | None = None
+    bad_seq: int | None = None
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"audit log intact: {self.entries} entries"
+        return f"audit log broken at entry {self.bad_seq}: {self.problem}"
+
+
+def head(store: Store) -> str:
+    """``SEQ:HASH`` of the last entry (``0:`` + genesis for an empty log)."""
+    with store.engine.connect() as conn:
+        last = conn.execute(select(A.seq, A.hash).order_by(desc(A.seq)).limit(1)).first()
+    return f"0:{GENESIS}" if last is None else f"{last.seq}:{last.hash}"
+
+
+def verify(store: Store, *, expected_head: str | None = None) -> Verification:
+    """Recompute the chain; name the first entry that was edited, removed or moved."""
+    prev, expected_seq, count = GENESIS, 1, 0
+    hashes: dict[int, str] = {}
+    for row in _entries(store):
+        if row.seq != expected_seq:
+            problem = (
+                f"entry {expected_seq} is missing"
+                if row.seq > expected_seq
+                else f"entry {row.seq} is out of order"
+            )
+            return Verification(False, count, problem, expected_seq)
+        if row.prev_hash != prev:
+            return Verification(
+                False,
+                count,
+                "does not follow the entry before it (deleted, inserted or reordered)",
+                row.seq,
+            )
+        digest = entry_hash(
+            row.seq,
+            row.at,
+            row.user,
+            row.agency,
+            row.action,
+            row.query,
+            row.purpose,
+            row.statements,
+            row.originators,
+            row.prev_hash,
+        )
+        if digest != row.hash:
+            return Verification(False, count, "its content was changed", row.seq)
+        prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
+        hashes[row.seq] = row.hash
+    if expected_head is not None:
+        seq_text, _, digest = expected_head.partition(":")
+        seq = int(seq_text) if seq_text.isdigit() else -1
+        if seq > count:
+            return Verification(
+                False, count, f"entries {count + 1} to {seq} were cut off the end", count + 1
+            )
+        if seq >= 1 and hashes.get(seq) != digest:
+            return Verification(False, count, "does not match the head kept outside", seq)
+    return Verification(True, count)

@@ -1,0 +1,84 @@
+"""``cupula audit``: read and check the audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cupula.access import audit as audit_log
+from cupula.access.viewer import Role
+from cupula.cli.app import app
+from cupula.cli.session import session
+
+audit_cli = typer.Typer(help="Who read or wrote what, when and why.", no_args_is_help=True)
+app.add_typer(audit_cli, name="audit")
+out = Console()
+
+
+@audit_cli.command("verify")
+def verify(
+    ctx: typer.Context,
+    head: Annotated[
+        str | None,
+        typer.Option(help="A head kept outside (SEQ:HASH from `cupula audit head`)."),
+    ] = None,
+) -> None:
+    """Check the hash chain; exit 1 and name the first bad entry if it was tampered with."""
+    with session(ctx, "audit verify", {"head": head}) as s:
+        result = audit_log.verify(s.store, expected_head=head)
+    out.print(str(result), highlight=False)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@audit_cli.command("head")
+def head(ctx: typer.Context) -> None:
+    """Print SEQ:HASH of the last entry, to keep outside the database."""
+    with session(ctx, "audit head", {}) as s:
+        value = audit_log.head(s.store)
+    print(value)
+
+
+@audit_cli.command("show")
+def show(
+    ctx: typer.Context,
+    originator: Annotated[
+        str | None, typer.Option(help="Only reads that returned this agency's data.")
+    ] = None,
+    last: Annotated[int, typer.Option(help="How many entries, newest last.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Who read what, when, why, and how many statements it returned.
+
+    An agency sees the reads of its own data (`--originator` is then its own id);
+    supervisors and administrators see everything.
+    """
+    with session(ctx, "audit show", {"originator": originator}) as s:
+        viewer = s.viewer
+        overseer = viewer.has_role(Role.SUPERVISOR) or viewer.has_role(Role.ADMIN)
+        if not overseer and (originator is None or originator.upper() != viewer.agency):
+            raise PermissionError(
+                f"{viewer.user} may see the reads of {viewer.agency}'s data only: "
+                f"--originator {viewer.agency}"
+            )
+        entries = audit_log.entries(s.store, originator=originator)[-last:]
+    if as_json:
+        print(json.dumps([e.__dict__ for e in entries], indent=2, ensure_ascii=False))
+        return
+    table = Table("seq", "when", "who", "agency", "action", "purpose", "statements", "from")
+    for e in entries:
+        table.add_row(
+            str(e.seq),
+            e.at,
+            e.user,
+            e.agency,
+            e.action,
+            e.purpose or "",
+            str(e.statements),
+            ", ".join(f"{k} {v}" for k, v in e.originators.items()),
+        )
+    out.print(table)

@@ -1,0 +1,239 @@
+"""Commands that load and read facts: ingest, stats, show, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cupula.cli.app import app
+from cupula.cli.progress import byte_progress
+from cupula.cli.session import session
+from cupula.export import EXPORT_FORMATS, export
+from cupula.ingest import Format, LoadOptions, ingest
+from cupula.summary import summarize
+
+out = Console()
+err = Console(stderr=True)
+
+
+@app.command(name="ingest")
+def ingest_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="File (or OFAC folder) to load.")],
+    dataset: Annotated[str, typer.Option(help="Dataset to load into, e.g. co-dijin-wiretaps.")],
+    agency: Annotated[str, typer.Option(help="Your agency id, the data's owner, e.g. CO-DIJIN.")],
+    marking: Annotated[
+        str,
+        typer.Option(
+            help='Marking for every fact in the file, e.g. "CONFIDENTIAL REL TO COL,USA H2 B2".'
+            " ORIG defaults to --agency."
+        ),
+    ],
+    fmt: Annotated[
+        Format | None,
+        typer.Option("--format", help="Input format (see above); guessed when left out."),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="FtM YAML mapping for a CSV or Excel table.")
+    ] = None,
+    phase: Annotated[str | None, typer.Option(help="Networks: investigation phase.")] = None,
+    date: Annotated[str | None, typer.Option(help="Networks: date of the ties (ISO).")] = None,
+    directed: Annotated[
+        bool | None,
+        typer.Option(
+            "--directed/--undirected",
+            help="Networks: tie direction [default: matrices by symmetry; edge lists directed].",
+            show_default=False,
+        ),
+    ] = None,
+    channel: Annotated[
+        str | None, typer.Option(help="Networks: how ties were seen: phone, meeting, ...")
+    ] = None,
+    node_schema: Annotated[str, typer.Option(help="Networks: schema of the nodes.")] = "Person",
+    namespace: Annotated[
+        str | None,
+        typer.Option(help="Prefix of generated entity ids [default: the dataset name]."),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding [default: utf-8; cp1252 for OFAC].")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel: sheet name [default: first].")] = None,
+    force: Annotated[
+        bool, typer.Option(help="Read the file even if it was loaded before.")
+    ] = False,
+) -> None:
+    """Load a partner's file; every fact in it gets the marking given.
+
+    The load is all or nothing: a bad line stops it with the file, line and field, and
+    the store stays as it was. Loading the same file again adds nothing.
+
+    **Formats** (`--format`):
+
+    - `ftm`: followthemoney entities, one JSON object per line (.jsonl)
+    - `mapping`: a CSV or Excel table with an FtM YAML `--mapping`
+    - `matrix`: square adjacency matrix, first row and column are node ids
+    - `edgelist`: source, target, optional weight, optional date or phase
+    - `attendance`: persons in rows, events (meetings) in columns
+    - `ofac`: the OFAC SDN legacy CSV trio (the folder, or the sdn file)
+
+    **Examples**:
+
+    `cupula ingest calls.csv --dataset co-wiretaps --agency CO-DIJIN
+    --marking "CONFIDENTIAL REL TO COL,USA H2 B2" --format edgelist --phase 3`
+
+    `cupula ingest registry.xlsx --mapping registry.yml --dataset ae-registry
+    --agency AE-FIU --marking "RESTRICTED REL TO ARE,ESP H1 C3"`
+    """
+    options = LoadOptions(
+        directed=directed,
+        phase=phase,
+        date=date,
+        channel=channel,
+        node_schema=node_schema,
+        namespace=namespace,
+        encoding=encoding,
+        sheet=sheet,
+    )
+    query = {"path": str(path), "dataset": dataset, "agency": agency, "marking": marking}
+    with (
+        session(ctx, "ingest", query) as s,
+        byte_progress(err, f"loading {path.name}") as (
+            start,
+            advance,
+        ),
+    ):
+        if not s.viewer.unrestricted and s.viewer.agency != agency.upper():
+            raise PermissionError(
+                f"{s.viewer.user} loads for {s.viewer.agency}, not for {agency.upper()}"
+            )
+        result = ingest(
+            s.store,
+            path,
+            dataset=dataset,
+            agency=agency,
+            marking=marking,
+            fmt=fmt,
+            mapping=mapping,
+            options=options,
+            force=force,
+            progress=advance,
+            on_start=start,
+        )
+        s.written = result.statements_added
+        s.written_by = {agency.upper(): result.statements_added}
+    out.print(result.summary(), highlight=False)
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    dataset: Annotated[
+        list[str] | None, typer.Option(help="Only these datasets (repeatable).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Count statements and entities (by schema), datasets and markings."""
+    with session(ctx, "stats", {"datasets": dataset}) as s:
+        summary = summarize(s.view(dataset))
+    if as_json:
+        print(json.dumps(summary, indent=2))
+        return
+    out.print(f"[bold]{summary['statements']:,}[/bold] statements")
+    _print_counts("entities", summary["entities"])
+    _print_counts("statements by dataset", summary["datasets"])
+    _print_counts("statements by marking", summary["markings"])
+
+
+def _print_counts(title: str, counts: dict[str, int]) -> None:
+    table = Table(title=title, title_justify="left", show_header=False, box=None)
+    table.add_column(style="cyan")
+    table.add_column(justify="right")
+    for key, value in counts.items():
+        table.add_row(key, f"{value:,}")
+    out.print(table)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(help="Entity id, e.g. caviar-1.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every value of one entity with its dataset, origin and marking."""
+    with session(ctx, "show", {"entity_id": entity_id}) as s:
+        view = s.view()
+        statements = list(view.statements(entity_id=entity_id))
+        markings = view.markings()
+        entity = view.entity(entity_id) if statements else None
+    if entity is None:  # the same answer whether it does not exist or may not be seen
+        err.print(f"no entity {entity_id!r} in the store")
+        raise typer.Exit(1)
+    rows: list[dict[str, Any]] = [
+        {
+            "prop": s.prop,
+            "value": s.value,
+            "dataset": s.dataset,
+            "origin": s.origin,
+            "marking": str(markings[s.marking_id]),
+            "first_seen": s.first_seen,
+            "last_seen": s.last_seen,
+            "statement_id": s.id,
+        }
+        for s in statements
+        if s.prop != "id"
+    ]
+    if as_json:
+        data = {
+            "id": entity_id,
+            "schema": entity.schema.name,
+            "caption": entity.caption,
+            "statements": rows,
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    out.print(f"[bold]{entity.caption}[/bold] ({entity.schema.label}, {entity_id})")
+    table = Table(show_lines=False)
+    for column in ("property", "value", "dataset", "origin", "marking"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        prop = entity.schema.get(row["prop"])
+        label = prop.label if prop is not None else row["prop"]
+        table.add_row(label, row["value"], row["dataset"], row["origin"] or "", row["marking"])
+    out.print(table)
+
+
+@app.command(name="export")
+def export_command(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="ftm (JSON lines), statements (CSV), gexf or graphml (for Gephi).",
+        ),
+    ] = "ftm",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write [default: stdout].")
+    ] = None,
+    dataset: Annotated[
+        list[str] | None, typer.Option(help="Only these datasets (repeatable).")
+    ] = None,
+) -> None:
+    """Write the store's entities, statements or graph to a file."""
+    if fmt not in EXPORT_FORMATS:
+        err.print(f"[red]error:[/red] --format must be one of {', '.join(EXPORT_FORMATS)}")
+        raise typer.Exit(2)
+    with session(ctx, "export", {"format": fmt, "datasets": dataset}) as s:
+        view = s.view(dataset)
+        if output is None:
+            count = export(view, fmt, sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as fh:
+                count = export(view, fmt, fh)
+    err.print(f"exported {count:,} {'statements' if fmt == 'statements' else 'items'} as {fmt}")

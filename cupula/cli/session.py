@@ -1,0 +1,105 @@
+"""One command's session: the store, who is acting, why, and its audit entry.
+
+Every command opens a session. It resolves the acting user (``--as``/``CUPULA_USER``;
+without it, the local administrator), reads only through that user's views, maps errors
+to one-line messages and exit codes in one place, and appends the audit entry (also
+when the command was refused or failed).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from cupula.access import audit
+from cupula.access.accounts import AccountError, viewer_for
+from cupula.access.viewer import Viewer
+from cupula.ingest import IngestError
+from cupula.model.marking import MarkingError
+from cupula.store import Store, View
+from cupula.store.view import PurposeRequired
+
+err = Console(stderr=True)
+
+# exception type -> (exit status, hint printed under the message)
+ERRORS: dict[type[BaseException], tuple[int, str | None]] = {
+    IngestError: (2, "nothing was loaded; the store is as it was."),
+    MarkingError: (2, "nothing was loaded; the store is as it was."),
+    PurposeRequired: (2, None),
+    AccountError: (3, None),
+    PermissionError: (3, None),
+    ValueError: (2, None),
+}
+
+
+@dataclass
+class Session:
+    store: Store
+    viewer: Viewer
+    purpose: str | None
+    views: list[View] = field(default_factory=list)
+    written: int = 0  # statements added by a write
+    written_by: dict[str, int] = field(default_factory=dict)
+
+    def view(self, datasets: Sequence[str] | None = None) -> View:
+        view = self.store.view(self.viewer, datasets=datasets or None, purpose=self.purpose)
+        self.views.append(view)
+        return view
+
+    def statements(self) -> int:
+        return sum(sum(v.usage.values()) for v in self.views) + self.written
+
+    def originators(self) -> dict[str, int]:
+        total: Counter[str] = Counter(self.written_by)
+        for view in self.views:
+            total.update(view.originators())
+        return dict(total)
+
+
+def fail(message: str, status: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    return typer.Exit(status)
+
+
+@contextmanager
+def session(ctx: typer.Context, action: str, query: dict[str, Any]) -> Iterator[Session]:
+    try:
+        store = Store.open(ctx.obj["db"])
+    except Exception as exc:
+        raise fail(f"cannot open the store: {exc}") from None
+    outcome = "ok"
+    current: Session | None = None
+    try:
+        name = ctx.obj.get("user")
+        viewer = viewer_for(store, name) if name else Viewer.local_admin()
+        current = Session(store, viewer, ctx.obj.get("purpose"))
+        yield current
+    except tuple(ERRORS) as exc:
+        status, hint = next(v for t, v in ERRORS.items() if isinstance(exc, t))
+        outcome = f"refused: {exc}"
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+        if hint:
+            err.print(hint, style="dim")
+        raise typer.Exit(status) from None
+    except typer.Exit as exc:
+        outcome = f"exit {exc.exit_code}"
+        raise
+    finally:
+        if current is not None:
+            audit.append(
+                store,
+                current.viewer,
+                action,
+                {**query, "outcome": outcome},
+                purpose=current.purpose,
+                statements=current.statements(),
+                originators=current.originators(),
+            )
+        store.close()
