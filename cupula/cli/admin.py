@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import getpass
 from typing import Annotated
 
@@ -24,6 +25,15 @@ admin.add_typer(agency_cli, name="agency")
 admin.add_typer(user_cli, name="user")
 app.add_typer(admin, name="admin")
 out = Console()
+
+
+class ClearanceName(enum.StrEnum):
+    """Classification names as the command line takes them (Classification is an int)."""
+
+    UNCLASSIFIED = Classification.UNCLASSIFIED.name
+    RESTRICTED = Classification.RESTRICTED.name
+    CONFIDENTIAL = Classification.CONFIDENTIAL.name
+    SECRET = Classification.SECRET.name
 
 
 def _require_admin(s: Session) -> None:
@@ -62,8 +72,8 @@ def user_add(
     name: Annotated[str, typer.Argument(help="User name, e.g. ana.gomez.")],
     agency: Annotated[str, typer.Option(help="The user's agency id.")],
     clearance: Annotated[
-        Classification, typer.Option(help="Highest classification seen.")
-    ] = Classification.RESTRICTED,
+        ClearanceName, typer.Option(help="Highest classification the user may see.")
+    ] = ClearanceName.RESTRICTED,
     role: Annotated[list[Role] | None, typer.Option(help="Role (repeatable).")] = None,
     case: Annotated[list[str] | None, typer.Option(help="Need-to-know case (repeatable).")] = None,
     expires: Annotated[str | None, typer.Option(help="Account end (ISO date).")] = None,
@@ -77,7 +87,7 @@ def user_add(
             s.store,
             name,
             agency,
-            clearance,
+            Classification[clearance.value],
             frozenset(role or [Role.ANALYST]),
             cases=frozenset(case or []),
             password=secret,

@@ -11,11 +11,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cupula.access.accounts import list_agencies
 from cupula.cli.app import app
 from cupula.cli.progress import byte_progress
 from cupula.cli.session import session
-from cupula.export import EXPORT_FORMATS, export
+from cupula.export import EXPORT_FORMATS, Audience, export
 from cupula.ingest import Format, LoadOptions, ingest
+from cupula.model.entity import assemble
 from cupula.summary import summarize
 
 out = Console()
@@ -170,7 +172,7 @@ def show(
         view = s.view()
         statements = list(view.statements(entity_id=entity_id))
         markings = view.markings()
-        entity = view.entity(entity_id) if statements else None
+        entity = assemble(entity_id, statements) if statements else None
     if entity is None:  # the same answer whether it does not exist or may not be seen
         err.print(f"no entity {entity_id!r} in the store")
         raise typer.Exit(1)
@@ -224,16 +226,38 @@ def export_command(
     dataset: Annotated[
         list[str] | None, typer.Option(help="Only these datasets (repeatable).")
     ] = None,
+    for_agency: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            help="A partner agency the export is sent to: only what it may receive, "
+            "never H2 (no onward dissemination) of another agency.",
+        ),
+    ] = None,
+    court: Annotated[
+        bool, typer.Option(help="For court: flag H1 statements (need the originator's consent).")
+    ] = False,
 ) -> None:
-    """Write the store's entities, statements or graph to a file."""
+    """Write the store's entities, statements or graph to a file.
+
+    What you may see, and with `--for AGENCY` only what that partner may receive. The
+    statements CSV carries each statement's marking and handling note (H1, H3).
+    """
     if fmt not in EXPORT_FORMATS:
         err.print(f"[red]error:[/red] --format must be one of {', '.join(EXPORT_FORMATS)}")
         raise typer.Exit(2)
-    with session(ctx, "export", {"format": fmt, "datasets": dataset}) as s:
+    query = {"format": fmt, "datasets": dataset, "for": for_agency, "court": court}
+    with session(ctx, "export", query) as s:
+        audience = Audience(court=court)
+        if for_agency is not None:
+            partner = next((a for a in list_agencies(s.store) if a.id == for_agency.upper()), None)
+            if partner is None:
+                raise ValueError(f"--for {for_agency}: no such agency (cupula admin agency list)")
+            audience = Audience(partner=partner.id, partner_country=partner.country, court=court)
         view = s.view(dataset)
         if output is None:
-            count = export(view, fmt, sys.stdout)
+            count = export(view, fmt, sys.stdout, audience)
         else:
             with output.open("w", encoding="utf-8", newline="") as fh:
-                count = export(view, fmt, fh)
+                count = export(view, fmt, fh, audience)
     err.print(f"exported {count:,} {'statements' if fmt == 'statements' else 'items'} as {fmt}")

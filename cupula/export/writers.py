@@ -5,20 +5,26 @@
 - ``gexf`` / ``graphml``: the entity graph for Gephi, built by followthemoney's own
   graph exporter (entities as nodes, edge schemata and entity references as edges).
 
-Everything is read through the view given, so an export holds only what it covers.
+Everything is read through the view given, so an export holds only what its viewer may
+see; an ``Audience`` then applies the handling codes (see ``export.handling``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import groupby
 from typing import TextIO
 
 import networkx as nx
 import orjson
 from followthemoney.export.graph import NXGraphExporter
+from followthemoney.proxy import EntityProxy
 
+from cupula.export.handling import Audience, for_audience, handling_note
+from cupula.model.entity import assemble
+from cupula.model.statement import Statement
 from cupula.store.view import View
 
 STATEMENT_HEADER = (
@@ -35,23 +41,41 @@ STATEMENT_HEADER = (
     "first_seen",
     "last_seen",
     "marking",
+    "handling_note",
 )
 
 
-def export_ftm(view: View, out: TextIO) -> int:
+class Selection:
+    """The statements of a view that may go to an audience, and their markings."""
+
+    def __init__(self, view: View, audience: Audience) -> None:
+        self.view = view
+        self.audience = audience
+        self.markings = view.markings()
+
+    def statements(self) -> Iterator[Statement]:
+        return for_audience(self.view.statements(), self.markings, self.audience)
+
+    def entities(self) -> Iterator[EntityProxy]:
+        for entity_id, group in groupby(self.statements(), key=lambda s: s.entity_id):
+            yield assemble(entity_id, group)
+
+
+def export_ftm(selection: Selection, out: TextIO) -> int:
     count = 0
-    for entity in view.entities():
+    for entity in selection.entities():
         out.write(orjson.dumps(entity.to_dict()).decode("utf-8") + "\n")
         count += 1
     return count
 
 
-def export_statements(view: View, out: TextIO) -> int:
-    markings = {mid: str(m) for mid, m in view.markings().items()}
+def export_statements(selection: Selection, out: TextIO) -> int:
+    markings = {mid: str(m) for mid, m in selection.markings.items()}
+    notes = {mid: handling_note(m, selection.audience) for mid, m in selection.markings.items()}
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(STATEMENT_HEADER)
     count = 0
-    for s in view.statements():
+    for s in selection.statements():
         writer.writerow(
             (
                 s.id,
@@ -67,6 +91,7 @@ def export_statements(view: View, out: TextIO) -> int:
                 s.first_seen,
                 s.last_seen,
                 markings[s.marking_id],
+                notes[s.marking_id],
             )
         )
         count += 1
@@ -109,28 +134,28 @@ def _number(value: object) -> float | None:
     return max(numbers) if numbers else None
 
 
-def build_graph(view: View) -> nx.MultiDiGraph:
+def build_graph(selection: Selection) -> nx.MultiDiGraph:
     builder = _GraphBuilder(io.StringIO())  # never written to; see finalize_graph
-    for entity in view.entities():
+    for entity in selection.entities():
         builder.graph.add(entity)
     return builder.to_networkx()
 
 
-def export_gexf(view: View, out: TextIO) -> int:
-    graph = build_graph(view)
+def export_gexf(selection: Selection, out: TextIO) -> int:
+    graph = build_graph(selection)
     for line in nx.generate_gexf(graph, prettyprint=True):
         out.write(line + "\n")
     return int(graph.number_of_nodes())
 
 
-def export_graphml(view: View, out: TextIO) -> int:
-    graph = build_graph(view)
+def export_graphml(selection: Selection, out: TextIO) -> int:
+    graph = build_graph(selection)
     for line in nx.generate_graphml(graph, prettyprint=True):
         out.write(line + "\n")
     return int(graph.number_of_nodes())
 
 
-EXPORT_FORMATS: dict[str, Callable[[View, TextIO], int]] = {
+EXPORT_FORMATS: dict[str, Callable[[Selection, TextIO], int]] = {
     "ftm": export_ftm,
     "statements": export_statements,
     "gexf": export_gexf,
@@ -138,11 +163,13 @@ EXPORT_FORMATS: dict[str, Callable[[View, TextIO], int]] = {
 }
 
 
-def export(view: View, fmt: str, out: TextIO) -> int:
-    """Write the view in ``fmt``; returns how many entities, statements or nodes."""
+def export(view: View, fmt: str, out: TextIO, audience: Audience | None = None) -> int:
+    """Write what ``view`` holds that may go to ``audience``, in ``fmt``.
+
+    Returns how many entities, statements or nodes were written."""
     try:
         writer = EXPORT_FORMATS[fmt]
     except KeyError:
         known = ", ".join(EXPORT_FORMATS)
         raise ValueError(f"unknown export format {fmt!r}; one of {known}") from None
-    return writer(view, out)
+    return writer(Selection(view, audience or Audience()), out)

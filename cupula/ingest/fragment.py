@@ -72,7 +72,7 @@ def fragment_statements(
     )
     # This loop makes every statement of a load, so it builds the rows inline (the
     # same fields and ids as make_statement; a test holds them equal).
-    prefix = f"{dataset}\x1f{entity_id}\x1f"
+    prefix = f"{dataset}\x1f{entity_id}\x1f{schema}\x1f"
     suffix = f"\x1f\x1f{marking_id}"
     for prop, value in entity.itervalues():
         name = prop.name

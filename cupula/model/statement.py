@@ -36,9 +36,20 @@ class Statement(NamedTuple):
 
 
 def statement_id(
-    dataset: str, entity_id: str, prop: str, value: str, lang: str | None, marking_id: str
+    dataset: str,
+    entity_id: str,
+    schema: str,
+    prop: str,
+    value: str,
+    lang: str | None,
+    marking_id: str,
 ) -> str:
-    key = f"{dataset}\x1f{entity_id}\x1f{prop}\x1f{value}\x1f{lang or ''}\x1f{marking_id}"
+    # The schema is part of the fact: "A says e1 is a Person" and "A says e1 is a
+    # LegalEntity" are two statements, and the entity is typed by merging them. (Found
+    # by the access invariant test: without it the second typing was silently dropped.)
+    key = (
+        f"{dataset}\x1f{entity_id}\x1f{schema}\x1f{prop}\x1f{value}\x1f{lang or ''}\x1f{marking_id}"
+    )
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 
@@ -60,7 +71,7 @@ def make_statement(
     if original_value == value:
         original_value = None
     return Statement(
-        statement_id(dataset, entity_id, prop, value, lang, marking_id),
+        statement_id(dataset, entity_id, schema, prop, value, lang, marking_id),
         entity_id,
         schema,
         prop,

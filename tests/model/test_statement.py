@@ -8,17 +8,18 @@ from cupula.model.statement import BASE, make_statement, statement_id
 
 
 def test_statement_ids_hash_what_makes_a_fact_the_same() -> None:
-    base = statement_id("d", "e1", "name", "Ana", None, "m1")
-    assert base == statement_id("d", "e1", "name", "Ana", None, "m1")
+    base = statement_id("d", "e1", "Person", "name", "Ana", None, "m1")
+    assert base == statement_id("d", "e1", "Person", "name", "Ana", None, "m1")
     others = {
-        statement_id("d2", "e1", "name", "Ana", None, "m1"),
-        statement_id("d", "e2", "name", "Ana", None, "m1"),
-        statement_id("d", "e1", "alias", "Ana", None, "m1"),
-        statement_id("d", "e1", "name", "Ana ", None, "m1"),
-        statement_id("d", "e1", "name", "Ana", "spa", "m1"),
-        statement_id("d", "e1", "name", "Ana", None, "m2"),
+        statement_id("d2", "e1", "Person", "name", "Ana", None, "m1"),
+        statement_id("d", "e2", "Person", "name", "Ana", None, "m1"),
+        statement_id("d", "e1", "Person", "alias", "Ana", None, "m1"),
+        statement_id("d", "e1", "Person", "name", "Ana ", None, "m1"),
+        statement_id("d", "e1", "Person", "name", "Ana", "spa", "m1"),
+        statement_id("d", "e1", "Person", "name", "Ana", None, "m2"),
+        statement_id("d", "e1", "LegalEntity", "name", "Ana", None, "m1"),
     }
-    assert base not in others and len(others) == 6
+    assert base not in others and len(others) == 7
 
 
 def test_fragment_statements_equal_make_statement() -> None:

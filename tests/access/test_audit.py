@@ -1,0 +1,92 @@
+"""The audit chain: every tampering is caught and the first bad entry named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from cupula.access import audit
+from cupula.access.viewer import Viewer
+from cupula.store import Store
+from cupula.store.tables import audit_table
+
+A = audit_table.c
+
+
+@pytest.fixture
+def logged(db_url: str) -> Store:
+    store = Store.open(db_url)
+    viewer = Viewer.local_admin()
+    for n in range(1, 6):
+        audit.append(
+            store,
+            viewer,
+            "show",
+            {"entity_id": f"e{n}"},
+            purpose=f"case {n}",
+            statements=n,
+            originators={"CO-DIJIN": n},
+        )
+    return store
+
+
+def test_an_untouched_log_verifies(logged: Store) -> None:
+    result = audit.verify(logged, expected_head=audit.head(logged))
+    assert result.ok and result.entries == 5
+
+
+def test_an_edited_entry_is_named(logged: Store) -> None:
+    with logged.engine.begin() as conn:
+        conn.execute(update(audit_table).where(A.seq == 3).values(purpose="nothing to see"))
+    result = audit.verify(logged)
+    assert not result.ok and result.bad_seq == 3 and "changed" in str(result)
+
+
+def test_a_deleted_entry_is_named(logged: Store) -> None:
+    with logged.engine.begin() as conn:
+        conn.execute(delete(audit_table).where(A.seq == 2))
+    result = audit.verify(logged)
+    assert not result.ok and result.bad_seq == 2 and "missing" in str(result)
+
+
+def test_an_inserted_entry_is_named(logged: Store) -> None:
+    with logged.engine.begin() as conn:
+        rows = conn.execute(select(audit_table).order_by(A.seq.desc())).all()
+        for row in rows:  # make room at 3 by renumbering, as a forger would
+            if row.seq >= 3:
+                conn.execute(update(audit_table).where(A.seq == row.seq).values(seq=row.seq + 1))
+        forged = dict(rows[-3]._mapping)  # a copy of entry 3 (now 4)
+        forged.update(seq=3, purpose="forged")
+        conn.execute(audit_table.insert().values(**forged))
+    result = audit.verify(logged)
+    assert not result.ok and result.bad_seq == 3
+
+
+def test_reordered_entries_are_named(logged: Store) -> None:
+    with logged.engine.begin() as conn:
+        two = dict(conn.execute(select(audit_table).where(A.seq == 2)).one()._mapping)
+        four = dict(conn.execute(select(audit_table).where(A.seq == 4)).one()._mapping)
+        conn.execute(delete(audit_table).where(A.seq.in_([2, 4])))
+        conn.execute(audit_table.insert().values(**{**four, "seq": 2}))
+        conn.execute(audit_table.insert().values(**{**two, "seq": 4}))
+    result = audit.verify(logged)
+    assert not result.ok and result.bad_seq == 2
+
+
+def test_a_cut_tail_is_caught_against_the_head_kept_outside(logged: Store) -> None:
+    kept = audit.head(logged)
+    with logged.engine.begin() as conn:
+        conn.execute(delete(audit_table).where(A.seq >= 4))
+    assert audit.verify(logged).ok  # a shorter chain is still a chain...
+    result = audit.verify(logged, expected_head=kept)
+    assert not result.ok and result.bad_seq == 4 and "cut off" in str(result)
+
+
+def test_entries_by_originator(logged: Store, tmp_path: Path) -> None:
+    audit.append(
+        logged, Viewer.local_admin(), "stats", {}, purpose=None, originators={"ES-SEPBLAC": 3}
+    )
+    assert [e.seq for e in audit.entries(logged, originator="ES-SEPBLAC")] == [6]
+    assert len(audit.entries(logged, originator="co-dijin")) == 5

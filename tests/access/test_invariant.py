@@ -1,0 +1,201 @@
+"""The invariant: a viewer never sees a statement it is not cleared for, and nothing it
+may not see changes anything it does see.
+
+For random statements under random markings (with cases) and random viewers:
+
+- every read path (statements, entity, entities, counts, markings, loads, exports)
+  returns only statements ``decide`` allows;
+- what a viewer gets from the full store equals what it gets from a store holding only
+  the statements it may see (so hidden statements change no count, no merged entity,
+  no export).
+
+The oracle check runs VIEWERS_PER_CASE viewers on each generated store; with the CI
+profile that is over 10,000 viewer cases.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from followthemoney.proxy import EntityProxy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete
+
+from cupula.access.policy import decide
+from cupula.access.viewer import Role, Viewer
+from cupula.export import export
+from cupula.model.entity import assemble
+from cupula.model.marking import Classification, Handling, Marking
+from cupula.model.statement import BASE, Statement, make_statement
+from cupula.store import Store
+from cupula.store.tables import marking_table, statement_table
+from cupula.summary import summarize
+
+AGENCIES = {"CO-DIJIN": "COL", "CO-FISCALIA": "COL", "ES-SEPBLAC": "ESP", "US-DEA": "USA"}
+CASE_IDS = ["op-1", "op-2"]
+VIEWERS_PER_CASE = 12
+EXAMPLES = 900 if os.environ.get("CI") else 120
+
+agency = st.sampled_from(sorted(AGENCIES))
+markings = st.builds(
+    Marking,
+    classification=st.sampled_from(list(Classification)),
+    originator=agency,
+    releasable_to=st.frozensets(
+        st.sampled_from(["COL", "ESP", "USA", "US-DEA", "CO-FISCALIA"]), max_size=2
+    ),
+    handling=st.sampled_from([Handling.H0, Handling.H1, Handling.H2]),
+    compartments=st.frozensets(st.sampled_from(CASE_IDS), max_size=1),
+)
+viewers = st.builds(
+    lambda a, c, cases: Viewer(
+        user="v",
+        agency=a,
+        country=AGENCIES[a],
+        clearance=c,
+        roles=frozenset({Role.ANALYST}),
+        cases=cases,
+    ),
+    agency,
+    st.sampled_from(list(Classification)),
+    st.frozensets(st.sampled_from(CASE_IDS), max_size=2),
+)
+
+
+@st.composite
+def statement_sets(draw: st.DrawFn) -> list[tuple[Statement, Marking]]:
+    pool = draw(st.lists(markings, min_size=1, max_size=4, unique_by=str))
+    out = []
+    for n in range(draw(st.integers(1, 14))):
+        marking = draw(st.sampled_from(pool))
+        entity_id = f"e{draw(st.integers(0, 4))}"
+        schema = draw(st.sampled_from(["Person", "LegalEntity", "Company"]))
+        dataset = draw(st.sampled_from(["d1", "d2"]))
+        out.append(
+            (
+                make_statement(
+                    entity_id,
+                    schema,
+                    BASE,
+                    entity_id,
+                    dataset,
+                    marking.id,
+                    seen="2026-01-01T00:00:00Z",
+                ),
+                marking,
+            )
+        )
+        value = draw(st.sampled_from(["Ana", "ANA GOMEZ", "Bo", f"n{n}"]))
+        out.append(
+            (
+                make_statement(
+                    entity_id,
+                    schema,
+                    "name",
+                    value,
+                    dataset,
+                    marking.id,
+                    seen="2026-01-01T00:00:00Z",
+                ),
+                marking,
+            )
+        )
+    return out
+
+
+class Stores:
+    """Two reusable SQLite stores (a new one per example would cost a migration)."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.full = Store.open(str(tmp / "full.db"))
+        self.only = Store.open(str(tmp / "only.db"))
+
+    def fill(self, store: Store, items: list[tuple[Statement, Marking]]) -> None:
+        with store.writer() as w:
+            w.conn.execute(delete(statement_table))
+            w.conn.execute(delete(marking_table))
+            for _, marking in items:
+                w.put_marking(marking)
+            w.put_statements([s for s, _ in items])
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
+    pair = Stores(tmp_path_factory.mktemp("invariant"))
+    yield pair
+    pair.full.close()
+    pair.only.close()
+
+
+def _as_dict(entity: EntityProxy | None) -> dict[str, object] | None:
+    """An entity's content; the order of a property's values carries no meaning."""
+    if entity is None:
+        return None
+    data = entity.to_dict()
+    return {**data, "properties": {k: sorted(v) for k, v in data["properties"].items()}}
+
+
+def everything_read(store: Store, viewer: Viewer) -> dict[str, object]:
+    view = store.view(viewer, purpose="invariant")
+    out: dict[str, object] = {
+        "statements": sorted(view.statements()),
+        "summary": summarize(view),
+        "entities": [e.to_dict() for e in view.entities()],
+        "one": [_as_dict(view.entity(f"e{i}")) for i in range(5)],
+    }
+    for fmt in ("ftm", "statements", "graphml"):
+        buffer = io.StringIO()
+        export(view, fmt, buffer)
+        out[fmt] = buffer.getvalue()
+    return out
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    items=statement_sets(),
+    who=st.lists(viewers, min_size=VIEWERS_PER_CASE, max_size=VIEWERS_PER_CASE),
+)
+def test_a_viewer_sees_exactly_what_it_is_cleared_for(
+    stores: Stores, items: list[tuple[Statement, Marking]], who: list[Viewer]
+) -> None:
+    stores.fill(stores.full, items)
+    for viewer in who:
+        allowed = [(s, m) for s, m in items if decide(viewer, m)]
+        view = stores.full.view(viewer, purpose="invariant")
+        got = list(view.statements())
+        # nothing it may not see, and everything it may
+        assert {s.id for s in got} == {s.id for s, _ in allowed}
+        assert all(decide(viewer, view.all_markings()[s.marking_id]) for s in got)
+        # entities and counts are those of the visible statements alone
+        by_entity: dict[str, list[Statement]] = {}
+        for s in sorted({s for s, _ in allowed}):
+            by_entity.setdefault(s.entity_id, []).append(s)
+        expected = {eid: _as_dict(assemble(eid, group)) for eid, group in by_entity.items()}
+        assert {e.id: _as_dict(e) for e in view.entities()} == expected
+        for eid in ("e0", "e1"):
+            assert _as_dict(view.entity(eid)) == expected.get(eid)
+        assert view.count_statements() == len({s.id for s, _ in allowed})
+        assert set(view.markings()) == {m.id for _, m in allowed}
+
+
+@settings(
+    max_examples=max(40, EXAMPLES // 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(items=statement_sets(), viewer=viewers)
+def test_hidden_statements_change_nothing_the_viewer_sees(
+    stores: Stores, items: list[tuple[Statement, Marking]], viewer: Viewer
+) -> None:
+    stores.fill(stores.full, items)
+    stores.fill(stores.only, [(s, m) for s, m in items if decide(viewer, m)])
+    assert everything_read(stores.full, viewer) == everything_read(stores.only, viewer)
