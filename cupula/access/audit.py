@@ -76,23 +76,25 @@ def append(
     query_text = json.dumps(query, sort_keys=True, ensure_ascii=False, default=str)
     origin_text = json.dumps(dict(sorted((originators or {}).items())), ensure_ascii=False)
     for _attempt in range(20):
-        with store.engine.begin() as conn:
-            last = conn.execute(select(A.seq, A.hash).order_by(desc(A.seq)).limit(1)).first()
-            seq, prev = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
-            at = now_iso()
-            digest = entry_hash(
-                seq,
-                at,
-                viewer.user,
-                viewer.agency,
-                action,
-                query_text,
-                purpose,
-                statements,
-                origin_text,
-                prev,
-            )
-            try:
+        # A concurrent writer may take the same number first: its transaction then
+        # fails on the key, is rolled back whole, and this one tries the next number.
+        try:
+            with store.engine.begin() as conn:
+                last = conn.execute(select(A.seq, A.hash).order_by(desc(A.seq)).limit(1)).first()
+                seq, prev = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
+                at = now_iso()
+                digest = entry_hash(
+                    seq,
+                    at,
+                    viewer.user,
+                    viewer.agency,
+                    action,
+                    query_text,
+                    purpose,
+                    statements,
+                    origin_text,
+                    prev,
+                )
                 conn.execute(
                     insert(audit_table).values(
                         seq=seq,
@@ -108,8 +110,8 @@ def append(
                         hash=digest,
                     )
                 )
-            except IntegrityError:
-                continue
+        except IntegrityError:
+            continue
         return Entry(
             seq,
             at,
@@ -176,10 +178,17 @@ def head(store: Store) -> str:
     return f"0:{GENESIS}" if last is None else f"{last.seq}:{last.hash}"
 
 
+def _parse_head(text: str) -> tuple[int, str]:
+    seq_text, _, digest = text.partition(":")
+    if not seq_text.isdigit() or len(digest) != len(GENESIS):
+        raise ValueError(f"a head is SEQ:HASH as `cupula audit head` prints it, not {text!r}")
+    return int(seq_text), digest
+
+
 def verify(store: Store, *, expected_head: str | None = None) -> Verification:
     """Recompute the chain; name the first entry that was edited, removed or moved."""
+    head_seq, head_digest = _parse_head(expected_head) if expected_head else (0, GENESIS)
     prev, expected_seq, count = GENESIS, 1, 0
-    hashes: dict[int, str] = {}
     for row in _entries(store):
         if row.seq != expected_seq:
             problem = (
@@ -209,15 +218,11 @@ def verify(store: Store, *, expected_head: str | None = None) -> Verification:
         )
         if digest != row.hash:
             return Verification(False, count, "its content was changed", row.seq)
+        if row.seq == head_seq and row.hash != head_digest:
+            return Verification(False, count, "does not match the head kept outside", row.seq)
         prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
-        hashes[row.seq] = row.hash
-    if expected_head is not None:
-        seq_text, _, digest = expected_head.partition(":")
-        seq = int(seq_text) if seq_text.isdigit() else -1
-        if seq > count:
-            return Verification(
-                False, count, f"entries {count + 1} to {seq} were cut off the end", count + 1
-            )
-        if seq >= 1 and hashes.get(seq) != digest:
-            return Verification(False, count, "does not match the head kept outside", seq)
+    if head_seq > count:
+        return Verification(
+            False, count, f"entries {count + 1} to {head_seq} were cut off the end", count + 1
+        )
     return Verification(True, count)

@@ -16,7 +16,7 @@ A viewer sees a statement when all of these hold:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cupula.access.viewer import Viewer
@@ -70,7 +70,3 @@ def decide(viewer: Viewer, marking: Marking) -> Decision:
 def allowed_markings(viewer: Viewer, markings: Mapping[str, Marking]) -> frozenset[str]:
     """The ids of the markings (id -> marking) whose statements ``viewer`` may see."""
     return frozenset(mid for mid, marking in markings.items() if decide(viewer, marking))
-
-
-def visible(viewer: Viewer, markings: Iterable[Marking]) -> list[Marking]:
-    return [m for m in markings if decide(viewer, m)]

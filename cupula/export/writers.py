@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from itertools import groupby
 from typing import TextIO
 
 import networkx as nx
@@ -23,7 +22,7 @@ from followthemoney.export.graph import NXGraphExporter
 from followthemoney.proxy import EntityProxy
 
 from cupula.export.handling import Audience, for_audience, handling_note
-from cupula.model.entity import assemble
+from cupula.model.entity import assemble_entities
 from cupula.model.statement import Statement
 from cupula.store.view import View
 
@@ -57,8 +56,7 @@ class Selection:
         return for_audience(self.view.statements(), self.markings, self.audience)
 
     def entities(self) -> Iterator[EntityProxy]:
-        for entity_id, group in groupby(self.statements(), key=lambda s: s.entity_id):
-            yield assemble(entity_id, group)
+        return assemble_entities(self.statements())
 
 
 def export_ftm(selection: Selection, out: TextIO) -> int:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import groupby
 
 from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
@@ -46,3 +47,9 @@ def assemble(entity_id: str, statements: Iterable[Statement]) -> EntityProxy:
             continue
         proxy.unsafe_add(prop, stmt.value, cleaned=True)
     return proxy
+
+
+def assemble_entities(statements: Iterable[Statement]) -> Iterator[EntityProxy]:
+    """Entities from statements ordered by entity id (as views return them)."""
+    for entity_id, group in groupby(statements, key=lambda s: s.entity_id):
+        yield assemble(entity_id, group)

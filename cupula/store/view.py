@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 
 from cupula.access.policy import allowed_markings
 from cupula.access.viewer import Viewer
-from cupula.model.entity import assemble, merged_schema
+from cupula.model.entity import assemble, assemble_entities, merged_schema
 from cupula.model.marking import Classification, Marking
 from cupula.model.statement import BASE, Statement
 from cupula.store.tables import STATEMENT_COLUMNS, load_table, marking_table, statement_table
@@ -67,16 +67,16 @@ class View:
             rows = conn.execute(select(marking_table.c.id, marking_table.c.text)).all()
         return {r[0]: parse_marking(r[1]) for r in rows}
 
-    def allowed(self) -> frozenset[str] | None:
-        """Ids of the markings this viewer may see; None when it may see all."""
+    def allowed(self, markings: dict[str, Marking] | None = None) -> frozenset[str] | None:
+        """Ids of the markings this viewer may see (of ``markings``, by default all in the
+        store); None when it may see all."""
         if self.viewer.unrestricted:
             return None
-        return allowed_markings(self.viewer, self.all_markings())
+        return allowed_markings(self.viewer, self.all_markings() if markings is None else markings)
 
-    def _check_purpose(self, allowed: frozenset[str] | None) -> None:
+    def _check_purpose(self, markings: dict[str, Marking], allowed: frozenset[str] | None) -> None:
         if self.scope.purpose:
             return
-        markings = self.all_markings()
         ids = markings.keys() if allowed is None else allowed
         if any(markings[m].classification >= Classification.CONFIDENTIAL for m in ids):
             raise PurposeRequired(
@@ -85,8 +85,9 @@ class View:
             )
 
     def _scoped(self, query: Select[Any]) -> Select[Any]:
-        allowed = self.allowed()
-        self._check_purpose(allowed)
+        markings = self.all_markings()
+        allowed = self.allowed(markings)
+        self._check_purpose(markings, allowed)
         if allowed is not None:
             query = query.where(S.marking_id.in_(sorted(allowed)) if allowed else false())
         if self.scope.datasets is not None:
@@ -127,8 +128,7 @@ class View:
         return assemble(entity_id, statements) if statements else None
 
     def entities(self) -> Iterator[EntityProxy]:
-        for entity_id, group in groupby(self.statements(), key=lambda s: s.entity_id):
-            yield assemble(entity_id, group)
+        return assemble_entities(self.statements())
 
     # -- counting -----------------------------------------------------------------------
 

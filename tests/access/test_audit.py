@@ -90,3 +90,14 @@ def test_entries_by_originator(logged: Store, tmp_path: Path) -> None:
     )
     assert [e.seq for e in audit.entries(logged, originator="ES-SEPBLAC")] == [6]
     assert len(audit.entries(logged, originator="co-dijin")) == 5
+
+
+def test_an_unreadable_head_is_refused(logged: Store) -> None:
+    with pytest.raises(ValueError, match="SEQ:HASH"):
+        audit.verify(logged, expected_head="five")
+
+
+def test_a_head_that_does_not_match_is_named(logged: Store) -> None:
+    seq = audit.head(logged).split(":")[0]
+    result = audit.verify(logged, expected_head=f"{seq}:{'f' * 64}")
+    assert not result.ok and result.bad_seq == 5 and "head kept outside" in str(result)
