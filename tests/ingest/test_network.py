@@ -11,7 +11,7 @@ from cupula.summary import summarize
 from tests.conftest import DATA, PACKAGE_DATA, seen
 
 CAVIAR = PACKAGE_DATA / "caviar"
-MONTAGNA = DATA / "montagna"
+MONTAGNA = PACKAGE_DATA.parent.parent / "evaluation" / "data" / "montagna"
 MARKING = "UNCLASSIFIED H0 A1 ORIG CA-RCMP"
 
 

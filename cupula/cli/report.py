@@ -1,0 +1,67 @@
+"""``cupula report …``: self-contained HTML reports for people who would rather look."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cupula.cli.analysis import (
+    AsOfOption,
+    BetweenOption,
+    DatasetOption,
+    KindOption,
+    PhaseOption,
+    load_network,
+    window_of,
+)
+from cupula.cli.app import app
+from cupula.cli.session import session
+from cupula.graph.keyplayers import key_players
+from cupula.graph.leaders import LeaderOptions, rank_leaders
+from cupula.report.leaders import render_leaders, write_leaders
+
+out = Console()
+err = Console(stderr=True)
+
+report_app = typer.Typer(help="Write HTML reports.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command(name="leaders")
+def report_leaders(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
+    dataset: DatasetOption = None,
+    top: Annotated[int, typer.Option(help="Leaders listed.")] = 20,
+    phase: PhaseOption = None,
+    as_of: AsOfOption = None,
+    between: BetweenOption = None,
+    kind: KindOption = None,
+    title: Annotated[str, typer.Option(help="Report title.")] = "the network",
+) -> None:
+    """The network drawn with the leaders and key players marked, and the reasons.
+
+    One HTML file, nothing fetched from anywhere: open it in any browser. The banner
+    shows the highest classification of the facts it was computed from.
+    """
+    query = {"output": str(output), "datasets": dataset, "phase": phase, "as_of": as_of}
+    with session(ctx, "report leaders", query) as s:
+        window = window_of(phase, as_of, between)
+        cut = load_network(s, dataset, window, kind)
+        with err.status("ranking and drawing…", spinner="dots"):
+            ranking = rank_leaders(cut.network, options=LeaderOptions(top=top))
+            kp = key_players(cut.network, k=5)
+            html = render_leaders(
+                cut.network,
+                ranking,
+                kp,
+                title=title,
+                viewer=str(s.viewer),
+                window=window.describe(),
+                markings=list(s.views[-1].markings().values()),
+            )
+        write_leaders(output, html)
+        out.print(f"wrote {output} ({len(html) // 1024} KiB): {len(ranking.leaders)} leaders")

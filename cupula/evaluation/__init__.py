@@ -1,0 +1,1 @@
+"""Evaluation of the analytics against public networks with known answers."""

@@ -1,0 +1,1 @@
+"""Network analytics on a viewer's view: projection, measures, leaders, key players."""

@@ -1,0 +1,131 @@
+"""Position measures on a network, each ``f(network, *, options) -> array per node``.
+
+The kernels are igraph's (C) and, for approximate betweenness on large graphs,
+networkit's KADABRA. Every function returns one value per node of the network, in
+node order; nodes without ties get 0.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import igraph as ig
+import numpy as np
+
+from cupula.graph.network import FloatArray, Network
+
+EXACT_BETWEENNESS_LIMIT = 20_000  # nodes; above this, KADABRA sampling
+
+
+@dataclass(frozen=True)
+class Betweenness:
+    """Betweenness normalised to the share of pairs of others a node lies between.
+
+    ``method`` says how it was computed; ``error`` is the additive error bound on each
+    value (0 when exact), holding with probability ``1 - delta``.
+    """
+
+    values: FloatArray
+    method: str
+    error: float
+    delta: float
+
+
+def degree(net: Network) -> FloatArray:
+    """Distinct counterparts, whatever the kind or direction of the tie."""
+    return np.asarray(net.undirected.degree(), dtype=np.float64)
+
+
+def strength(net: Network) -> FloatArray:
+    """Sum of tie weights (calls, meetings, payments counted as recorded)."""
+    return np.asarray(net.undirected.strength(weights="weight"), dtype=np.float64)
+
+
+def directed_strength(net: Network) -> tuple[FloatArray, FloatArray]:
+    """(out, in) weight over the directed ties only."""
+    g = net.directed_graph
+    out = np.asarray(g.strength(mode="out", weights="weight"), dtype=np.float64)
+    inn = np.asarray(g.strength(mode="in", weights="weight"), dtype=np.float64)
+    return out, inn
+
+
+def betweenness(
+    net: Network,
+    *,
+    exact_limit: int = EXACT_BETWEENNESS_LIMIT,
+    epsilon: float = 0.01,
+    delta: float = 0.1,
+    seed: int = 1,
+) -> Betweenness:
+    """Exact (Brandes, igraph) up to ``exact_limit`` nodes, else KADABRA (networkit)."""
+    g = net.undirected
+    n = g.vcount()
+    pairs = max((n - 1) * (n - 2) / 2, 1.0)
+    if n <= exact_limit:
+        values = np.asarray(g.betweenness(directed=False), dtype=np.float64) / pairs
+        return Betweenness(values, "exact (Brandes)", 0.0, 0.0)
+    import networkit as nk
+
+    nk.engineering.setSeed(seed, useThreadId=False)
+    edges = np.asarray(g.get_edgelist(), dtype=np.uint64)
+    ng = nk.Graph(n, weighted=False, directed=False)
+    ng.addEdges((edges[:, 0], edges[:, 1]))
+    kadabra = nk.centrality.KadabraBetweenness(ng, epsilon, delta)
+    kadabra.run()
+    values = np.asarray(kadabra.scores(), dtype=np.float64)
+    method = f"approximate (KADABRA, {kadabra.getNumberOfIterations()} sampled paths)"
+    return Betweenness(values, method, epsilon, delta)
+
+
+def pagerank(net: Network, *, damping: float = 0.85) -> FloatArray:
+    g = net.undirected
+    return np.asarray(g.pagerank(weights="weight", damping=damping), dtype=np.float64)
+
+
+def eigenvector(net: Network) -> FloatArray:
+    """Eigenvector centrality (scaled to max 1); 0 outside the main component."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # igraph warns on disconnected graphs
+        values = net.undirected.eigenvector_centrality(scale=True, weights=None)
+    return np.asarray(values, dtype=np.float64)
+
+
+def coreness(net: Network) -> FloatArray:
+    """k-core number: the deepest core a node still belongs to."""
+    return np.asarray(net.undirected.coreness(), dtype=np.float64)
+
+
+def constraint(net: Network) -> FloatArray:
+    """Burt's constraint (0 for nodes without ties). Low constraint = structural holes."""
+    values = np.asarray(net.undirected.constraint(weights="weight"), dtype=np.float64)
+    return np.nan_to_num(values, nan=0.0)
+
+
+def initiative(net: Network) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(share of directed weight a node initiated, initiated, received).
+
+    The share is 0.5 for nodes without directed ties: no evidence either way.
+    """
+    out, inn = directed_strength(net)
+    total = out + inn
+    share = np.full(net.n, 0.5)
+    np.divide(out, total, out=share, where=total > 0)
+    return share, out, inn
+
+
+def distances_to_events(net: Network) -> FloatArray:
+    """Hops from each node to the nearest person involved in an event (inf if none).
+
+    Involved nodes are at distance 0.
+    """
+    involved = sorted({i for event in net.events for i in event.involved})
+    if not involved:
+        return np.full(net.n, np.inf)
+    g: ig.Graph = net.undirected
+    dist = np.asarray(g.distances(source=involved, mode="all"), dtype=np.float64)
+    return np.asarray(dist.min(axis=0), dtype=np.float64)
+
+
+def components(net: Network) -> list[list[int]]:
+    return [list(c) for c in net.undirected.connected_components()]

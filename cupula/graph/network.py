@@ -1,0 +1,178 @@
+"""The network an analysis runs on: typed, weighted, dated ties between parties.
+
+A ``Network`` is plain arrays (one row per tie as the data recorded it), so that it can
+be built from a view (``projection.project``) or straight from arrays for benchmarks,
+cut to a date range or phase (``restrict``), and turned into igraph graphs with
+parallel ties collapsed (``undirected`` / ``directed``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import igraph as ig
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Tie kinds, from FtM's edge schemata (see projection.KIND_OF_SCHEMA).
+COMMUNICATION = "communication"
+COPRESENCE = "copresence"
+MONEY = "money"
+OWNERSHIP = "ownership"
+FAMILY = "family"
+MEMBERSHIP = "membership"
+ASSOCIATE = "associate"
+KINDS = (COMMUNICATION, COPRESENCE, MONEY, OWNERSHIP, FAMILY, MEMBERSHIP, ASSOCIATE)
+
+
+def phase_key(phase: str) -> tuple[int, str]:
+    """Order phases naturally: "2" before "10", "phase 2" before "phase 10"."""
+    digits = re.findall(r"\d+", phase)
+    return (int(digits[-1]) if digits else 1 << 30, phase)
+
+
+@dataclass(frozen=True)
+class Event:
+    """An operational event (a seizure): when, and which nodes were involved."""
+
+    entity_id: str
+    label: str
+    date: str | None
+    phase: str | None
+    involved: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Network:
+    """Nodes (entities) and ties; ``src``/``dst`` index into the node lists.
+
+    ``directed[i]`` says whether tie i has a direction in the data (a call's initiator,
+    a payment's payer); undirected ties keep whatever order they were read in.
+    ``tie_ids[i]`` is the FtM entity the tie comes from: the evidence behind it.
+    """
+
+    node_ids: list[str]
+    names: list[str]
+    schemata: list[str]
+    countries: list[tuple[str, ...]]
+    src: IntArray
+    dst: IntArray
+    weight: FloatArray
+    directed: npt.NDArray[np.bool_]
+    kind: list[str]
+    phase: list[str | None]
+    date: list[str | None]
+    tie_ids: list[str]
+    events: tuple[Event, ...] = ()
+    history: Network | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_edges(
+        cls,
+        n: int,
+        src: Sequence[int] | IntArray,
+        dst: Sequence[int] | IntArray,
+        *,
+        weight: Sequence[float] | FloatArray | None = None,
+        directed: bool = False,
+        kind: str = COMMUNICATION,
+        node_ids: list[str] | None = None,
+    ) -> Network:
+        """A network straight from arrays (for benchmarks and tests)."""
+        s = np.asarray(src, dtype=np.int64)
+        d = np.asarray(dst, dtype=np.int64)
+        m = len(s)
+        ids = node_ids or [str(i) for i in range(n)]
+        return cls(
+            node_ids=ids,
+            names=list(ids),
+            schemata=["Person"] * n,
+            countries=[()] * n,
+            src=s,
+            dst=d,
+            weight=np.ones(m) if weight is None else np.asarray(weight, dtype=np.float64),
+            directed=np.full(m, directed),
+            kind=[kind] * m,
+            phase=[None] * m,
+            date=[None] * m,
+            tie_ids=[""] * m,
+        )
+
+    @property
+    def n(self) -> int:
+        return len(self.node_ids)
+
+    @property
+    def m(self) -> int:
+        return len(self.src)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        return {node: i for i, node in enumerate(self.node_ids)}
+
+    @cached_property
+    def phases(self) -> list[str]:
+        """The phases the ties were recorded in, in order."""
+        return sorted({p for p in self.phase if p}, key=phase_key)
+
+    @cached_property
+    def kinds(self) -> list[str]:
+        return sorted(set(self.kind))
+
+    def select(self, keep: npt.NDArray[np.bool_]) -> Network:
+        """The same nodes with only the ties where ``keep`` is true."""
+        rows = np.flatnonzero(keep)
+        return replace(
+            self,
+            src=self.src[rows],
+            dst=self.dst[rows],
+            weight=self.weight[rows],
+            directed=self.directed[rows],
+            kind=[self.kind[i] for i in rows],
+            phase=[self.phase[i] for i in rows],
+            date=[self.date[i] for i in rows],
+            tie_ids=[self.tie_ids[i] for i in rows],
+        )
+
+    def of_kinds(self, kinds: Sequence[str]) -> Network:
+        wanted = set(kinds)
+        return self.select(np.array([k in wanted for k in self.kind], dtype=bool))
+
+    @cached_property
+    def active(self) -> npt.NDArray[np.bool_]:
+        """Nodes that take part in at least one tie (the others are not ranked)."""
+        mask = np.zeros(self.n, dtype=bool)
+        mask[self.src] = True
+        mask[self.dst] = True
+        return mask
+
+    @cached_property
+    def undirected(self) -> ig.Graph:
+        """All ties as one simple undirected graph; weights of parallel ties summed."""
+        lo = np.minimum(self.src, self.dst)
+        hi = np.maximum(self.src, self.dst)
+        return _collapse(self.n, lo, hi, self.weight, directed=False)
+
+    @cached_property
+    def directed_graph(self) -> ig.Graph:
+        """Only the ties with a direction (who called whom), collapsed."""
+        rows = np.flatnonzero(self.directed)
+        return _collapse(self.n, self.src[rows], self.dst[rows], self.weight[rows], directed=True)
+
+
+def _collapse(n: int, a: IntArray, b: IntArray, w: FloatArray, *, directed: bool) -> ig.Graph:
+    keep = a != b  # self-ties say nothing about position
+    a, b, w = a[keep], b[keep], w[keep]
+    key = a * np.int64(n) + b
+    uniq, inverse = np.unique(key, return_inverse=True)
+    weights = np.bincount(inverse, weights=w, minlength=len(uniq))
+    edges = np.column_stack((uniq // n, uniq % n))
+    graph = ig.Graph(n=n, edges=edges, directed=directed)
+    graph.es["weight"] = weights
+    return graph

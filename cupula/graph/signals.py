@@ -1,0 +1,130 @@
+"""The signals of leadership, computed on one network.
+
+Each signal is a value per node; the ranking turns values into percentiles among the
+candidates and weighs them. Signals the data cannot support are left out rather than
+guessed: brokerage across countries needs nodes with known countries, initiative needs
+directed ties, insulation needs seizures with the people involved, persistence needs
+at least two phases. ``Signals.available`` lists what was computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.stats import rankdata
+
+from cupula.graph import measures
+from cupula.graph.brokerage import Brokerage, brokerage, country_groups
+from cupula.graph.network import FloatArray, IntArray, Network
+
+# name -> default weight in the leader score. Signals at 0 are still computed and quoted
+# as reasons when a person stands out on them. The weights were chosen on CAVIAR's
+# phases and checked on Montagna (docs/leaders.md): contacts accumulated up to the
+# analysis date and PageRank carry the ranking; the signals that these networks cannot
+# test (countries, seizures) are added at weights taken from the literature
+# (Morselli 2009/2010, Gould & Fernandez 1989), not fitted.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "degree": 2.0,
+    "pagerank": 1.0,
+    "brokerage": 1.0,
+    "insulation": 1.0,
+    "betweenness": 0.0,
+    "eigenvector": 0.0,
+    "coreness": 0.0,
+    "structural_holes": 0.0,
+    "initiative": 0.0,
+    "persistence": 0.0,
+}
+RAW_SIGNALS = {"insulation"}  # already in [0, 1]; not turned into percentiles
+
+
+@dataclass
+class Signals:
+    """Values per node, and the facts the reasons quote."""
+
+    net: Network
+    values: dict[str, FloatArray] = field(default_factory=dict)
+    betweenness: measures.Betweenness | None = None
+    brokerage: Brokerage | None = None
+    group_labels: list[str] = field(default_factory=list)
+    groups: IntArray | None = None
+    initiated: FloatArray | None = None
+    received: FloatArray | None = None
+    event_distance: FloatArray | None = None
+    phase_presence: list[FloatArray] = field(default_factory=list)  # percentile per phase
+    phases: list[str] = field(default_factory=list)
+    window_degree: FloatArray | None = None  # contacts within the window itself
+    candidates: IntArray | None = None
+
+    def position(self, name: str, i: int) -> tuple[int, int]:
+        """(rank, out of) of node i among the candidates on signal ``name``."""
+        assert self.candidates is not None
+        values = self.values[name][self.candidates]
+        return int(np.count_nonzero(values > self.values[name][i])) + 1, len(values)
+
+    @property
+    def available(self) -> list[str]:
+        return list(self.values)
+
+
+def percentiles(values: FloatArray, candidates: IntArray) -> FloatArray:
+    """Percentile rank among the candidates: the share below, plus half the ties.
+
+    Nodes that are not candidates get 0. A value most candidates share (no brokerage
+    at all, one contact) thus lands near the middle, not at the top.
+    """
+    out = np.zeros(len(values))
+    if len(candidates):
+        ranks = rankdata(values[candidates], method="average")
+        out[candidates] = (ranks - 0.5) / len(candidates)
+    return out
+
+
+def insulation_score(distance: FloatArray) -> FloatArray:
+    """1 for two or three steps from a seizure without being in one; 0 for being in one.
+
+    Leaders give orders but keep their hands off the goods (Morselli 2009): close enough
+    to run the operation, never among those caught with it.
+    """
+    score = np.full(len(distance), 0.3)  # unconnected to any seizure: no evidence
+    score[distance == 0] = 0.0
+    score[distance == 1] = 0.6
+    score[(distance == 2) | (distance == 3)] = 1.0
+    score[(distance > 3) & np.isfinite(distance)] = 0.5
+    return score
+
+
+def compute(net: Network, candidates: IntArray, *, exact_limit: int) -> Signals:
+    sig = Signals(net, candidates=candidates)
+    v = sig.values
+    history = net.history or net
+    # Contacts so far: everyone the person has dealt with up to the end of the window.
+    # A boss who is quiet in one phase keeps the reach he built before it.
+    v["degree"] = measures.degree(history)
+    sig.window_degree = measures.degree(net) if history is not net else v["degree"]
+    sig.betweenness = measures.betweenness(net, exact_limit=exact_limit)
+    v["betweenness"] = sig.betweenness.values
+    v["pagerank"] = measures.pagerank(net)
+    v["eigenvector"] = measures.eigenvector(net)
+    v["coreness"] = measures.coreness(net)
+    v["structural_holes"] = -measures.constraint(net)
+    groups, labels = country_groups(net)
+    if len(labels) >= 2:
+        sig.groups, sig.group_labels = groups, labels
+        sig.brokerage = brokerage(net, groups)
+        v["brokerage"] = sig.brokerage.across
+    if np.count_nonzero(net.directed) > 0:
+        share, sig.initiated, sig.received = measures.initiative(net)
+        v["initiative"] = share
+    if any(e.involved for e in net.events):
+        sig.event_distance = measures.distances_to_events(net)
+        v["insulation"] = insulation_score(sig.event_distance)
+    if len(history.phases) >= 2:
+        sig.phases = history.phases
+        for phase in history.phases:
+            part = history.select(np.array([p == phase for p in history.phase], dtype=bool))
+            present = np.flatnonzero(part.active)
+            sig.phase_presence.append(percentiles(measures.degree(part), present))
+        v["persistence"] = np.mean(sig.phase_presence, axis=0)
+    return sig
