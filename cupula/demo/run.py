@@ -17,6 +17,8 @@ from rich.table import Table
 from cupula.access import accounts, audit
 from cupula.access.viewer import Role, Viewer
 from cupula.demo.generator import DemoCase, generate_case
+from cupula.graph.leaders import Leader, LeaderOptions, rank_leaders
+from cupula.graph.projection import project
 from cupula.ingest import LoadOptions, LoadResult, ingest
 from cupula.model.marking import Classification
 from cupula.store import Store
@@ -195,8 +197,48 @@ def show_demo(store: Store, case: DemoCase, results: list[LoadResult], console: 
         seen = store.view(accounts.viewer_for(store, name), purpose="demo").count_by("dataset")
         who.add_row(name, agency, clearance.name, f"{sum(seen.values()):,}", ", ".join(seen))
     console.print(who)
+    show_leaders(store, case, console)
+
+
+def _leader_table(title: str, leaders: list[Leader], roles: dict[str, str]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("name", overflow="fold")
+    table.add_column("score", justify="right")
+    if roles:
+        table.add_column("really (ground truth)")
+    table.add_column("why", overflow="fold")
+    for x in leaders:
+        extra = [roles.get(x.entity_id, "-")] if roles else []
+        table.add_row(str(x.rank), x.name, f"{x.score:.2f}", *extra, "\n".join(x.reasons[:2]))
+    return table
+
+
+def show_leaders(store: Store, case: DemoCase, console: Console) -> None:
+    """Who leads: CAVIAR as the police saw it, and the synthetic case as the partners do."""
+    admin = Viewer.local_admin()
+    caviar = project(store.view(admin, datasets=["caviar"], purpose="demo"))
+    ranking = rank_leaders(caviar, options=LeaderOptions(top=3))
     console.print(
-        "No single partner holds the whole picture; matching these records across "
-        "spellings and scripts, and ranking who leads, are the next steps.",
+        _leader_table("CAVIAR: who leads (police roles: Serero mastermind)", ranking.leaders, {})
+    )
+    roles = {
+        entity_id: person["role"]
+        for person in case.truth["people"].values()
+        for entity_id in person["records"].values()
+    }
+    datasets = sorted({f.dataset for f in case.files})
+    net = project(store.view(admin, datasets=datasets, purpose="demo"))
+    ranking = rank_leaders(net, options=LeaderOptions(top=5))
+    console.print(
+        _leader_table(
+            "The synthetic case, every partner's records pooled (not yet matched)",
+            ranking.leaders,
+            roles,
+        )
+    )
+    console.print(
+        "Each partner's record of a person is still a separate node: matching them across "
+        "spellings and scripts (entity resolution) will join the bosses' fragments.",
         style="dim",
     )

@@ -54,6 +54,7 @@ class _Builder:
         default_factory=list
     )
     events: list[tuple[str, str, str | None, str | None, list[str]]] = field(default_factory=list)
+    things: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (name, schema)
 
     def node(self, entity_id: str) -> int:
         i = self.index.get(entity_id)
@@ -111,6 +112,10 @@ class _Builder:
             )
 
     def build(self) -> Network:
+        for entity_id, (name, schema) in self.things.items():
+            i = self.index.get(entity_id)
+            if i is not None:  # an owned vessel, a bank account: only as a tie's end
+                self.names[i], self.schemata[i] = name, schema
         events = tuple(
             Event(eid, label, date, phase, tuple(self.node(i) for i in involved))
             for eid, label, date, phase, involved in self.events
@@ -159,6 +164,8 @@ def network_from_entities(entities: Iterable[EntityProxy]) -> Network:
             builder.event(proxy)
         elif schema.is_a("Event"):
             builder.copresence(proxy)
+        elif schema.is_a("Thing") and proxy.id is not None:
+            builder.things[proxy.id] = (proxy.caption or proxy.id, schema.name)
     return builder.build()
 
 

@@ -28,8 +28,11 @@ def _neighbour_groups(sig: Signals, i: int) -> list[str]:
 
 def _standing(sig: Signals, name: str, i: int) -> str:
     rank, total = sig.position(name, i)
+    assert sig.candidates is not None
+    values = sig.values[name][sig.candidates]
+    tied = int(np.count_nonzero(values == sig.values[name][i])) - 1
     if rank == 1:
-        return f"the most of the {total} people here"
+        return f"the highest of {total}" if not tied else f"tied highest of {total}"
     return f"#{rank} of {total}"
 
 
@@ -49,7 +52,7 @@ def _sentence(sig: Signals, name: str, i: int, pct: float) -> str | None:
             f"({_standing(sig, name, i)}): a broker between parts of the network"
         )
     if name in ("pagerank", "eigenvector"):
-        return f"tied to the best-connected people ({name} {_standing(sig, name, i)})"
+        return f"tied to the best-connected people ({name}: {_standing(sig, name, i)})"
     if name == "coreness":
         top = int(sig.values["coreness"].max())
         if top < 3 or int(v) < top:
@@ -86,6 +89,8 @@ def _sentence(sig: Signals, name: str, i: int, pct: float) -> str | None:
     if name == "persistence":
         top_phases = sum(1 for p in sig.phase_presence if p[i] >= 0.8)
         present = sum(1 for p in sig.phase_presence if p[i] > 0)
+        if 2 * top_phases < len(sig.phases):
+            return None
         return (
             f"among the top 20% by contacts in {top_phases} of {len(sig.phases)} phases "
             f"(present in {present})"

@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 from followthemoney.statement.util import BASE_ID, get_prop_type
 
+from cupula.model.schemata import get_model
+
 BASE = BASE_ID  # the property name of the statement that says "this entity exists"
 
 
@@ -70,6 +72,7 @@ def make_statement(
     """Build a statement; ``seen`` is the first-seen time (ISO 8601, UTC)."""
     if original_value == value:
         original_value = None
+    get_model()  # cupula's schemata must be in FtM's model before it types a property
     return Statement(
         statement_id(dataset, entity_id, schema, prop, value, lang, marking_id),
         entity_id,

@@ -29,9 +29,14 @@ from sqlalchemy import delete
 from cupula.access.policy import decide
 from cupula.access.viewer import Role, Viewer
 from cupula.export import export
+from cupula.graph.disruption import timeline
+from cupula.graph.keyplayers import key_players
+from cupula.graph.leaders import rank_leaders
+from cupula.graph.projection import project
 from cupula.model.entity import assemble
 from cupula.model.marking import Classification, Handling, Marking
 from cupula.model.statement import BASE, Statement, make_statement
+from cupula.report.leaders import render_leaders
 from cupula.store import Store
 from cupula.store.tables import marking_table, statement_table
 from cupula.summary import summarize
@@ -199,3 +204,90 @@ def test_hidden_statements_change_nothing_the_viewer_sees(
     stores.fill(stores.full, items)
     stores.fill(stores.only, [(s, m) for s, m in items if decide(viewer, m)])
     assert everything_read(stores.full, viewer) == everything_read(stores.only, viewer)
+
+
+# -- analytics: rankings, key players and reports see only what the viewer may see ----
+
+PEOPLE = [f"p{i}" for i in range(6)]
+
+
+@st.composite
+def network_sets(draw: st.DrawFn) -> list[tuple[Statement, Marking]]:
+    """People and ties between them, each fact under its own random marking."""
+    pool = draw(st.lists(markings, min_size=1, max_size=4, unique_by=str))
+    out: list[tuple[Statement, Marking]] = []
+
+    def put(entity_id: str, schema: str, prop: str, value: str) -> None:
+        marking = draw(st.sampled_from(pool))
+        stmt = make_statement(
+            entity_id, schema, prop, value, "d1", marking.id, seen="2026-01-01T00:00:00Z"
+        )
+        out.append((stmt, marking))
+
+    for person in PEOPLE:
+        put(person, "Person", BASE, person)
+        put(person, "Person", "name", draw(st.sampled_from(["Ana", "Bo", "Cy", person])))
+        if draw(st.booleans()):
+            put(person, "Person", "nationality", draw(st.sampled_from(["co", "es", "ae"])))
+    for n in range(draw(st.integers(1, 12))):
+        schema, ends = draw(
+            st.sampled_from(
+                [
+                    ("Communication", ("initiator", "receiver")),
+                    ("Contact", ("party", "counterpart")),
+                    ("Payment", ("payer", "beneficiary")),
+                ]
+            )
+        )
+        a, b = draw(st.lists(st.sampled_from(PEOPLE), min_size=2, max_size=2, unique=True))
+        tie = f"t{n}"
+        put(tie, schema, BASE, tie)
+        put(tie, schema, ends[0], a)
+        put(tie, schema, ends[1], b)
+        if schema != "Payment":
+            put(tie, schema, "weight", str(draw(st.integers(1, 5))))
+            put(tie, schema, "phase", draw(st.sampled_from(["1", "2"])))
+    if draw(st.booleans()):
+        put("s0", "Seizure", BASE, "s0")
+        for person in draw(st.lists(st.sampled_from(PEOPLE), max_size=2, unique=True)):
+            put("s0", "Seizure", "involved", person)
+    return out
+
+
+def analytics_read(store: Store, viewer: Viewer) -> dict[str, object]:
+    view = store.view(viewer, purpose="invariant")
+    net = project(view)
+    out: dict[str, object] = {
+        "nodes": list(zip(net.node_ids, net.names, net.countries, strict=True)),
+        "ties": sorted(
+            zip(net.src.tolist(), net.dst.tolist(), net.weight.tolist(), net.tie_ids, strict=True)
+        ),
+    }
+    if net.m:
+        out["leaders"] = rank_leaders(net).as_dict()
+        out["keyplayers"] = key_players(net, k=2).as_dict()
+        out["timeline"] = [s.as_dict() for s in timeline(net)]
+        ranking = rank_leaders(net)
+        html = render_leaders(net, ranking, None, title="t", viewer="v", window="all", markings=[])
+        out["report"] = html.split("Computed", 1)[1].split("</header>", 1)[1]
+    return out
+
+
+@settings(
+    max_examples=max(40, EXAMPLES // 6),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(items=network_sets(), viewer=viewers)
+def test_rankings_use_nothing_the_viewer_may_not_see(
+    stores: Stores, items: list[tuple[Statement, Marking]], viewer: Viewer
+) -> None:
+    stores.fill(stores.full, items)
+    stores.fill(stores.only, [(s, m) for s, m in items if decide(viewer, m)])
+    full = analytics_read(stores.full, viewer)
+    assert full == analytics_read(stores.only, viewer)
+    hidden_names = {s.value for s, m in items if s.prop == "name" and not decide(viewer, m)}
+    visible_names = {s.value for s, m in items if s.prop == "name" and decide(viewer, m)}
+    for leader in full.get("leaders", {}).get("leaders", []):  # type: ignore[attr-defined]
+        if leader["name"] in hidden_names:
+            assert leader["name"] in visible_names or leader["name"] == leader["entity_id"]

@@ -37,7 +37,9 @@ def ingest_caviar(db: str) -> str:
 
 
 def test_every_command_has_help() -> None:
-    for command in ([], ["init"], ["ingest"], ["stats"], ["show"], ["export"], ["demo"]):
+    commands = [[], ["init"], ["ingest"], ["stats"], ["show"], ["export"], ["demo"]]
+    commands += [["leaders"], ["keyplayers"], ["report", "leaders"], ["eval", "leaders"]]
+    for command in commands:
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0
         assert "Usage" in result.output
