@@ -45,10 +45,15 @@ def test_betweenness_exact_agrees_with_networkx(pair: tuple[Network, nx.Graph]) 
 
 def test_sampled_betweenness_stays_within_its_error_bound(pair: tuple[Network, nx.Graph]) -> None:
     net, g = pair
-    approx = measures.betweenness(net, exact_limit=0, epsilon=0.02, delta=0.1)
-    assert "KADABRA" in approx.method and 0.0099 < approx.error < 0.0103
+    approx = measures.betweenness(net, exact_limit=0, sources=40, delta=0.1)
+    assert "40 sources" in approx.method
+    assert approx.error == pytest.approx((np.log(20) / 80) ** 0.5 * 101 / 100)
     ref = _array(nx.betweenness_centrality(g, normalized=True), net.n)
     assert np.max(np.abs(approx.values - ref)) <= approx.error
+    again = measures.betweenness(net, exact_limit=0, sources=40)
+    assert np.array_equal(approx.values, again.values)  # seeded: same network, same values
+    everyone = measures.betweenness(net, exact_limit=0, sources=net.n)
+    assert np.allclose(everyone.values, ref) and everyone.error == 0
 
 
 def test_pagerank_constraint_and_eigenvector_agree_with_networkx(
