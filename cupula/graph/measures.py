@@ -1,8 +1,8 @@
 """Position measures on a network, each ``f(network, *, options) -> array per node``.
 
 The kernels are igraph's (C); betweenness on large graphs is estimated from sampled
-sources with igraph's subset betweenness. Every function returns one value per node of the network, in
-node order; nodes without ties get 0.
+sources with igraph's subset betweenness. Every function returns one value per node of
+the network, in node order; nodes without ties get 0.
 """
 
 from __future__ import annotations
