@@ -67,8 +67,8 @@ def betweenness(
     """Exact (Brandes, igraph) up to ``exact_limit`` nodes, else from sampled sources.
 
     The sample is seeded, so the same network gives the same values. networkit's
-    KADABRA was measured too and dropped: its exact diameter step made its time erratic
-    (1.2 s at 100k nodes, 250 s at 300k, over 3 minutes at 1M with epsilon 0.05).
+    KADABRA was measured too and dropped: its time was erratic (1.2 s at 100k nodes,
+    250 s at 300k, over 3 minutes at 1M with epsilon 0.05).
     """
     g = net.undirected
     n = g.vcount()

@@ -12,9 +12,10 @@ from cupula.store import Store
 from tests.graph.helpers import entity, load_entities, network
 
 
-def test_ties_of_every_kind_become_typed_edges(sqlite_store: Store, tmp_path: Path) -> None:
+def test_ties_of_every_kind_become_typed_edges(store: Store, tmp_path: Path) -> None:
+    """On every backend."""
     load_entities(
-        sqlite_store,
+        store,
         tmp_path,
         [
             entity("a", "Person", name="Ana", nationality="co"),
@@ -31,7 +32,7 @@ def test_ties_of_every_kind_become_typed_edges(sqlite_store: Store, tmp_path: Pa
             entity("s1", "Seizure", name="Buenaventura", involved=["b"], date="2025-03-14"),
         ],
     )
-    net = network(sqlite_store)
+    net = network(store)
     assert set(net.node_ids) == {"a", "b", "c", "v"}
     assert net.names[net.index["c"]] == "Costa Azul S.L."
     assert net.countries[net.index["a"]] == ("co",)
@@ -52,7 +53,7 @@ def test_ties_of_every_kind_become_typed_edges(sqlite_store: Store, tmp_path: Pa
     g = net.undirected
     assert g.es[g.get_eid(net.index["a"], net.index["b"])]["weight"] == 10
     assert net.directed_graph.ecount() == 4  # call, payment, two ownerships
-    only_calls = network_of(sqlite_store.view(Viewer.local_admin()), kinds=["communication"])
+    only_calls = network_of(store.view(Viewer.local_admin()), kinds=["communication"])
     assert sorted(only_calls.network.tie_ids) == ["k1", "k2"]
 
 
