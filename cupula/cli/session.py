@@ -23,6 +23,7 @@ from cupula.access.accounts import AccountError, viewer_for
 from cupula.access.viewer import Viewer
 from cupula.ingest import IngestError
 from cupula.model.marking import MarkingError
+from cupula.money.rates import RateError
 from cupula.store import Store, View
 from cupula.store.view import PurposeRequired
 
@@ -32,6 +33,7 @@ err = Console(stderr=True)
 ERRORS: dict[type[BaseException], tuple[int, str | None]] = {
     IngestError: (2, "nothing was loaded; the store is as it was."),
     MarkingError: (2, "nothing was loaded; the store is as it was."),
+    RateError: (2, None),
     PurposeRequired: (2, None),
     AccountError: (3, None),
     PermissionError: (3, None),

@@ -18,10 +18,10 @@ from itertools import combinations
 
 import numpy as np
 from followthemoney.proxy import EntityProxy
-from followthemoney.types import registry
 
 from cupula.graph import network as nw
 from cupula.graph.network import Event, Network
+from cupula.model.entity import countries_of
 from cupula.store.view import View
 
 KIND_OF_SCHEMA = {
@@ -71,7 +71,7 @@ class _Builder:
         i = self.node(proxy.id)
         self.names[i] = proxy.caption or proxy.id
         self.schemata[i] = proxy.schema.name
-        self.countries[i] = tuple(sorted(proxy.get_type_values(registry.country)))
+        self.countries[i] = countries_of(proxy)
 
     def tie(self, proxy: EntityProxy, kind: str) -> None:
         schema = proxy.schema

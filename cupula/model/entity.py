@@ -8,6 +8,7 @@ from itertools import groupby
 from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
 from followthemoney.schema import Schema
+from followthemoney.types import registry
 
 from cupula.model.schemata import get_model
 from cupula.model.statement import BASE, Statement
@@ -53,3 +54,19 @@ def assemble_entities(statements: Iterable[Statement]) -> Iterator[EntityProxy]:
     """Entities from statements ordered by entity id (as views return them)."""
     for entity_id, group in groupby(statements, key=lambda s: s.entity_id):
         yield assemble(entity_id, group)
+
+
+# Where a party is, most telling first: a company's jurisdiction, a person's country of
+# residence, then nationality and any other country the entity mentions.
+COUNTRY_PROPS = ("jurisdiction", "country", "mainCountry", "nationality", "citizenship")
+
+
+def countries_of(proxy: EntityProxy) -> tuple[str, ...]:
+    """The entity's countries, in the order of ``COUNTRY_PROPS``, then the rest sorted."""
+    ordered: list[str] = []
+    for prop in COUNTRY_PROPS:
+        for value in sorted(proxy.get(prop, quiet=True)):
+            if value not in ordered:
+                ordered.append(value)
+    rest = sorted(set(proxy.get_type_values(registry.country)) - set(ordered))
+    return tuple(ordered + rest)

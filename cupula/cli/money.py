@@ -1,0 +1,136 @@
+"""Commands that follow the money a user may see: trace, owners."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cupula.cli.analysis import DatasetOption, JsonOption
+from cupula.cli.app import app
+from cupula.cli.session import session
+from cupula.money.flows import flows_of
+from cupula.money.ownership import owners, ownership_of
+from cupula.money.rates import Rates
+from cupula.money.trace import Rule, TraceOptions, trace
+
+out = Console()
+err = Console(stderr=True)
+
+
+@app.command(name="trace")
+def trace_command(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(help="Person, company, account or seizure id.")],
+    backward: Annotated[
+        bool, typer.Option(help="Where the money came from, instead of where it went.")
+    ] = False,
+    rule: Annotated[
+        Rule, typer.Option(help="Which money a payment takes: oldest first, or a share of each.")
+    ] = Rule.FIFO,
+    max_hops: Annotated[int, typer.Option(help="Transfers followed at most.")] = 6,
+    max_gap_days: Annotated[
+        int | None,
+        typer.Option(help="Stop following money that sat still longer than this (days)."),
+    ] = 180,
+    strict_dates: Annotated[
+        bool, typer.Option(help="Money received on a day may leave only on a later day.")
+    ] = False,
+    currency: Annotated[str, typer.Option(help="Currency to report amounts in.")] = "USD",
+    rates: Annotated[
+        Path | None,
+        typer.Option(help="Exchange-rate table (date,currency,per_usd) [default: the package's]."),
+    ] = None,
+    dataset: DatasetOption = None,
+    paths: Annotated[int, typer.Option(help="Evidence paths listed.")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Follow money forward from ENTITY_ID (or backward to it) through the payments you
+    may see: only time-respecting paths, amounts never growing, by the allocation rule.
+
+    Prints where the money ends up, by holder and by jurisdiction (secrecy jurisdictions
+    flagged), and the transfers behind the largest amounts.
+    """
+    query = {"entity_id": entity_id, "backward": backward, "rule": str(rule)}
+    with session(ctx, "trace", query) as s:
+        table = Rates.load(rates, base=currency)
+        flows = flows_of(s.view(dataset), table)
+        options = TraceOptions(
+            backward=backward,
+            rule=rule,
+            max_hops=max_hops,
+            max_gap_days=max_gap_days,
+            same_day=not strict_dates,
+            paths=paths,
+        )
+        result = trace(flows, entity_id, options)
+        if as_json:
+            print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+            return
+        if result.total == 0:
+            raise ValueError(
+                f"no payments {'to' if backward else 'from'} {entity_id!r} that you may see"
+            )
+        verb = "came from" if backward else "went"
+        title = f"Where {result.total:,.0f} {result.currency} {verb} ({rule}, ≤ {max_hops} hops)"
+        holders = Table(title=title, title_justify="left")
+        for col in ("holder", "amount", "share", "country", "flag"):
+            holders.add_column(col, justify="right" if col in ("amount", "share") else "left")
+        for d in result.destinations:
+            holders.add_row(
+                f"{d.name} ({d.entity_id})",
+                f"{d.amount:,.0f}",
+                f"{d.amount / result.total:.0%}",
+                ", ".join(d.countries) or "?",
+                "; ".join(d.secrecy),
+            )
+        out.print(holders)
+        out.print(
+            "by jurisdiction: " + ", ".join(f"{c} {a:,.0f}" for c, a in result.by_country.items())
+        )
+        for p in result.paths[:paths]:
+            hops = " → ".join([p.transfers[0].payer] + [t.beneficiary for t in p.transfers])
+            dates = ", ".join(t.date for t in p.transfers)
+            out.print(f"  {p.amount:,.0f}: {hops}  [{dates}]", highlight=False)
+        if flows.skipped:
+            err.print(f"{len(flows.skipped)} payments without amount or date were not traced.")
+
+
+@app.command(name="owners")
+def owners_command(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(help="Company or asset id.")],
+    threshold: Annotated[
+        float, typer.Option(help="Beneficial ownership threshold (share, 0–1).")
+    ] = 0.25,
+    dataset: DatasetOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who really owns ENTITY_ID: effective shares through chains of companies (shares
+    multiplied along each chain, summed over chains), control (majority at every link, or
+    a directorship), ultimate beneficial owners, and secrecy jurisdictions on the way."""
+    with session(ctx, "owners", {"entity_id": entity_id}) as s:
+        if not 0 < threshold <= 1:
+            raise ValueError("--threshold is a share between 0 and 1, e.g. 0.25")
+        result = owners(ownership_of(s.view(dataset)), entity_id, threshold=threshold)
+        if as_json:
+            print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+            return
+        if not result.owners:
+            raise ValueError(f"no owners or directors of {entity_id!r} that you may see")
+        table = Table(title=f"Owners of {entity_id}", title_justify="left")
+        for col in ("owner", "effective share", "controls", "chains", "secrecy"):
+            table.add_column(col)
+        beneficial = {o.entity_id for o in result.beneficial}
+        for o in result.owners:
+            name = f"{o.name} ({o.entity_id})" + ("  [UBO]" if o.entity_id in beneficial else "")
+            share = f"{o.effective:.1%}" + (" + unknown" if o.unknown else "")
+            chains = "\n".join(" → ".join(c.entities) for c in o.chains[:3])
+            table.add_row(
+                name, share, "yes" if o.controls else "", chains, "; ".join(o.secrecy.values())
+            )
+        out.print(table)

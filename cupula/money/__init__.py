@@ -1,0 +1,1 @@
+"""Follow the money: payments seen by a viewer, traces in time, ownership chains."""

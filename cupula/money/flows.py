@@ -1,0 +1,103 @@
+"""The payments a viewer may see, as dated transfers between holders.
+
+Each FtM ``Payment`` (payer -> beneficiary, amount, currency, date) becomes one
+``Transfer``, its amount converted to the base currency with the rate of its date. The
+holders are the payer and beneficiary entities (people, companies, or bank accounts when
+a partner only knows accounts). Payments without an amount or a date cannot be traced in
+time; they are kept out and counted (``Flows.skipped``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from followthemoney.proxy import EntityProxy
+
+from cupula.model.entity import countries_of
+from cupula.money.rates import Rates
+from cupula.store.view import View
+
+
+@dataclass(frozen=True)
+class Transfer:
+    id: str  # the Payment entity: the evidence
+    payer: str
+    beneficiary: str
+    amount: float  # in the base currency
+    original: str  # as written, e.g. "9000 EUR"
+    date: str  # ISO, as precise as the data
+
+
+@dataclass
+class Holder:
+    entity_id: str
+    name: str
+    schema: str
+    countries: tuple[str, ...]
+
+
+@dataclass
+class Flows:
+    transfers: list[Transfer]
+    holders: dict[str, Holder]
+    base: str
+    skipped: dict[str, str] = field(default_factory=dict)  # payment id -> why
+
+    def holder(self, entity_id: str) -> Holder:
+        return self.holders.get(entity_id) or Holder(entity_id, entity_id, "LegalEntity", ())
+
+
+def _number(values: list[str]) -> float | None:
+    for value in values:
+        try:
+            return float(value)
+        except ValueError:
+            continue
+    return None
+
+
+def flows_from_entities(entities: Iterable[EntityProxy], rates: Rates) -> Flows:
+    out = Flows([], {}, rates.base)
+    payments: list[EntityProxy] = []
+    for proxy in entities:
+        if proxy.id is None:
+            continue
+        if proxy.schema.is_a("Payment"):
+            payments.append(proxy)
+        elif proxy.schema.is_a("Thing"):
+            out.holders[proxy.id] = Holder(
+                proxy.id, proxy.caption or proxy.id, proxy.schema.name, countries_of(proxy)
+            )
+    for p in payments:
+        assert p.id is not None
+        amount = _number(p.get("amount"))
+        dates = sorted(p.get("date") + p.get("startDate"))
+        payers, beneficiaries = p.get("payer"), p.get("beneficiary")
+        if amount is None or amount <= 0:
+            out.skipped[p.id] = "no amount"
+            continue
+        if not dates:
+            out.skipped[p.id] = "no date"
+            continue
+        if len(payers) != 1 or len(beneficiaries) != 1:
+            out.skipped[p.id] = "not one payer and one beneficiary"
+            continue
+        currency = next(iter(sorted(p.get("currency"))), None)
+        out.transfers.append(
+            Transfer(
+                id=p.id,
+                payer=payers[0],
+                beneficiary=beneficiaries[0],
+                amount=rates.convert(amount, currency, dates[0]),
+                original=f"{amount:g} {currency or rates.base}",
+                date=dates[0],
+            )
+        )
+    out.transfers.sort(key=lambda t: (t.date, t.id))
+    return out
+
+
+def flows_of(view: View, rates: Rates | None = None) -> Flows:
+    """The payments of everything ``view`` lets its viewer see."""
+    return flows_from_entities(view.entities(), rates or Rates.load())
