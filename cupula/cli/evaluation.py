@@ -12,6 +12,7 @@ from rich.table import Table
 
 from cupula.cli.app import app
 from cupula.evaluation import leaders as leader_eval
+from cupula.evaluation import money as money_eval
 from cupula.evaluation.sources import SHARED_ENV
 
 out = Console()
@@ -76,3 +77,46 @@ def eval_leaders(
         out.print(f"skipped {family}: {why}", style="yellow")
     for family, folder in report.sources.items():
         out.print(f"{family}: {folder}", style="dim")
+
+
+@eval_app.command(name="money")
+def eval_money(
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Folder with aml_amlsim_small/ [default: the shared data]."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Typologies on AMLSim (precision and recall against its laundering transactions
+    and accounts) and traces on a generated layering case with known destinations."""
+    report = money_eval.run(data)
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
+    lay = report["layering"]
+    out.print(
+        f"layering case: {lay['recall']:.1%} of {lay['expected_amount']:,.0f} traced to the "
+        f"holders where it ended ({lay['sources']} sources)"
+    )
+    if "amlsim" not in report:
+        out.print(f"skipped AMLSim: {report['skipped']['amlsim']}", style="yellow")
+        return
+    aml = report["amlsim"]
+    table = Table(
+        title=f"AMLSim: {aml['transactions']:,} transactions, "
+        f"{aml['laundering_transactions']} laundering",
+        title_justify="left",
+    )
+    for col in ("typology", "alerts", "tx precision", "tx recall", "acct precision", "acct recall"):
+        table.add_column(col, justify="right" if col != "typology" else "left")
+    for kind, s in aml["typologies"].items():
+        tx, acct = s["transactions"], s["accounts"]
+        table.add_row(
+            kind,
+            str(tx["alerts"]),
+            f"{tx['precision']:.3f}",
+            f"{tx['recall']:.3f}",
+            f"{acct['precision']:.3f}",
+            f"{acct['recall']:.3f}",
+        )
+    out.print(table)

@@ -1,4 +1,4 @@
-"""Commands that follow the money a user may see: trace, owners."""
+"""Commands that follow the money a user may see: trace, owners, alerts."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from cupula.money.flows import flows_of
 from cupula.money.ownership import owners, ownership_of
 from cupula.money.rates import Rates
 from cupula.money.trace import Rule, TraceOptions, trace
+from cupula.money.typologies import TYPOLOGIES, TypologyOptions, scan
 
 out = Console()
 err = Console(stderr=True)
@@ -134,3 +135,58 @@ def owners_command(
                 name, share, "yes" if o.controls else "", chains, "; ".join(o.secrecy.values())
             )
         out.print(table)
+
+
+@app.command(name="alerts")
+def alerts_command(
+    ctx: typer.Context,
+    typology: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only these (repeat): fan_in, fan_out, repeated_amount, pass_through, cycle."
+        ),
+    ] = None,
+    fan: Annotated[int, typer.Option(help="Counterparties that make a fan-in/out.")] = 5,
+    window_days: Annotated[int, typer.Option(help="Window for fans and cycles (days).")] = 30,
+    min_amount: Annotated[
+        float, typer.Option(help="Ignore transfers below this amount (base currency).")
+    ] = 0.0,
+    currency: Annotated[str, typer.Option(help="Currency to report amounts in.")] = "USD",
+    dataset: DatasetOption = None,
+    top: Annotated[int, typer.Option(help="Alerts listed per typology.")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Scan the payments you may see for laundering typologies — fan-in and fan-out
+    (smurfing), the same amount from many payers (structuring), pass-through accounts,
+    round-tripping cycles — each alert with its transactions."""
+    with session(ctx, "alerts", {"typology": typology, "datasets": dataset}) as s:
+        flows = flows_of(s.view(dataset), Rates.load(base=currency))
+        options = TypologyOptions(fan=fan, window_days=window_days, min_amount=min_amount)
+        found = scan(flows, options)
+        if typology:
+            unknown = set(typology) - set(TYPOLOGIES)
+            if unknown:
+                raise ValueError(f"unknown typology {', '.join(sorted(unknown))}")
+            found = [a for a in found if a.typology in typology]
+        if as_json:
+            print(json.dumps([a.as_dict() for a in found], indent=2, ensure_ascii=False))
+            return
+        counts: dict[str, int] = {}
+        for a in found:
+            counts[a.typology] = counts.get(a.typology, 0) + 1
+        out.print(
+            f"{len(flows.transfers):,} transfers scanned: "
+            + (", ".join(f"{n} {k}" for k, n in counts.items()) or "no alerts")
+        )
+        for kind in TYPOLOGIES:
+            rows = sorted((a for a in found if a.typology == kind), key=lambda a: -a.amount)
+            if not rows:
+                continue
+            table = Table(title=f"{kind} ({len(rows)})", title_justify="left")
+            for col in ("holder", "amount", "what", "transactions"):
+                table.add_column(col)
+            for a in rows[:top]:
+                name = flows.holder(a.holder).name
+                ids = ", ".join(a.transfers[:4]) + (" …" if len(a.transfers) > 4 else "")
+                table.add_row(f"{name} ({a.holder})", f"{a.amount:,.0f}", a.summary, ids)
+            out.print(table)

@@ -21,6 +21,10 @@ from cupula.graph.leaders import Leader, LeaderOptions, rank_leaders
 from cupula.graph.projection import project
 from cupula.ingest import LoadOptions, LoadResult, ingest
 from cupula.model.marking import Classification
+from cupula.money.flows import flows_from_entities
+from cupula.money.ownership import owners, ownership_from_entities
+from cupula.money.rates import Rates
+from cupula.money.trace import TraceOptions, trace
 from cupula.store import Store
 from cupula.store.engine import resolve_url
 from cupula.summary import summarize
@@ -198,6 +202,7 @@ def show_demo(store: Store, case: DemoCase, results: list[LoadResult], console: 
         who.add_row(name, agency, clearance.name, f"{sum(seen.values()):,}", ", ".join(seen))
     console.print(who)
     show_leaders(store, case, console)
+    show_money(store, case, console)
 
 
 def _leader_table(title: str, leaders: list[Leader], roles: dict[str, str]) -> Table:
@@ -242,3 +247,44 @@ def show_leaders(store: Store, case: DemoCase, console: Console) -> None:
         "spellings and scripts (entity resolution) will join the bosses' fragments.",
         style="dim",
     )
+
+
+def show_money(store: Store, case: DemoCase, console: Console) -> None:
+    """Where the money of the demo organisation ends, and who owns the Dubai companies."""
+    view = store.view(Viewer.local_admin(), purpose="demo")
+    entities = list(view.entities())
+    flows = flows_from_entities(entities, Rates.load())
+    roles = {
+        entity_id: f"{person['name']} ({person['role']})"
+        for person in case.truth["people"].values()
+        for entity_id in person["records"].values()
+    }
+    money_men = [
+        person["records"]["es-sepblac-transfers"]
+        for person in case.truth["people"].values()
+        if person["role"] == "money" and "es-sepblac-transfers" in person["records"]
+    ]
+    table = Table(
+        title="Where the money men's payments ended (traced through the companies, FIFO)",
+        title_justify="left",
+    )
+    for column in ("holder", "amount (USD)", "country", "really (ground truth)"):
+        table.add_column(column, overflow="fold")
+    ends: dict[str, float] = {}
+    for source in money_men:
+        result = trace(flows, source, TraceOptions(max_gap_days=400))
+        for d in result.destinations:
+            ends[d.entity_id] = ends.get(d.entity_id, 0.0) + d.amount
+    for holder, amount in sorted(ends.items(), key=lambda kv: -kv[1])[:6]:
+        h = flows.holder(holder)
+        table.add_row(h.name, f"{amount:,.0f}", ", ".join(h.countries[:1]), roles.get(holder, "-"))
+    console.print(table)
+    graph = ownership_from_entities(entities)
+    table = Table(title="Who really owns the Dubai companies", title_justify="left")
+    for column in ("company", "owner", "effective share", "really (ground truth)"):
+        table.add_column(column, overflow="fold")
+    for company in ("ae-c-001", "ae-c-002", "ae-c-003"):
+        for o in owners(graph, company).beneficial:
+            name = graph.holder(company).name
+            table.add_row(name, o.entity_id, f"{o.effective:.0%}", roles.get(o.entity_id, "-"))
+    console.print(table)

@@ -86,6 +86,14 @@ def _sentence(sig: Signals, name: str, i: int, pct: float) -> str | None:
         )
     if name == "insulation":
         return _insulation(sig, i)
+    if name == "money":
+        assert sig.payers is not None and sig.owned is not None
+        parts = []
+        if sig.payers[i]:
+            parts.append(f"receives money from {int(sig.payers[i])} different payers")
+        if sig.owned[i]:
+            parts.append(f"owns or controls {int(sig.owned[i])} companies or assets")
+        return " and ".join(parts) + ": where the money converges" if parts else None
     if name == "persistence":
         top_phases = sum(1 for p in sig.phase_presence if p[i] >= 0.8)
         present = sum(1 for p in sig.phase_presence if p[i] > 0)

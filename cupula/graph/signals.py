@@ -16,7 +16,7 @@ from scipy.stats import rankdata
 
 from cupula.graph import measures
 from cupula.graph.brokerage import Brokerage, brokerage, country_groups
-from cupula.graph.network import FloatArray, IntArray, Network
+from cupula.graph.network import MONEY, OWNERSHIP, FloatArray, IntArray, Network
 
 # name -> default weight in the leader score. Signals at 0 are still computed and quoted
 # as reasons when a person stands out on them. The weights were chosen on CAVIAR's
@@ -29,6 +29,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "pagerank": 1.0,
     "brokerage": 1.0,
     "insulation": 1.0,
+    "money": 1.0,
     "betweenness": 0.0,
     "eigenvector": 0.0,
     "coreness": 0.0,
@@ -56,6 +57,8 @@ class Signals:
     phases: list[str] = field(default_factory=list)
     window_degree: FloatArray | None = None  # contacts within the window itself
     candidates: IntArray | None = None
+    payers: FloatArray | None = None  # distinct parties paying each node
+    owned: FloatArray | None = None  # distinct assets each node owns or controls
 
     def position(self, name: str, i: int) -> tuple[int, int]:
         """(rank, out of) of node i among the candidates on signal ``name``."""
@@ -117,6 +120,10 @@ def compute(net: Network, candidates: IntArray, *, exact_limit: int) -> Signals:
     if np.count_nonzero(net.directed) > 0:
         share, sig.initiated, sig.received = measures.initiative(net)
         v["initiative"] = share
+    money = _money_control(net)
+    if money is not None:
+        sig.payers, sig.owned = money
+        v["money"] = sig.payers + sig.owned
     if any(e.involved for e in net.events):
         sig.event_distance = measures.distances_to_events(net)
         v["insulation"] = insulation_score(sig.event_distance)
@@ -128,3 +135,22 @@ def compute(net: Network, candidates: IntArray, *, exact_limit: int) -> Signals:
             sig.phase_presence.append(percentiles(measures.degree(part), present))
         v["persistence"] = np.mean(sig.phase_presence, axis=0)
     return sig
+
+
+def _money_control(net: Network) -> tuple[FloatArray, FloatArray] | None:
+    """(distinct payers into each node, distinct assets each node owns), or None when the
+    network has no payments and no ownership: where money converges and who holds it."""
+    kinds = np.array(net.kind, dtype=object)
+    pay = (kinds == MONEY) & net.directed
+    own = (kinds == OWNERSHIP) & net.directed
+    if not pay.any() and not own.any():
+        return None
+    payers = np.zeros(net.n)
+    owned = np.zeros(net.n)
+    pairs = {(int(a), int(b)) for a, b in zip(net.src[pay], net.dst[pay], strict=True) if a != b}
+    for _, b in pairs:
+        payers[b] += 1
+    holdings = {(int(a), int(b)) for a, b in zip(net.src[own], net.dst[own], strict=True) if a != b}
+    for a, _ in holdings:
+        owned[a] += 1
+    return payers, owned

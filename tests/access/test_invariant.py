@@ -36,6 +36,10 @@ from cupula.graph.projection import project
 from cupula.model.entity import assemble
 from cupula.model.marking import Classification, Handling, Marking
 from cupula.model.statement import BASE, Statement, make_statement
+from cupula.money.flows import flows_of
+from cupula.money.ownership import owners, ownership_of
+from cupula.money.trace import TraceOptions, trace
+from cupula.money.typologies import TypologyOptions, scan
 from cupula.report.leaders import render_leaders
 from cupula.store import Store
 from cupula.store.tables import marking_table, statement_table
@@ -206,7 +210,8 @@ def test_hidden_statements_change_nothing_the_viewer_sees(
     assert everything_read(stores.full, viewer) == everything_read(stores.only, viewer)
 
 
-# -- analytics: rankings, key players and reports see only what the viewer may see ----
+# -- analytics: rankings, key players, reports, traces, alerts and owners see only what
+# the viewer may see ------------------------------------------------------------------
 
 PEOPLE = [f"p{i}" for i in range(6)]
 
@@ -247,6 +252,14 @@ def network_sets(draw: st.DrawFn) -> list[tuple[Statement, Marking]]:
         if schema != "Payment":
             put(tie, schema, "weight", str(draw(st.integers(1, 5))))
             put(tie, schema, "phase", draw(st.sampled_from(["1", "2"])))
+        else:
+            put(tie, schema, "amount", str(draw(st.integers(1, 900))))
+            put(tie, schema, "date", draw(st.sampled_from(["2025-01-01", "2025-01-02"])))
+    if draw(st.booleans()):
+        put("own", "Ownership", BASE, "own")
+        put("own", "Ownership", "owner", "p0")
+        put("own", "Ownership", "asset", "p1")
+        put("own", "Ownership", "percentage", "60")
     if draw(st.booleans()):
         put("s0", "Seizure", BASE, "s0")
         for person in draw(st.lists(st.sampled_from(PEOPLE), max_size=2, unique=True)):
@@ -263,6 +276,11 @@ def analytics_read(store: Store, viewer: Viewer) -> dict[str, object]:
             zip(net.src.tolist(), net.dst.tolist(), net.weight.tolist(), net.tie_ids, strict=True)
         ),
     }
+    flows = flows_of(view)
+    out["trace"] = trace(flows, "p0").as_dict()
+    out["trace_back"] = trace(flows, "p1", TraceOptions(backward=True)).as_dict()
+    out["alerts"] = [a.as_dict() for a in scan(flows, TypologyOptions(fan=2))]
+    out["owners"] = owners(ownership_of(view), "p1").as_dict()
     if net.m:
         out["leaders"] = rank_leaders(net).as_dict()
         out["keyplayers"] = key_players(net, k=2).as_dict()

@@ -10,8 +10,12 @@ def graph(*links: tuple[str, str, float | None], **countries: str) -> OwnershipG
     g = OwnershipGraph(
         links=[Link(o, a, s, f"own-{o}-{a}") for o, a, s in links],
         holders={
-            name: Holder(name, name.title(), "Person" if name.startswith("p") else "Company",
-                         (countries[name],) if name in countries else ())
+            name: Holder(
+                name,
+                name.title(),
+                "Person" if name.startswith("p") else "Company",
+                (countries[name],) if name in countries else (),
+            )
             for o, a, _ in links
             for name in (o, a)
         },
@@ -35,8 +39,10 @@ def test_a_two_level_chain_multiplies() -> None:
 
 def test_paths_are_summed_and_cycles_do_not_loop() -> None:
     g = graph(
-        ("p1", "a", 1.0), ("p1", "b", 0.5),
-        ("a", "target", 0.2), ("b", "target", 0.4),
+        ("p1", "a", 1.0),
+        ("p1", "b", 0.5),
+        ("a", "target", 0.2),
+        ("b", "target", 0.4),
         ("target", "a", 0.1),  # a cycle back up
     )
     o = by_id(owners(g, "target"))

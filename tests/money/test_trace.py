@@ -16,9 +16,7 @@ def flows(*rows: tuple[str, str, float, str], countries: dict[str, str] | None =
         for n, (payer, beneficiary, amount, when) in enumerate(rows)
     ]
     transfers.sort(key=lambda t: (t.date, t.id))
-    holders = {
-        h: Holder(h, h.upper(), "Company", (c,)) for h, c in (countries or {}).items()
-    }
+    holders = {h: Holder(h, h.upper(), "Company", (c,)) for h, c in (countries or {}).items()}
     return Flows(transfers, holders, "USD")
 
 
@@ -42,7 +40,9 @@ def test_fifo_pays_the_oldest_money_first_proportional_pays_shares() -> None:
 
 
 def test_amounts_never_grow_along_a_path() -> None:
-    f = flows(("s", "a", 100, "2025-01-01"), ("a", "b", 500, "2025-01-02"), ("b", "c", 80, "2025-01-03"))
+    f = flows(
+        ("s", "a", 100, "2025-01-01"), ("a", "b", 500, "2025-01-02"), ("b", "c", 80, "2025-01-03")
+    )
     result = trace(f, "s")
     assert result.total == 100
     assert where(result) == {"b": 20, "c": 80}
@@ -51,7 +51,9 @@ def test_amounts_never_grow_along_a_path() -> None:
 
 
 def test_hops_and_gaps_limit_how_far_money_is_followed() -> None:
-    chain = flows(("s", "a", 10, "2025-01-01"), ("a", "b", 10, "2025-01-02"), ("b", "c", 10, "2025-01-03"))
+    chain = flows(
+        ("s", "a", 10, "2025-01-01"), ("a", "b", 10, "2025-01-02"), ("b", "c", 10, "2025-01-03")
+    )
     assert where(trace(chain, "s", TraceOptions(max_hops=2))) == {"b": 10}
     assert where(trace(chain, "s", TraceOptions(max_hops=6))) == {"c": 10}
     slow = flows(("s", "a", 10, "2025-01-01"), ("a", "b", 10, "2025-12-01"))
@@ -80,15 +82,20 @@ def test_backward_says_where_the_money_came_from() -> None:
 
 
 def test_money_back_at_the_source_ends_there() -> None:
-    f = flows(("s", "a", 100, "2025-01-01"), ("a", "s", 100, "2025-01-02"), ("s", "b", 100, "2025-01-03"))
+    f = flows(
+        ("s", "a", 100, "2025-01-01"), ("a", "s", 100, "2025-01-02"), ("s", "b", 100, "2025-01-03")
+    )
     result = trace(f, "s")
     assert result.total == 200
     assert where(result) == {"s": 100, "b": 100}
 
 
 def test_destinations_by_country_and_secrecy_flags() -> None:
-    f = flows(("s", "shell", 70, "2025-01-01"), ("s", "bank", 30, "2025-01-01"),
-              countries={"shell": "vg", "bank": "es"})
+    f = flows(
+        ("s", "shell", 70, "2025-01-01"),
+        ("s", "bank", 30, "2025-01-01"),
+        countries={"shell": "vg", "bank": "es"},
+    )
     result = trace(f, "s")
     assert result.by_country == {"vg": 70, "es": 30}
     shell = result.destinations[0]
@@ -116,10 +123,14 @@ transfers = st.lists(
 
 @settings(max_examples=150, deadline=None)
 @given(rows=transfers, rule=st.sampled_from(list(Rule)), backward=st.booleans())
-def test_money_is_conserved(rows: list[tuple[str, str, int, str]], rule: Rule, backward: bool) -> None:
+def test_money_is_conserved(
+    rows: list[tuple[str, str, int, str]], rule: Rule, backward: bool
+) -> None:
     result = trace(flows(*rows), "s", TraceOptions(rule=rule, backward=backward))
     assert sum(d.amount for d in result.destinations) + result.dust == pytest.approx(result.total)
-    paid = sum(a for p, _, a, _ in rows if p == "s") if not backward else sum(
-        a for _, b, a, _ in rows if b == "s"
+    paid = (
+        sum(a for p, _, a, _ in rows if p == "s")
+        if not backward
+        else sum(a for _, b, a, _ in rows if b == "s")
     )
     assert result.total == pytest.approx(paid)

@@ -1,0 +1,213 @@
+"""Laundering typologies over the transfers a viewer may see, each alert with its
+transactions.
+
+The aggregations run in DuckDB over an Arrow table of the transfers:
+
+- ``fan_in`` / ``fan_out``: one holder receiving from (paying to) at least ``fan``
+  different counterparts within ``window_days`` (windows start every half window, so a
+  burst across a boundary is still seen);
+- ``repeated_amount``: at least ``fan`` different payers sending one holder the same
+  amount (within ``amount_tolerance``) — smurfing, structuring;
+- ``pass_through``: money that leaves a holder within ``pass_days`` of arriving, in about
+  the same amount (within ``pass_tolerance``): an account used to move money on;
+- ``cycle``: money that comes back to where it started through 2 to ``cycle_hops``
+  transfers, each within ``window_days`` after the one before and carrying between
+  ``1 - cycle_tolerance`` and 110% of its amount (round-tripping).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from cupula.money.flows import Flows, Transfer
+from cupula.money.trace import day
+
+TYPOLOGIES = ("fan_in", "fan_out", "repeated_amount", "pass_through", "cycle")
+
+
+@dataclass(frozen=True)
+class TypologyOptions:
+    fan: int = 5
+    window_days: int = 30
+    amount_tolerance: float = 0.01
+    pass_days: int = 3
+    pass_tolerance: float = 0.1
+    cycle_hops: int = 4
+    cycle_tolerance: float = 0.5  # each hop carries at least half of the one before
+    min_amount: float = 0.0
+
+
+@dataclass
+class Alert:
+    typology: str
+    holder: str  # the account or party the pattern centres on
+    transfers: list[str]  # ids of the transfers that make the pattern
+    amount: float
+    summary: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "typology": self.typology,
+            "holder": self.holder,
+            "amount": round(self.amount, 2),
+            "summary": self.summary,
+            "transfers": self.transfers,
+            **self.details,
+        }
+
+
+def _table(flows: Flows, options: TypologyOptions) -> pa.Table:
+    rows = [t for t in flows.transfers if t.amount >= options.min_amount]
+    epoch = [(day(t.date) - day("1970-01-01")).days for t in rows]
+    return pa.table(
+        {
+            "id": [t.id for t in rows],
+            "payer": [t.payer for t in rows],
+            "beneficiary": [t.beneficiary for t in rows],
+            "amount": [t.amount for t in rows],
+            "day": epoch,
+        }
+    )
+
+
+def _fan(con: duckdb.DuckDBPyConnection, holder: str, other: str, o: TypologyOptions) -> list[Any]:
+    half = max(o.window_days // 2, 1)
+    query = f"""
+        WITH windows AS (
+            SELECT *, (day + shift) // {o.window_days} AS bucket, shift
+            FROM transfers, (SELECT unnest([0, {half}]) AS shift)
+        ), groups AS (
+            SELECT {holder} AS holder, shift, bucket,
+                   count(DISTINCT {other}) AS counterparts,
+                   list(id ORDER BY day, id) AS ids, sum(amount) AS total
+            FROM windows GROUP BY ALL
+            HAVING count(DISTINCT {other}) >= {o.fan}
+        )
+        SELECT holder, max(counterparts), flatten(list(ids)), max(total)
+        FROM groups GROUP BY holder ORDER BY holder
+    """
+    return con.sql(query).fetchall()
+
+
+def _repeated(con: duckdb.DuckDBPyConnection, o: TypologyOptions) -> list[Any]:
+    step = 1 + o.amount_tolerance
+    query = f"""
+        SELECT beneficiary, floor(ln(amount) / ln({step})) AS bin,
+               count(DISTINCT payer) AS payers, list(id ORDER BY day, id),
+               sum(amount), min(amount), max(amount)
+        FROM transfers WHERE amount > 0 GROUP BY ALL
+        HAVING count(DISTINCT payer) >= {o.fan}
+        ORDER BY beneficiary, bin
+    """
+    return con.sql(query).fetchall()
+
+
+def _pass_through(con: duckdb.DuckDBPyConnection, o: TypologyOptions) -> list[Any]:
+    query = f"""
+        SELECT i.id, i.beneficiary, i.amount, list(x.id ORDER BY x.day, x.id), sum(x.amount)
+        FROM transfers i JOIN transfers x
+          ON x.payer = i.beneficiary AND x.day >= i.day AND x.day <= i.day + {o.pass_days}
+         AND x.id <> i.id AND x.beneficiary <> i.payer
+        GROUP BY i.id, i.beneficiary, i.amount
+        HAVING sum(x.amount) BETWEEN i.amount * {1 - o.pass_tolerance}
+                                 AND i.amount * {1 + o.pass_tolerance}
+        ORDER BY i.beneficiary, i.id
+    """
+    return con.sql(query).fetchall()
+
+
+def _cycles(flows: Flows, o: TypologyOptions) -> list[list[Transfer]]:
+    """Time-respecting cycles, found by depth-first search from each transfer."""
+    out_of: dict[str, list[Transfer]] = defaultdict(list)
+    for t in flows.transfers:
+        if t.amount >= o.min_amount:
+            out_of[t.payer].append(t)
+    found: list[list[Transfer]] = []
+    seen: set[frozenset[str]] = set()
+
+    def walk(path: list[Transfer], start: str) -> None:
+        last = path[-1]
+        for t in out_of.get(last.beneficiary, []):
+            if t.date < last.date or t.id in {p.id for p in path}:
+                continue
+            # the same money moving on: soon after, in about the same amount
+            if (day(t.date) - day(last.date)).days > o.window_days:
+                continue
+            if not last.amount * (1 - o.cycle_tolerance) <= t.amount <= last.amount * 1.1:
+                continue
+            if t.beneficiary == start:
+                key = frozenset(p.id for p in [*path, t])
+                if key not in seen:
+                    seen.add(key)
+                    found.append([*path, t])
+            elif len(path) + 1 < o.cycle_hops and t.beneficiary not in {p.payer for p in path}:
+                walk([*path, t], start)
+
+    for t in flows.transfers:
+        if t.amount >= o.min_amount:
+            walk([t], t.payer)
+    return found
+
+
+def scan(flows: Flows, options: TypologyOptions | None = None) -> list[Alert]:
+    o = options or TypologyOptions()
+    con = duckdb.connect()
+    con.register("transfers", _table(flows, o))
+    alerts: list[Alert] = []
+    for kind, holder, other, word in (
+        ("fan_in", "beneficiary", "payer", "from"),
+        ("fan_out", "payer", "beneficiary", "to"),
+    ):
+        for who, count, ids, total in _fan(con, holder, other, o):
+            unique = list(dict.fromkeys(ids))
+            alerts.append(
+                Alert(
+                    kind,
+                    who,
+                    unique,
+                    total,
+                    f"{count} different counterparties {word} {who} within {o.window_days} days",
+                    {"counterparties": count},
+                )
+            )
+    for who, _bin, payers, ids, total, low, high in _repeated(con, o):
+        alerts.append(
+            Alert(
+                "repeated_amount",
+                who,
+                list(ids),
+                total,
+                f"{payers} payers sent {who} the same amount ({low:,.2f}–{high:,.2f})",
+                {"payers": payers},
+            )
+        )
+    for inflow, who, amount, outs, out_total in _pass_through(con, o):
+        alerts.append(
+            Alert(
+                "pass_through",
+                who,
+                [inflow, *outs],
+                amount,
+                f"{who} passed on {out_total:,.0f} of {amount:,.0f} within {o.pass_days} days",
+            )
+        )
+    for cycle in _cycles(flows, o):
+        start = cycle[0].payer
+        route = " → ".join([start] + [t.beneficiary for t in cycle])
+        alerts.append(
+            Alert(
+                "cycle",
+                start,
+                [t.id for t in cycle],
+                cycle[-1].amount,
+                f"money came back to {start}: {route}",
+            )
+        )
+    con.close()
+    return alerts
