@@ -19,7 +19,7 @@ from cupula.money.rates import Rates
 from cupula.store.view import View
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Transfer:
     id: str  # the Payment entity: the evidence
     payer: str

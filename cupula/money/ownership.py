@@ -9,6 +9,9 @@ to the sum (``unknown`` says so).
 A representation (an agent, such as a nominee, acting for a client) counts as the client
 holding everything the agent holds (a link of 100%), so owners behind nominees appear.
 
+The same holding reported by several sources with different shares counts once, at the
+largest share stated (``Link.reported`` keeps them all).
+
 Control: an owner controls the target if some chain has a majority (> 50%) at every
 link, or if it is a director of the target or of a company it controls that way.
 Ultimate beneficial owners: people (FtM ``Person``) with effective ownership at or above
@@ -36,7 +39,8 @@ class Link:
     owner: str
     asset: str
     share: float | None  # 0..1, None when not stated
-    evidence: str
+    evidence: str  # the Ownership (or Representation) entities, comma-separated
+    reported: tuple[float, ...] = ()  # every share stated for this link, when sources differ
 
 
 @dataclass
@@ -90,8 +94,30 @@ def ownership_from_entities(entities: Iterable[EntityProxy]) -> OwnershipGraph:
             graph.holders[proxy.id] = Holder(
                 proxy.id, proxy.caption or proxy.id, schema.name, countries_of(proxy)
             )
-    graph.links.sort(key=lambda link: (link.asset, link.owner, link.evidence))
+    graph.links = _merged(graph.links)
     return graph
+
+
+def _merged(links: list[Link]) -> list[Link]:
+    """One link per owner and asset. Sources often report the same holding with other
+    shares (48%, 50%, 51%); they are one holding, not three: the largest stated share
+    counts and every reported share is kept."""
+    grouped: dict[tuple[str, str], list[Link]] = defaultdict(list)
+    for link in links:
+        grouped[(link.owner, link.asset)].append(link)
+    out = []
+    for (owner, asset), same in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        shares = sorted({x.share for x in same if x.share is not None})
+        out.append(
+            Link(
+                owner,
+                asset,
+                max(shares) if shares else None,
+                ",".join(sorted(x.evidence for x in same)),
+                tuple(shares) if len(shares) > 1 else (),
+            )
+        )
+    return out
 
 
 def ownership_of(view: View) -> OwnershipGraph:

@@ -51,7 +51,7 @@ class TraceOptions:
     paths: int = 10  # evidence paths kept, largest first
 
 
-@dataclass
+@dataclass(slots=True)
 class Lot:
     amount: float
     arrived: str

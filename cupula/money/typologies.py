@@ -17,14 +17,13 @@ The aggregations run in DuckDB over an Arrow table of the transfers:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from cupula.money.flows import Flows, Transfer
+from cupula.money.flows import Flows
 from cupula.money.trace import day
 
 TYPOLOGIES = ("fan_in", "fan_out", "repeated_amount", "pass_through", "cycle")
@@ -122,36 +121,36 @@ def _pass_through(con: duckdb.DuckDBPyConnection, o: TypologyOptions) -> list[An
     return con.sql(query).fetchall()
 
 
-def _cycles(flows: Flows, o: TypologyOptions) -> list[list[Transfer]]:
-    """Time-respecting cycles, found by depth-first search from each transfer."""
-    out_of: dict[str, list[Transfer]] = defaultdict(list)
-    for t in flows.transfers:
-        if t.amount >= o.min_amount:
-            out_of[t.payer].append(t)
-    found: list[list[Transfer]] = []
-    seen: set[frozenset[str]] = set()
+def _cycles(con: duckdb.DuckDBPyConnection, o: TypologyOptions) -> list[Any]:
+    """Time-respecting cycles of 2 to ``cycle_hops`` transfers, as self-joins."""
+    low = 1 - o.cycle_tolerance
 
-    def walk(path: list[Transfer], start: str) -> None:
-        last = path[-1]
-        for t in out_of.get(last.beneficiary, []):
-            if t.date < last.date or t.id in {p.id for p in path}:
-                continue
-            # the same money moving on: soon after, in about the same amount
-            if (day(t.date) - day(last.date)).days > o.window_days:
-                continue
-            if not last.amount * (1 - o.cycle_tolerance) <= t.amount <= last.amount * 1.1:
-                continue
-            if t.beneficiary == start:
-                key = frozenset(p.id for p in [*path, t])
-                if key not in seen:
-                    seen.add(key)
-                    found.append([*path, t])
-            elif len(path) + 1 < o.cycle_hops and t.beneficiary not in {p.payer for p in path}:
-                walk([*path, t], start)
+    def follows(prev: str, nxt: str) -> str:
+        return (
+            f"{nxt}.payer = {prev}.beneficiary AND {nxt}.id <> {prev}.id "
+            f"AND {nxt}.day >= {prev}.day AND {nxt}.day <= {prev}.day + {o.window_days} "
+            f"AND {nxt}.amount BETWEEN {prev}.amount * {low} AND {prev}.amount * 1.1"
+        )
 
-    for t in flows.transfers:
-        if t.amount >= o.min_amount:
-            walk([t], t.payer)
+    found: list[Any] = []
+    for hops in range(2, max(o.cycle_hops, 2) + 1):
+        names = [f"t{k}" for k in range(hops)]
+        joins = " ".join(
+            f"JOIN transfers {names[k]} ON {follows(names[k - 1], names[k])}"
+            for k in range(1, hops)
+        )
+        # every intermediate holder is new: the cycle is simple
+        distinct = " AND ".join(
+            f"{names[k]}.beneficiary NOT IN ({', '.join(f'{n}.payer' for n in names[: k + 1])})"
+            for k in range(hops - 1)
+        )
+        query = f"""
+            SELECT t0.payer, [{", ".join(f"{n}.id" for n in names)}], {names[-1]}.amount
+            FROM transfers t0 {joins}
+            WHERE {names[-1]}.beneficiary = t0.payer {("AND " + distinct) if distinct else ""}
+            ORDER BY t0.payer, t0.day, t0.id
+        """
+        found += con.sql(query).fetchall()
     return found
 
 
@@ -197,16 +196,18 @@ def scan(flows: Flows, options: TypologyOptions | None = None) -> list[Alert]:
                 f"{who} passed on {out_total:,.0f} of {amount:,.0f} within {o.pass_days} days",
             )
         )
-    for cycle in _cycles(flows, o):
-        start = cycle[0].payer
-        route = " → ".join([start] + [t.beneficiary for t in cycle])
+    seen: set[frozenset[str]] = set()
+    for start, ids, amount in _cycles(con, o):
+        if frozenset(ids) in seen:
+            continue
+        seen.add(frozenset(ids))
         alerts.append(
             Alert(
                 "cycle",
                 start,
-                [t.id for t in cycle],
-                cycle[-1].amount,
-                f"money came back to {start}: {route}",
+                list(ids),
+                amount,
+                f"money came back to {start} through {len(ids)} transfers",
             )
         )
     con.close()

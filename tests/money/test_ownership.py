@@ -71,3 +71,30 @@ def test_control_by_majority_chain_or_directorship() -> None:
 def test_secrecy_jurisdictions_on_the_chain_are_flagged() -> None:
     o = by_id(owners(graph(("p1", "bvi", 1.0), ("bvi", "target", 1.0), bvi="vg"), "target"))
     assert "British Virgin Islands" in o["p1"].secrecy["bvi"]  # type: ignore[attr-defined]
+
+
+def test_a_real_cluster_reported_by_many_sources() -> None:
+    """OpenSanctions' Zala Aero cluster (tests/data/opensanctions): the same holdings are
+    reported with different shares by different lists."""
+    import orjson
+
+    from cupula.model.schemata import get_model
+    from cupula.money.ownership import ownership_from_entities
+    from tests.conftest import DATA
+
+    model = get_model()
+    rows = (DATA / "opensanctions" / "zala_aero_cluster.ftm.jsonl").read_bytes().splitlines()
+    entities = [model.get_proxy(orjson.loads(r)) for r in rows]
+    graph = ownership_from_entities(entities)
+    cst = "NK-abdzbEBkqyT29GyREbiURZ"
+    result = owners(graph, cst)
+    o = by_id(result)
+    zakharov = o["NK-aU5ybkbRFJucf8YMwsJvDw"]
+    assert zakharov.effective == pytest.approx(0.51)  # reported as 48%, 50% and 51%  # type: ignore[attr-defined]
+    assert zakharov.controls and zakharov.director  # type: ignore[attr-defined]
+    assert o["NK-nR5AXM9AVPq4pQaSPSaVam"].effective == pytest.approx(0.49)  # type: ignore[attr-defined]
+    link = next(x for x in graph.links if x.owner == "NK-aU5ybkbRFJucf8YMwsJvDw" and x.asset == cst)
+    assert link.reported == (0.48, 0.5, 0.51)
+    ubo = {b.entity_id for b in result.beneficial}
+    assert "NK-aU5ybkbRFJucf8YMwsJvDw" in ubo
+    assert "NK-DQ98GPMgdVH8DSZd8g9Xtc" not in ubo  # Zakharova: 1%
