@@ -88,7 +88,8 @@ def eval_money(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Typologies on AMLSim (precision and recall against its laundering transactions
-    and accounts) and traces on a generated layering case with known destinations."""
+    and accounts), the two sides of Splink's payments matched, and traces on a generated
+    layering case with known destinations."""
     report = money_eval.run(data)
     if as_json:
         print(json.dumps(report, indent=2))
@@ -98,6 +99,12 @@ def eval_money(
         f"layering case: {lay['recall']:.1%} of {lay['expected_amount']:,.0f} traced to the "
         f"holders where it ended ({lay['sources']} sources)"
     )
+    if "splink_payments" in report:
+        sp = report["splink_payments"]
+        out.print(
+            f"Splink's payments, both sides matched: precision {sp['precision']:.3f}, "
+            f"recall {sp['recall']:.3f}, F1 {sp['f1']:.3f} ({sp['payments']:,} payments)"
+        )
     if "amlsim" not in report:
         out.print(f"skipped AMLSim: {report['skipped']['amlsim']}", style="yellow")
         return

@@ -142,9 +142,7 @@ def alerts_command(
     ctx: typer.Context,
     typology: Annotated[
         list[str] | None,
-        typer.Option(
-            help="Only these (repeat): fan_in, fan_out, repeated_amount, pass_through, cycle."
-        ),
+        typer.Option(help="Only these (repeat): " + ", ".join(TYPOLOGIES) + "."),
     ] = None,
     fan: Annotated[int, typer.Option(help="Counterparties that make a fan-in/out.")] = 5,
     window_days: Annotated[int, typer.Option(help="Window for fans and cycles (days).")] = 30,

@@ -73,7 +73,9 @@ def flows_from_entities(entities: Iterable[EntityProxy], rates: Rates) -> Flows:
         assert p.id is not None
         amount = _number(p.get("amount"))
         dates = sorted(p.get("date") + p.get("startDate"))
-        payers, beneficiaries = p.get("payer"), p.get("beneficiary")
+        # a partner that only knows the accounts: the accounts are the holders
+        payers = p.get("payer") or p.get("payerAccount")
+        beneficiaries = p.get("beneficiary") or p.get("beneficiaryAccount")
         if amount is None or amount <= 0:
             out.skipped[p.id] = "no amount"
             continue

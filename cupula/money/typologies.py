@@ -10,6 +10,8 @@ The aggregations run in DuckDB over an Arrow table of the transfers:
   amount (within ``amount_tolerance``) — smurfing, structuring;
 - ``pass_through``: money that leaves a holder within ``pass_days`` of arriving, in about
   the same amount (within ``pass_tolerance``): an account used to move money on;
+- ``layering``: chains of pass-through holders, the money moved on and on again within
+  days at each step (rapid layering, typically through shell companies);
 - ``cycle``: money that comes back to where it started through 2 to ``cycle_hops``
   transfers, each within ``window_days`` after the one before and carrying between
   ``1 - cycle_tolerance`` and 110% of its amount (round-tripping).
@@ -26,7 +28,7 @@ import pyarrow as pa
 from cupula.money.flows import Flows
 from cupula.money.trace import day
 
-TYPOLOGIES = ("fan_in", "fan_out", "repeated_amount", "pass_through", "cycle")
+TYPOLOGIES = ("fan_in", "fan_out", "repeated_amount", "pass_through", "layering", "cycle")
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,48 @@ def _cycles(con: duckdb.DuckDBPyConnection, o: TypologyOptions) -> list[Any]:
     return found
 
 
+def _layering(passes: list[Alert], flows: Flows) -> list[Alert]:
+    """Chains of pass-through holders: money moved on, and on again, within days each.
+
+    An alert's first transfer is what came in; the rest is what it passed on. When what
+    one holder passed on is what the next one received and passed on, the two chain.
+    """
+    by_inflow = {a.transfers[0]: a for a in passes}
+    nxt: dict[str, list[Alert]] = {
+        a.transfers[0]: [by_inflow[t] for t in a.transfers[1:] if t in by_inflow] for a in passes
+    }
+    has_prev = {b.transfers[0] for chain in nxt.values() for b in chain}
+    chains: list[list[Alert]] = []
+
+    def extend(chain: list[Alert]) -> None:
+        followers = [b for b in nxt[chain[-1].transfers[0]] if b not in chain]
+        if not followers and len(chain) >= 2:
+            chains.append(chain)
+        for b in followers:
+            extend([*chain, b])
+
+    for a in passes:
+        if a.transfers[0] not in has_prev:
+            extend([a])
+    out = []
+    for chain in chains:
+        holders = [a.holder for a in chain]
+        ids = list(dict.fromkeys(t for a in chain for t in a.transfers))
+        companies = sum(flows.holder(h).schema in ("Company", "Organization") for h in holders)
+        out.append(
+            Alert(
+                "layering",
+                holders[0],
+                ids,
+                chain[0].amount,
+                f"passed on through {len(holders)} holders in a row: {' → '.join(holders)}"
+                + (f" ({companies} companies)" if companies else ""),
+                {"holders": holders},
+            )
+        )
+    return out
+
+
 def scan(flows: Flows, options: TypologyOptions | None = None) -> list[Alert]:
     o = options or TypologyOptions()
     con = duckdb.connect()
@@ -196,6 +240,7 @@ def scan(flows: Flows, options: TypologyOptions | None = None) -> list[Alert]:
                 f"{who} passed on {out_total:,.0f} of {amount:,.0f} within {o.pass_days} days",
             )
         )
+    alerts += _layering([a for a in alerts if a.typology == "pass_through"], flows)
     seen: set[frozenset[str]] = set()
     for start, ids, amount in _cycles(con, o):
         if frozenset(ids) in seen:

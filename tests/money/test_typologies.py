@@ -78,3 +78,17 @@ def test_amlsim_repeated_amounts_find_the_laundering() -> None:
     assert repeated["recall"] == 1.0 and repeated["precision"] > 0.6
     fan_in = report["typologies"]["fan_in"]["accounts"]
     assert fan_in["recall"] == 1.0
+
+
+def test_layering_is_a_chain_of_pass_throughs() -> None:
+    rows = [
+        ("src", "s1", 100_000.0, "2025-05-01"),
+        ("s1", "s2", 98_000.0, "2025-05-02"),
+        ("s2", "s3", 96_000.0, "2025-05-03"),
+        ("s3", "dest", 94_000.0, "2025-05-04"),
+    ]
+    found = kinds(scan(flows(*rows)))
+    assert {a.holder for a in found["pass_through"]} == {"s1", "s2", "s3"}  # type: ignore[attr-defined]
+    (chain,) = found["layering"]
+    assert chain.details["holders"] == ["s1", "s2", "s3"]  # type: ignore[attr-defined]
+    assert chain.transfers == ["t0", "t1", "t2", "t3"]  # type: ignore[attr-defined]
