@@ -16,7 +16,7 @@ from cupula.cli.session import session
 from cupula.money.flows import flows_of
 from cupula.money.ownership import owners, ownership_of
 from cupula.money.rates import Rates
-from cupula.money.trace import Rule, TraceOptions, trace
+from cupula.money.trace import Rule, TraceOptions, trace_many
 from cupula.money.typologies import TYPOLOGIES, TypologyOptions, scan
 
 out = Console()
@@ -68,7 +68,14 @@ def trace_command(
             same_day=not strict_dates,
             paths=paths,
         )
-        result = trace(flows, entity_id, options)
+        sources = [entity_id]
+        start = s.views[-1].entity(entity_id)
+        if start is not None and start.schema.is_a("Seizure"):
+            sources = start.get("involved")  # the money of the people caught with it
+            if not sources:
+                raise ValueError(f"seizure {entity_id!r} names nobody involved that you may see")
+            err.print(f"seizure: tracing the {len(sources)} parties involved", style="dim")
+        result = trace_many(flows, sources, options)
         if as_json:
             print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
             return

@@ -321,3 +321,36 @@ def _result(
         paths=paths,
         dust=dust,
     )
+
+
+def trace_many(
+    flows: Flows, sources: list[str], options: TraceOptions | None = None
+) -> TraceResult:
+    """One trace from several holders at once (the people involved in a seizure): each
+    traced alone, the results added up. Money moving between two of the sources is
+    counted from each, as each of them paid or received it."""
+    options = options or TraceOptions()
+    results = [trace(flows, source, options) for source in sources]
+    ends: list[tuple[str, Lot]] = []
+    for result in results:
+        for d in result.destinations:
+            ends.append((d.entity_id, Lot(d.amount, "", "x", ())))
+    merged = _result(
+        flows,
+        "+".join(sources),
+        options,
+        sum(r.total for r in results),
+        ends,
+        sum(r.dust for r in results),
+    )
+    paths = sorted((p for r in results for p in r.paths), key=lambda p: -p.amount)
+    return TraceResult(
+        merged.source,
+        options,
+        merged.currency,
+        merged.total,
+        merged.destinations,
+        merged.by_country,
+        paths[: options.paths],
+        merged.dust,
+    )

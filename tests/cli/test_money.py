@@ -56,6 +56,7 @@ def db(tmp_path: Path) -> str:
         + row("o1", "Ownership", owner="nominee", asset="shell", percentage=60)
         + row("o2", "Ownership", owner="shell", asset="front", percentage=50)
         + row("r1", "Representation", agent="nominee", client="boss")
+        + row("sz1", "Seizure", name="Buenaventura", involved=["mule"], date="2025-03-01")
     )
     run(
         db,
@@ -118,3 +119,10 @@ def test_eval_money_runs_the_layering_case(tmp_path: Path) -> None:
     report = json.loads(run(str(tmp_path / "x.db"), "eval", "money", "--json", "--data", str(data)))
     assert report["layering"]["recall"] > 0.999
     assert "amlsim" in report["skipped"]
+
+
+def test_a_seizure_traces_the_money_of_the_people_involved(db: str) -> None:
+    by_seizure = json.loads(run(db, "trace", "sz1", "--json"))
+    by_person = json.loads(run(db, "trace", "mule", "--json"))
+    assert by_seizure["destinations"] == by_person["destinations"]
+    assert by_seizure["total"] == 100000
