@@ -93,34 +93,43 @@ class _Ledger:
         return Lot(lot.amount, lot.arrived, None, ())
 
     def take(self, holder: str, amount: float, when: str) -> list[Lot]:
-        """Remove ``amount`` from ``holder``'s lots by the rule; return what left."""
-        held = self.lots[holder]
-        if not self.options.same_day:
-            usable = [lot for lot in held if lot.arrived < when]
-        else:
-            usable = list(held)
+        """Remove ``amount`` from ``holder``'s lots by the rule; return what left.
+
+        FIFO takes from the front of the holder's queue (lots are kept in order of
+        arrival) and never looks past what it needs; proportional touches every lot.
+        """
+        held = self.lots.get(holder)
         out: list[Lot] = []
-        total = sum(lot.amount for lot in usable)
-        if self.options.rule is Rule.PROPORTIONAL and total > amount:
-            share = amount / total
-            for lot in usable:
-                part = lot.amount * share
-                lot.amount -= part
-                out.append(Lot(part, lot.arrived, lot.origin, lot.path))
-        else:
-            need = amount
-            for lot in usable:  # FIFO: held is in order of arrival
-                if need <= 0:
-                    break
-                part = min(lot.amount, need)
-                lot.amount -= part
-                need -= part
-                out.append(Lot(part, lot.arrived, lot.origin, lot.path))
-            if need > DUST:  # paid beyond what is known to have come in: own funds
-                origin = holder if self.label_all or holder == self.source else None
-                out.append(Lot(need, when, origin, ()))
-        self.lots[holder] = deque(lot for lot in held if lot.amount > DUST)
-        self.dust += sum(lot.amount for lot in held if 0 < lot.amount <= DUST)
+        need = amount
+        if held and self.options.rule is Rule.PROPORTIONAL:
+            usable = [lot for lot in held if self.options.same_day or lot.arrived < when]
+            total = sum(lot.amount for lot in usable)
+            if total > amount:
+                share = amount / total
+                for lot in usable:
+                    part = lot.amount * share
+                    lot.amount -= part
+                    out.append(Lot(part, lot.arrived, lot.origin, lot.path))
+                need = 0.0
+                kept = [lot for lot in held if lot.amount > DUST]
+                self.dust += sum(lot.amount for lot in held if lot.amount <= DUST)
+                held.clear()
+                held.extend(kept)
+        while held and need > DUST:  # FIFO, or all of it when it is not enough
+            lot = held[0]
+            if not self.options.same_day and lot.arrived >= when:
+                break  # the rest arrived that day or later
+            if lot.amount <= need + DUST:
+                held.popleft()
+                part = lot.amount
+            else:
+                part = need
+                lot.amount -= need
+            need -= part
+            out.append(Lot(part, lot.arrived, lot.origin, lot.path))
+        if need > DUST:  # paid beyond what is known to have come in: own funds
+            origin = holder if self.label_all or holder == self.source else None
+            out.append(Lot(need, when, origin, ()))
         return [self._relabel(lot, holder, when) for lot in out]
 
     def give(self, holder: str, lots: Iterable[Lot], when: str, index: int) -> None:
@@ -132,10 +141,13 @@ class _Ledger:
             else:
                 merged[(lot.origin, (*lot.path, index))] += lot.amount
         for (origin, path), amount in merged.items():
-            if amount > DUST:
-                held.append(Lot(amount, when, origin, path))
-            else:
+            if amount <= DUST:
                 self.dust += amount
+            elif origin is None and held and held[-1].origin is None:
+                held[-1].amount += amount  # untraced money is all alike: one lot
+                held[-1].arrived = when
+            else:
+                held.append(Lot(amount, when, origin, path))
 
     stopped: list[tuple[str, Lot]]
 
