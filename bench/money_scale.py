@@ -68,7 +68,7 @@ def main() -> None:
         forward = trace(flows, busiest, TraceOptions())
     with watched(steps, "trace backward (FIFO, 6 hops)"):
         backward = trace(flows, busiest, TraceOptions(backward=True))
-    with watched(steps, "typology scan (all five)"):
+    with watched(steps, "typology scan (all six)"):
         alerts = scan(flows, TypologyOptions(min_amount=5_000))
     counts: dict[str, int] = {}
     for a in alerts:
