@@ -21,7 +21,7 @@ from followthemoney.proxy import EntityProxy
 
 from cupula.graph import network as nw
 from cupula.graph.network import Event, Network
-from cupula.model.entity import countries_of
+from cupula.model.entity import countries_of, first_number
 from cupula.store.view import View
 
 KIND_OF_SCHEMA = {
@@ -76,7 +76,7 @@ class _Builder:
     def tie(self, proxy: EntityProxy, kind: str) -> None:
         schema = proxy.schema
         assert schema.source_prop is not None and schema.target_prop is not None
-        weight = _first_number(proxy.get("weight", quiet=True)) or 1.0
+        weight = first_number(proxy.get("weight", quiet=True)) or 1.0
         phase = _first(proxy.get("phase", quiet=True))
         date = _first(proxy.get("date", quiet=True) + proxy.get("startDate", quiet=True))
         for source in proxy.get(schema.source_prop):
@@ -140,15 +140,6 @@ class _Builder:
 
 def _first(values: Iterable[str]) -> str | None:
     return next(iter(sorted(values)), None)
-
-
-def _first_number(values: Iterable[str]) -> float | None:
-    for value in values:
-        try:
-            return float(value)
-        except ValueError:
-            continue
-    return None
 
 
 def network_from_entities(entities: Iterable[EntityProxy]) -> Network:

@@ -70,3 +70,13 @@ def countries_of(proxy: EntityProxy) -> tuple[str, ...]:
                 ordered.append(value)
     rest = sorted(set(proxy.get_type_values(registry.country)) - set(ordered))
     return tuple(ordered + rest)
+
+
+def first_number(values: Iterable[str]) -> float | None:
+    """The first value that reads as a number (FtM keeps numbers as strings)."""
+    for value in values:
+        try:
+            return float(value)
+        except ValueError:
+            continue
+    return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from followthemoney.proxy import EntityProxy
 
-from cupula.model.entity import countries_of
+from cupula.model.entity import countries_of, first_number
 from cupula.money.rates import Rates
 from cupula.store.view import View
 
@@ -48,15 +48,6 @@ class Flows:
         return self.holders.get(entity_id) or Holder(entity_id, entity_id, "LegalEntity", ())
 
 
-def _number(values: list[str]) -> float | None:
-    for value in values:
-        try:
-            return float(value)
-        except ValueError:
-            continue
-    return None
-
-
 def flows_from_entities(entities: Iterable[EntityProxy], rates: Rates) -> Flows:
     out = Flows([], {}, rates.base)
     payments: list[EntityProxy] = []
@@ -71,7 +62,7 @@ def flows_from_entities(entities: Iterable[EntityProxy], rates: Rates) -> Flows:
             )
     for p in payments:
         assert p.id is not None
-        amount = _number(p.get("amount"))
+        amount = first_number(p.get("amount"))
         dates = sorted(p.get("date") + p.get("startDate"))
         # a partner that only knows the accounts: the accounts are the holders
         payers = p.get("payer") or p.get("payerAccount")
