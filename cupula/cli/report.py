@@ -21,7 +21,10 @@ from cupula.cli.app import app
 from cupula.cli.session import session
 from cupula.graph.keyplayers import key_players
 from cupula.graph.leaders import LeaderOptions, rank_leaders
-from cupula.report.leaders import render_leaders, write_leaders
+from cupula.money.flows import flows_of
+from cupula.money.rates import Rates
+from cupula.money.trace import Rule, TraceOptions, trace
+from cupula.report.leaders import render_leaders, render_money, write_leaders
 
 out = Console()
 err = Console(stderr=True)
@@ -65,3 +68,41 @@ def report_leaders(
             )
         write_leaders(output, html)
         out.print(f"wrote {output} ({len(html) // 1024} KiB): {len(ranking.leaders)} leaders")
+
+
+@report_app.command(name="money")
+def report_money(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(help="Person, company or account id.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
+    backward: Annotated[bool, typer.Option(help="Where the money came from.")] = False,
+    rule: Annotated[Rule, typer.Option(help="Allocation rule.")] = Rule.FIFO,
+    max_hops: Annotated[int, typer.Option(help="Transfers followed at most.")] = 6,
+    max_gap_days: Annotated[int | None, typer.Option(help="Days money may sit still.")] = 180,
+    dataset: DatasetOption = None,
+    title: Annotated[str | None, typer.Option(help="Report title [default: the id].")] = None,
+) -> None:
+    """A money trace drawn as flows from the source to the holders where the money is now
+    and their jurisdictions (secrecy jurisdictions in red), with the holders and the
+    largest paths. One HTML file, nothing fetched."""
+    query = {"output": str(output), "entity_id": entity_id, "backward": backward}
+    with session(ctx, "report money", query) as s:
+        view = s.view(dataset)
+        flows = flows_of(view, Rates.load())
+        options = TraceOptions(
+            backward=backward, rule=rule, max_hops=max_hops, max_gap_days=max_gap_days
+        )
+        result = trace(flows, entity_id, options)
+        if result.total == 0:
+            raise ValueError(
+                f"no payments {'to' if backward else 'from'} {entity_id!r} that you may see"
+            )
+        html = render_money(
+            result,
+            title=title or entity_id,
+            viewer=str(s.viewer),
+            markings=list(view.markings().values()),
+        )
+        output.write_text(html, encoding="utf-8")
+        holders = len(result.destinations)
+        out.print(f"wrote {output}: {holders} holders, {result.total:,.0f} {result.currency}")

@@ -1,4 +1,5 @@
-"""The leaders report: the network drawn with the leaders marked, and the reasons."""
+"""HTML reports: the network drawn with the leaders marked and the reasons; a money
+trace drawn as flows to holders and jurisdictions."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from cupula.graph.keyplayers import KeyPlayerSet
 from cupula.graph.leaders import Ranking
 from cupula.graph.network import Network
 from cupula.model.marking import Classification, Marking
+from cupula.money.trace import TraceResult
 from cupula.report.drawing import SIZE, draw
+from cupula.report.sankey import HEIGHT as SANKEY_HEIGHT
+from cupula.report.sankey import WIDTH as SANKEY_WIDTH
+from cupula.report.sankey import sankey
 
 BANNER_COLOURS = {
     Classification.UNCLASSIFIED: "#2e7d32",
@@ -84,3 +89,26 @@ def render_leaders(
 
 def write_leaders(path: Path, html: str) -> None:
     path.write_text(html, encoding="utf-8")
+
+
+def render_money(result: TraceResult, *, title: str, viewer: str, markings: list[Marking]) -> str:
+    """A money trace as one self-contained HTML file with a flow picture."""
+    boxes, bands = sankey(result)
+    banner, colour = banner_for(markings)
+    return (
+        _environment()
+        .get_template("money.html")
+        .render(
+            title=title,
+            verb="came from" if result.options.backward else "went",
+            banner=banner,
+            banner_colour=colour,
+            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            viewer=viewer,
+            result=result,
+            boxes=boxes,
+            bands=bands,
+            width=SANKEY_WIDTH,
+            height=SANKEY_HEIGHT,
+        )
+    )

@@ -39,7 +39,7 @@ def ingest_caviar(db: str) -> str:
 def test_every_command_has_help() -> None:
     commands = [[], ["init"], ["ingest"], ["stats"], ["show"], ["export"], ["demo"]]
     commands += [["leaders"], ["keyplayers"], ["report", "leaders"], ["eval", "leaders"]]
-    commands += [["trace"], ["owners"], ["alerts"], ["eval", "money"]]
+    commands += [["trace"], ["owners"], ["alerts"], ["eval", "money"], ["report", "money"]]
     for command in commands:
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0

@@ -126,3 +126,15 @@ def test_a_seizure_traces_the_money_of_the_people_involved(db: str) -> None:
     by_person = json.loads(run(db, "trace", "mule", "--json"))
     assert by_seizure["destinations"] == by_person["destinations"]
     assert by_seizure["total"] == 100000
+
+
+def test_money_report_is_one_html_file(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "m.html"
+    run(db, "report", "money", "mule", "-o", str(out), "--title", "Mula <x>")
+    html = out.read_text()
+    assert html.startswith("<!doctype html>") and "<svg" in html
+    assert "Mula &lt;x&gt;" in html and "src=" not in html and "href=" not in html
+    assert "El Jefe (boss)" in html and "#c62828" in html  # the BVI shell: a red jurisdiction
+    assert "no payments from 'nobody'" in run(
+        db, "report", "money", "nobody", "-o", str(out), expect=2
+    )
