@@ -79,6 +79,7 @@ class _Ledger:
         self.source = source
         self.lots: dict[str, deque[Lot]] = defaultdict(deque)
         self.dust = 0.0
+        self.stopped: list[tuple[str, Lot]] = []  # forward: traced money that ends early
 
     def _relabel(self, lot: Lot, holder: str, when: str) -> Lot:
         """Stop following a lot past the hop or gap limit."""
@@ -148,8 +149,6 @@ class _Ledger:
                 held[-1].arrived = when
             else:
                 held.append(Lot(amount, when, origin, path))
-
-    stopped: list[tuple[str, Lot]]
 
 
 @dataclass(frozen=True)
@@ -257,7 +256,6 @@ def trace(flows: Flows, source: str, options: TraceOptions | None = None) -> Tra
     if options.max_hops < 1:
         raise ValueError("--max-hops must be at least 1")
     ledger = _Ledger(options, label_all=options.backward, source=source)
-    ledger.stopped = []
     transfers = flows.transfers
     received: list[Lot] = []  # backward: what the source received
     total = 0.0
