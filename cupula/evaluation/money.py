@@ -188,11 +188,10 @@ def splink_payments(folder: Path) -> dict[str, Any]:
     con = duckdb.connect()
 
     def side(name: str) -> pa.Table:
-        return con.sql(
-            f"""SELECT unique_id::VARCHAR AS id, amount, memo, ground_truth,
-                       (transaction_date::DATE - DATE '1970-01-01')::INTEGER AS day
-                FROM read_parquet('{folder / name}')"""
-        ).to_arrow_table()
+        query = """SELECT unique_id::VARCHAR AS id, amount, memo, ground_truth,
+                          (transaction_date::DATE - DATE '1970-01-01')::INTEGER AS day
+                   FROM read_parquet(?)"""
+        return con.sql(query, params=[str(folder / name)]).to_arrow_table()
 
     sent, received = side("transactions_origin.parquet"), side("transactions_destination.parquet")
     con.close()
