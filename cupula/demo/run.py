@@ -159,6 +159,12 @@ def run_demo(
     console.print(f"  cupula --db {db} --as fatima.fiu stats")
     boss = case.truth["people"][case.truth["leaders"][0]]["records"]
     console.print(f"  cupula --db {db} --purpose demo show {next(iter(boss.values()))}")
+    console.print(f"  cupula --db {db} --purpose demo leaders --dataset caviar --phase 11")
+    console.print(
+        f"  cupula --db {db} --purpose demo report leaders --dataset caviar -o caviar.html"
+    )
+    console.print(f"  cupula --db {db} --purpose demo owners ae-c-002")
+    console.print(f"  cupula --db {db} --purpose demo report money es-p-0004 -o money.html")
     console.print(f"  cupula --db {db} audit verify")
     return store
 
