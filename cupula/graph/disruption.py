@@ -108,7 +108,7 @@ class PhaseState:
 def timeline(net: Network, *, top: int = 3) -> list[PhaseState]:
     states = []
     for phase in net.phases:
-        part = net.select(np.array([p == phase for p in net.phase], dtype=bool))
+        part = net.of_phase(phase)
         graph, nodes = active_graph(part)
         degree = np.asarray(graph.degree())
         order = sorted(range(len(nodes)), key=lambda i: (-degree[i], net.names[nodes[i]]))

@@ -146,7 +146,3 @@ def distances_to_events(net: Network) -> FloatArray:
     g: ig.Graph = net.undirected
     dist = np.asarray(g.distances(source=involved, mode="all"), dtype=np.float64)
     return np.asarray(dist.min(axis=0), dtype=np.float64)
-
-
-def components(net: Network) -> list[list[int]]:
-    return [list(c) for c in net.undirected.connected_components()]

@@ -121,10 +121,6 @@ class Network:
         """The phases the ties were recorded in, in order."""
         return sorted({p for p in self.phase if p}, key=phase_key)
 
-    @cached_property
-    def kinds(self) -> list[str]:
-        return sorted(set(self.kind))
-
     def select(self, keep: npt.NDArray[np.bool_]) -> Network:
         """The same nodes with only the ties where ``keep`` is true."""
         rows = np.flatnonzero(keep)
@@ -139,6 +135,10 @@ class Network:
             date=[self.date[i] for i in rows],
             tie_ids=[self.tie_ids[i] for i in rows],
         )
+
+    def of_phase(self, phase: str) -> Network:
+        """The same nodes with only the ties recorded in ``phase``."""
+        return self.select(np.array([p == phase for p in self.phase], dtype=bool))
 
     def of_kinds(self, kinds: Sequence[str]) -> Network:
         wanted = set(kinds)

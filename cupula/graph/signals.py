@@ -130,7 +130,7 @@ def compute(net: Network, candidates: IntArray, *, exact_limit: int) -> Signals:
     if len(history.phases) >= 2:
         sig.phases = history.phases
         for phase in history.phases:
-            part = history.select(np.array([p == phase for p in history.phase], dtype=bool))
+            part = history.of_phase(phase)
             present = np.flatnonzero(part.active)
             sig.phase_presence.append(percentiles(measures.degree(part), present))
         v["persistence"] = np.mean(sig.phase_presence, axis=0)
