@@ -12,32 +12,64 @@ from rich.table import Table
 
 from cupula.cli.analysis import DatasetOption, JsonOption
 from cupula.cli.app import app
-from cupula.cli.session import session
-from cupula.money.flows import flows_of
+from cupula.cli.session import Session, session
+from cupula.money.flows import Flows, flows_of
 from cupula.money.ownership import owners, ownership_of
 from cupula.money.rates import Rates
-from cupula.money.trace import Rule, TraceOptions, trace_many
+from cupula.money.trace import Rule, TraceOptions, TraceResult, trace_many
 from cupula.money.typologies import TYPOLOGIES, TypologyOptions, scan
+from cupula.store import View
 
 out = Console()
 err = Console(stderr=True)
+
+
+BackwardOption = Annotated[
+    bool, typer.Option(help="Where the money came from, instead of where it went.")
+]
+RuleOption = Annotated[
+    Rule, typer.Option(help="Which money a payment takes: oldest first, or a share of each.")
+]
+MaxHopsOption = Annotated[int, typer.Option(help="Transfers followed at most.")]
+MaxGapOption = Annotated[
+    int | None,
+    typer.Option(help="Stop following money that sat still longer than this (days)."),
+]
+
+
+def run_trace(
+    s: Session,
+    entity_id: str,
+    dataset: list[str] | None,
+    options: TraceOptions,
+    rates: Rates,
+) -> tuple[View, Flows, TraceResult]:
+    """Trace from ``entity_id`` through what the user may see; a seizure is traced from
+    the parties it names as involved."""
+    view = s.view(dataset)
+    flows = flows_of(view, rates)
+    sources = [entity_id]
+    start = view.entity(entity_id)
+    if start is not None and start.schema.is_a("Seizure"):
+        sources = start.get("involved")  # the money of the people caught with it
+        if not sources:
+            raise ValueError(f"seizure {entity_id!r} names nobody involved that you may see")
+        err.print(f"seizure: tracing the {len(sources)} parties involved", style="dim")
+    return view, flows, trace_many(flows, sources, options)
+
+
+def no_payments(entity_id: str, backward: bool) -> ValueError:
+    return ValueError(f"no payments {'to' if backward else 'from'} {entity_id!r} that you may see")
 
 
 @app.command(name="trace")
 def trace_command(
     ctx: typer.Context,
     entity_id: Annotated[str, typer.Argument(help="Person, company, account or seizure id.")],
-    backward: Annotated[
-        bool, typer.Option(help="Where the money came from, instead of where it went.")
-    ] = False,
-    rule: Annotated[
-        Rule, typer.Option(help="Which money a payment takes: oldest first, or a share of each.")
-    ] = Rule.FIFO,
-    max_hops: Annotated[int, typer.Option(help="Transfers followed at most.")] = 6,
-    max_gap_days: Annotated[
-        int | None,
-        typer.Option(help="Stop following money that sat still longer than this (days)."),
-    ] = 180,
+    backward: BackwardOption = False,
+    rule: RuleOption = Rule.FIFO,
+    max_hops: MaxHopsOption = 6,
+    max_gap_days: MaxGapOption = 180,
     strict_dates: Annotated[
         bool, typer.Option(help="Money received on a day may leave only on a later day.")
     ] = False,
@@ -58,8 +90,6 @@ def trace_command(
     """
     query = {"entity_id": entity_id, "backward": backward, "rule": str(rule)}
     with session(ctx, "trace", query) as s:
-        table = Rates.load(rates, base=currency)
-        flows = flows_of(s.view(dataset), table)
         options = TraceOptions(
             backward=backward,
             rule=rule,
@@ -68,21 +98,14 @@ def trace_command(
             same_day=not strict_dates,
             paths=paths,
         )
-        sources = [entity_id]
-        start = s.views[-1].entity(entity_id)
-        if start is not None and start.schema.is_a("Seizure"):
-            sources = start.get("involved")  # the money of the people caught with it
-            if not sources:
-                raise ValueError(f"seizure {entity_id!r} names nobody involved that you may see")
-            err.print(f"seizure: tracing the {len(sources)} parties involved", style="dim")
-        result = trace_many(flows, sources, options)
+        _, flows, result = run_trace(
+            s, entity_id, dataset, options, Rates.load(rates, base=currency)
+        )
         if as_json:
             print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
             return
         if result.total == 0:
-            raise ValueError(
-                f"no payments {'to' if backward else 'from'} {entity_id!r} that you may see"
-            )
+            raise no_payments(entity_id, backward)
         verb = "came from" if backward else "went"
         title = f"Where {result.total:,.0f} {result.currency} {verb} ({rule}, ≤ {max_hops} hops)"
         holders = Table(title=title, title_justify="left")

@@ -18,13 +18,20 @@ from cupula.cli.analysis import (
     window_of,
 )
 from cupula.cli.app import app
+from cupula.cli.money import (
+    BackwardOption,
+    MaxGapOption,
+    MaxHopsOption,
+    RuleOption,
+    no_payments,
+    run_trace,
+)
 from cupula.cli.session import session
 from cupula.graph.keyplayers import key_players
 from cupula.graph.leaders import LeaderOptions, rank_leaders
-from cupula.money.flows import flows_of
 from cupula.money.rates import Rates
-from cupula.money.trace import Rule, TraceOptions, trace
-from cupula.report.leaders import render_leaders, render_money, write_leaders
+from cupula.money.trace import Rule, TraceOptions
+from cupula.report.leaders import render_leaders, render_money
 
 out = Console()
 err = Console(stderr=True)
@@ -66,19 +73,19 @@ def report_leaders(
                 window=window.describe(),
                 markings=list(s.views[-1].markings().values()),
             )
-        write_leaders(output, html)
+        output.write_text(html, encoding="utf-8")
         out.print(f"wrote {output} ({len(html) // 1024} KiB): {len(ranking.leaders)} leaders")
 
 
 @report_app.command(name="money")
 def report_money(
     ctx: typer.Context,
-    entity_id: Annotated[str, typer.Argument(help="Person, company or account id.")],
+    entity_id: Annotated[str, typer.Argument(help="Person, company, account or seizure id.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
-    backward: Annotated[bool, typer.Option(help="Where the money came from.")] = False,
-    rule: Annotated[Rule, typer.Option(help="Allocation rule.")] = Rule.FIFO,
-    max_hops: Annotated[int, typer.Option(help="Transfers followed at most.")] = 6,
-    max_gap_days: Annotated[int | None, typer.Option(help="Days money may sit still.")] = 180,
+    backward: BackwardOption = False,
+    rule: RuleOption = Rule.FIFO,
+    max_hops: MaxHopsOption = 6,
+    max_gap_days: MaxGapOption = 180,
     dataset: DatasetOption = None,
     title: Annotated[str | None, typer.Option(help="Report title [default: the id].")] = None,
 ) -> None:
@@ -87,16 +94,12 @@ def report_money(
     largest paths. One HTML file, nothing fetched."""
     query = {"output": str(output), "entity_id": entity_id, "backward": backward}
     with session(ctx, "report money", query) as s:
-        view = s.view(dataset)
-        flows = flows_of(view, Rates.load())
         options = TraceOptions(
             backward=backward, rule=rule, max_hops=max_hops, max_gap_days=max_gap_days
         )
-        result = trace(flows, entity_id, options)
+        view, _, result = run_trace(s, entity_id, dataset, options, Rates.load())
         if result.total == 0:
-            raise ValueError(
-                f"no payments {'to' if backward else 'from'} {entity_id!r} that you may see"
-            )
+            raise no_payments(entity_id, backward)
         html = render_money(
             result,
             title=title or entity_id,

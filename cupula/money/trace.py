@@ -251,10 +251,10 @@ def _relevant(flows: Flows, source: str, options: TraceOptions) -> list[int]:
     return [i for i, t in enumerate(transfers) if t.payer in reached or t.beneficiary in reached]
 
 
-def trace(flows: Flows, source: str, options: TraceOptions | None = None) -> TraceResult:
-    options = options or TraceOptions()
-    if options.max_hops < 1:
-        raise ValueError("--max-hops must be at least 1")
+def _replay(
+    flows: Flows, source: str, options: TraceOptions
+) -> tuple[float, list[tuple[str, Lot]], float]:
+    """Replay the transfers for one source: (money traced, where each lot ended, dust)."""
     ledger = _Ledger(options, label_all=options.backward, source=source)
     transfers = flows.transfers
     received: list[Lot] = []  # backward: what the source received
@@ -284,7 +284,13 @@ def trace(flows: Flows, source: str, options: TraceOptions | None = None) -> Tra
     else:
         ends = [(holder, lot) for holder, lots in ledger.lots.items() for lot in lots if lot.origin]
         ends += ledger.stopped
-    return _result(flows, source, options, total, ends, ledger.dust)
+    return total, ends, ledger.dust
+
+
+def trace(flows: Flows, source: str, options: TraceOptions | None = None) -> TraceResult:
+    """Where the money ``source`` paid out went (or, backward, where its receipts came
+    from)."""
+    return trace_many(flows, [source], options)
 
 
 def _result(
@@ -336,31 +342,15 @@ def _result(
 def trace_many(
     flows: Flows, sources: list[str], options: TraceOptions | None = None
 ) -> TraceResult:
-    """One trace from several holders at once (the people involved in a seizure): each
-    traced alone, the results added up. Money moving between two of the sources is
-    counted from each, as each of them paid or received it."""
+    """One trace from one or several holders (the people involved in a seizure): each
+    source replayed alone, the results added up. Money moving between two of the sources
+    is counted from each, as each of them paid or received it."""
     options = options or TraceOptions()
-    results = [trace(flows, source, options) for source in sources]
-    ends: list[tuple[str, Lot]] = []
-    for result in results:
-        for d in result.destinations:
-            ends.append((d.entity_id, Lot(d.amount, "", "x", ())))
-    merged = _result(
-        flows,
-        "+".join(sources),
-        options,
-        sum(r.total for r in results),
-        ends,
-        sum(r.dust for r in results),
-    )
-    paths = sorted((p for r in results for p in r.paths), key=lambda p: -p.amount)
-    return TraceResult(
-        merged.source,
-        options,
-        merged.currency,
-        merged.total,
-        merged.destinations,
-        merged.by_country,
-        paths[: options.paths],
-        merged.dust,
-    )
+    if options.max_hops < 1:
+        raise ValueError("--max-hops must be at least 1")
+    total, ends, dust = 0.0, [], 0.0
+    for source in sources:
+        part_total, part_ends, part_dust = _replay(flows, source, options)
+        total, dust = total + part_total, dust + part_dust
+        ends += part_ends
+    return _result(flows, "+".join(sources), options, total, ends, dust)

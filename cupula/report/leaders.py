@@ -4,7 +4,8 @@ trace drawn as flows to holders and jurisdictions."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
+from functools import cache
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -26,10 +27,26 @@ BANNER_COLOURS = {
 }
 
 
+@cache
 def _environment() -> Environment:
     return Environment(
         loader=PackageLoader("cupula.report", "templates"),
         autoescape=select_autoescape(["html"]),
+    )
+
+
+def _render(template: str, markings: list[Marking], **context: Any) -> str:
+    """Fill ``template``, with the classification banner and the time it was made."""
+    banner, colour = banner_for(markings)
+    return (
+        _environment()
+        .get_template(template)
+        .render(
+            banner=banner,
+            banner_colour=colour,
+            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            **context,
+        )
     )
 
 
@@ -59,56 +76,40 @@ def render_leaders(
     dots, lines, left_out = draw(
         net, scores=ranking.scores, ranks=ranks, key_players={p.entity_id for p in kp}
     )
-    banner, colour = banner_for(markings)
-    return (
-        _environment()
-        .get_template("leaders.html")
-        .render(
-            title=title,
-            banner=banner,
-            banner_colour=colour,
-            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            viewer=viewer,
-            window=window,
-            candidates=ranking.candidates,
-            ties=ranking.ties,
-            size=SIZE,
-            dots=dots,
-            lines=lines,
-            left_out=left_out,
-            leaders=ranking.leaders,
-            top_marked=top_marked,
-            key_players=kp,
-            criterion=key_players.criterion if key_players else "",
-            signals=", ".join(f"{k} ×{w:g}" for k, w in ranking.weights.items()),
-            betweenness=ranking.betweenness,
-            originators=", ".join(sorted({m.originator for m in markings})) or "none",
-        )
+    return _render(
+        "leaders.html",
+        markings,
+        title=title,
+        viewer=viewer,
+        window=window,
+        candidates=ranking.candidates,
+        ties=ranking.ties,
+        size=SIZE,
+        dots=dots,
+        lines=lines,
+        left_out=left_out,
+        leaders=ranking.leaders,
+        top_marked=top_marked,
+        key_players=kp,
+        criterion=key_players.criterion if key_players else "",
+        signals=", ".join(f"{k} ×{w:g}" for k, w in ranking.weights.items()),
+        betweenness=ranking.betweenness,
+        originators=", ".join(sorted({m.originator for m in markings})) or "none",
     )
-
-
-def write_leaders(path: Path, html: str) -> None:
-    path.write_text(html, encoding="utf-8")
 
 
 def render_money(result: TraceResult, *, title: str, viewer: str, markings: list[Marking]) -> str:
     """A money trace as one self-contained HTML file with a flow picture."""
     boxes, bands = sankey(result)
-    banner, colour = banner_for(markings)
-    return (
-        _environment()
-        .get_template("money.html")
-        .render(
-            title=title,
-            verb="came from" if result.options.backward else "went",
-            banner=banner,
-            banner_colour=colour,
-            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            viewer=viewer,
-            result=result,
-            boxes=boxes,
-            bands=bands,
-            width=SANKEY_WIDTH,
-            height=SANKEY_HEIGHT,
-        )
+    return _render(
+        "money.html",
+        markings,
+        title=title,
+        verb="came from" if result.options.backward else "went",
+        viewer=viewer,
+        result=result,
+        boxes=boxes,
+        bands=bands,
+        width=SANKEY_WIDTH,
+        height=SANKEY_HEIGHT,
     )
