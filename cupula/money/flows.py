@@ -31,10 +31,22 @@ class Transfer:
 
 @dataclass
 class Holder:
+    """Who holds money or shares: a party, or an account when that is all that is known."""
+
     entity_id: str
     name: str
     schema: str
     countries: tuple[str, ...]
+
+    @classmethod
+    def of(cls, proxy: EntityProxy) -> Holder:
+        assert proxy.id is not None
+        return cls(proxy.id, proxy.caption or proxy.id, proxy.schema.name, countries_of(proxy))
+
+
+def holder_in(holders: dict[str, Holder], entity_id: str) -> Holder:
+    """The holder, or one known only by its id (the end of a tie the viewer may see)."""
+    return holders.get(entity_id) or Holder(entity_id, entity_id, "LegalEntity", ())
 
 
 @dataclass
@@ -45,7 +57,7 @@ class Flows:
     skipped: dict[str, str] = field(default_factory=dict)  # payment id -> why
 
     def holder(self, entity_id: str) -> Holder:
-        return self.holders.get(entity_id) or Holder(entity_id, entity_id, "LegalEntity", ())
+        return holder_in(self.holders, entity_id)
 
 
 def flows_from_entities(entities: Iterable[EntityProxy], rates: Rates) -> Flows:
@@ -57,9 +69,7 @@ def flows_from_entities(entities: Iterable[EntityProxy], rates: Rates) -> Flows:
         if proxy.schema.is_a("Payment"):
             payments.append(proxy)
         elif proxy.schema.is_a("Thing"):
-            out.holders[proxy.id] = Holder(
-                proxy.id, proxy.caption or proxy.id, proxy.schema.name, countries_of(proxy)
-            )
+            out.holders[proxy.id] = Holder.of(proxy)
     for p in payments:
         assert p.id is not None
         amount = first_number(p.get("amount"))

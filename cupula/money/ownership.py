@@ -28,8 +28,7 @@ from typing import Any
 
 from followthemoney.proxy import EntityProxy
 
-from cupula.model.entity import countries_of
-from cupula.money.flows import Holder
+from cupula.money.flows import Holder, holder_in
 from cupula.money.secrecy import secrecy_jurisdictions
 from cupula.store.view import View
 
@@ -56,7 +55,7 @@ class OwnershipGraph:
         return index
 
     def holder(self, entity_id: str) -> Holder:
-        return self.holders.get(entity_id) or Holder(entity_id, entity_id, "LegalEntity", ())
+        return holder_in(self.holders, entity_id)
 
 
 def _share(values: list[str]) -> float | None:
@@ -91,9 +90,7 @@ def ownership_from_entities(entities: Iterable[EntityProxy]) -> OwnershipGraph:
                 for org in proxy.get("organization"):
                     graph.directors.setdefault(org, []).append((director, proxy.id))
         elif schema.is_a("Thing"):
-            graph.holders[proxy.id] = Holder(
-                proxy.id, proxy.caption or proxy.id, schema.name, countries_of(proxy)
-            )
+            graph.holders[proxy.id] = Holder.of(proxy)
     graph.links = _merged(graph.links)
     return graph
 
