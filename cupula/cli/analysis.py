@@ -15,7 +15,7 @@ from cupula.graph.analysis import network_of
 from cupula.graph.disruption import recovery, simulate_removal, timeline
 from cupula.graph.keyplayers import key_players
 from cupula.graph.leaders import LeaderOptions, rank_leaders
-from cupula.graph.measures import betweenness, degree
+from cupula.graph.measures import degree
 from cupula.graph.network import KINDS
 from cupula.graph.signals import DEFAULT_WEIGHTS
 from cupula.graph.temporal import Cut, Window
@@ -155,8 +155,9 @@ def keyplayers(
         cut = load_network(s, dataset, window_of(phase, as_of, between), kind)
         net = cut.network
         with err.status("searching the key-player set…", spinner="dots"):
-            kp = key_players(net, k=k, criterion=criterion)
             ranking = rank_leaders(net)
+            btw = ranking.values["betweenness"]
+            kp = key_players(net, k=k, criterion=criterion, betweenness_values=btw)
         order = [x.entity_id for x in ranking.leaders]
         cands = set(order)
 
@@ -168,7 +169,7 @@ def keyplayers(
             "leader score": order,
             "key players": [p.entity_id for p in kp.players],
             "degree": by(degree(net)),
-            "betweenness": by(betweenness(net).values),
+            "betweenness": by(btw),
         }
         removal = simulate_removal(net, orders, k=k, leaders=order)
         states = timeline(net) if len(net.phases) >= 2 else []

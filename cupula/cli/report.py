@@ -63,7 +63,7 @@ def report_leaders(
         cut = load_network(s, dataset, window, kind)
         with err.status("ranking and drawing…", spinner="dots"):
             ranking = rank_leaders(cut.network, options=LeaderOptions(top=top))
-            kp = key_players(cut.network, k=5)
+            kp = key_players(cut.network, k=5, betweenness_values=ranking.values["betweenness"])
             html = render_leaders(
                 cut.network,
                 ranking,

@@ -22,7 +22,7 @@ import igraph as ig
 import numpy as np
 
 from cupula.graph.measures import betweenness
-from cupula.graph.network import IntArray, Network
+from cupula.graph.network import FloatArray, IntArray, Network
 
 DISTANCE_LIMIT = 2_000
 
@@ -93,7 +93,10 @@ def key_players(
     k: int = 5,
     criterion: str | None = None,
     pool: int = 200,
+    betweenness_values: FloatArray | None = None,
 ) -> KeyPlayerSet:
+    """``betweenness_values`` (per node of ``net``), when already computed, spare the
+    pool search on large networks from computing it again."""
     graph, nodes = active_graph(net)
     n = graph.vcount()
     if criterion is None:
@@ -105,7 +108,7 @@ def key_players(
     pool_used: int | None = None
     if n > pool:
         deg = np.asarray(graph.degree())
-        btw = betweenness(net).values[nodes]
+        btw = (betweenness(net).values if betweenness_values is None else betweenness_values)[nodes]
         top = set(np.argsort(-deg)[:pool].tolist()) | set(np.argsort(-btw)[:pool].tolist())
         candidates = sorted(top)
         pool_used = len(candidates)

@@ -17,7 +17,7 @@ import numpy as np
 
 from cupula.graph import signals as sg
 from cupula.graph.measures import EXACT_BETWEENNESS_LIMIT
-from cupula.graph.network import IntArray, Network
+from cupula.graph.network import FloatArray, IntArray, Network
 from cupula.graph.reasons import evidence_ties, reasons_for
 
 PEOPLE = ("Person",)
@@ -64,6 +64,8 @@ class Ranking:
     ties: int
     betweenness: str
     scores: dict[str, float]  # entity id -> score, for every candidate
+    # every signal's value per node, so that callers reuse them (betweenness is costly)
+    values: dict[str, FloatArray] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -135,4 +137,5 @@ def rank_leaders(net: Network, *, options: LeaderOptions | None = None) -> Ranki
         ties=net.m,
         betweenness=signals.betweenness.method,
         scores={net.node_ids[i]: float(score[i]) for i in cands},
+        values=signals.values,
     )

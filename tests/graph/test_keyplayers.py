@@ -12,6 +12,7 @@ from cupula.graph.keyplayers import (
     fragmentation,
     key_players,
 )
+from cupula.graph.leaders import rank_leaders
 from cupula.graph.network import Event, Network
 
 
@@ -67,6 +68,14 @@ def test_large_networks_search_a_pool() -> None:
     result = key_players(net, k=1, pool=10, criterion="fragmentation")
     assert result.pool is not None and result.pool <= 20
     assert result.players[0].entity_id in {str(i) for i in range(190, 210)}  # near the middle
+    given = key_players(
+        net,
+        k=1,
+        pool=10,
+        criterion="fragmentation",
+        betweenness_values=rank_leaders(net).values["betweenness"],
+    )
+    assert given == result  # the ranking's betweenness serves the pool search
 
 
 def test_removing_a_ranking_reports_what_is_left() -> None:
