@@ -14,9 +14,9 @@ from cupula.cli.session import Session, session
 from cupula.graph.analysis import network_of
 from cupula.graph.disruption import recovery, simulate_removal, timeline
 from cupula.graph.keyplayers import key_players
-from cupula.graph.leaders import LeaderOptions, rank_leaders
+from cupula.graph.leaders import PEOPLE, LeaderOptions, candidates_of, order_by, rank_leaders
 from cupula.graph.measures import degree
-from cupula.graph.network import KINDS
+from cupula.graph.network import KINDS, FloatArray
 from cupula.graph.signals import DEFAULT_WEIGHTS
 from cupula.graph.temporal import Cut, Window
 
@@ -159,11 +159,10 @@ def keyplayers(
             btw = ranking.values["betweenness"]
             kp = key_players(net, k=k, criterion=criterion, betweenness_values=btw)
         order = [x.entity_id for x in ranking.leaders]
-        cands = set(order)
+        cands = candidates_of(net, PEOPLE)
 
-        def by(values: Any) -> list[str]:
-            idx = sorted(range(net.n), key=lambda i: (-values[i], net.names[i]))
-            return [net.node_ids[i] for i in idx if net.node_ids[i] in cands]
+        def by(values: FloatArray) -> list[str]:
+            return [net.node_ids[i] for i in order_by(net, values, cands)]
 
         orders = {
             "leader score": order,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from cupula.access.viewer import Viewer
 from cupula.evaluation.metrics import RankQuality, quality
 from cupula.evaluation.sources import dataset_dir
 from cupula.graph import measures
-from cupula.graph.leaders import LeaderOptions, candidates_of, rank_leaders
+from cupula.graph.leaders import LeaderOptions, candidates_of, order_by, rank_leaders
 from cupula.graph.network import FloatArray, Network
 from cupula.graph.projection import project
 from cupula.graph.temporal import Window, restrict
@@ -186,20 +186,16 @@ FAMILIES: dict[str, Callable[[Path], Iterator[Case]]] = {
 }
 
 
-def _order(net: Network, values: FloatArray, candidates: np.ndarray) -> list[str]:
-    ranked = sorted(candidates, key=lambda i: (-values[i], net.names[i]))
-    return [net.names[i] for i in ranked]
-
-
 def evaluate(case: Case, options: LeaderOptions | None = None) -> CaseResult:
     options = options or LeaderOptions()
     net = case.network
-    ranking = rank_leaders(net, options=LeaderOptions(**{**options.__dict__, "top": None}))
-    names = {lead.entity_id: lead.name for lead in ranking.leaders}
-    ours = [names[lead.entity_id] for lead in ranking.leaders]
+    ranking = rank_leaders(net, options=replace(options, top=None))
+    ours = [lead.name for lead in ranking.leaders]
     cands = candidates_of(net, options.schemata)
     baselines = {
-        name: quality(_order(net, f(net), cands), case.leaders, case.primary)
+        name: quality(
+            [net.names[i] for i in order_by(net, f(net), cands)], case.leaders, case.primary
+        )
         for name, f in BASELINES.items()
     }
     return CaseResult(

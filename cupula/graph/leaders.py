@@ -87,6 +87,11 @@ def candidates_of(net: Network, schemata: tuple[str, ...]) -> IntArray:
     return np.flatnonzero(chosen)
 
 
+def order_by(net: Network, values: FloatArray, candidates: IntArray) -> list[int]:
+    """Candidates by ``values``, highest first, ties by name: how plain measures rank."""
+    return sorted(candidates.tolist(), key=lambda i: (-values[i], net.names[i]))
+
+
 def rank_leaders(net: Network, *, options: LeaderOptions | None = None) -> Ranking:
     options = options or LeaderOptions()
     unknown = set(options.weights) - set(sg.DEFAULT_WEIGHTS)
