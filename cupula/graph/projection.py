@@ -21,7 +21,7 @@ from followthemoney.proxy import EntityProxy
 
 from cupula.graph import network as nw
 from cupula.graph.network import Event, Network
-from cupula.model.entity import countries_of, first_number
+from cupula.model.entity import countries_of, first_date, first_number
 from cupula.store.view import View
 
 KIND_OF_SCHEMA = {
@@ -78,7 +78,7 @@ class _Builder:
         assert schema.source_prop is not None and schema.target_prop is not None
         weight = first_number(proxy.get("weight", quiet=True)) or 1.0
         phase = _first(proxy.get("phase", quiet=True))
-        date = _first(proxy.get("date", quiet=True) + proxy.get("startDate", quiet=True))
+        date = first_date(proxy)
         for source in proxy.get(schema.source_prop):
             for target in proxy.get(schema.target_prop):
                 self.ties.append(
@@ -96,7 +96,7 @@ class _Builder:
 
     def event(self, proxy: EntityProxy) -> None:
         involved = proxy.get("involved", quiet=True)
-        date = _first(proxy.get("date", quiet=True) + proxy.get("startDate", quiet=True))
+        date = first_date(proxy)
         phase = _first(proxy.get("phase", quiet=True))
         label = proxy.caption or str(proxy.id)
         self.events.append((str(proxy.id), label, date, phase, involved))
@@ -105,7 +105,7 @@ class _Builder:
         involved = sorted(set(proxy.get("involved", quiet=True)))
         if not 2 <= len(involved) <= MAX_COPRESENCE:
             return
-        date = _first(proxy.get("date", quiet=True) + proxy.get("startDate", quiet=True))
+        date = first_date(proxy)
         for a, b in combinations(involved, 2):
             self.ties.append(
                 (self.node(a), self.node(b), 1.0, False, nw.COPRESENCE, None, date, str(proxy.id))

@@ -80,3 +80,8 @@ def first_number(values: Iterable[str]) -> float | None:
         except ValueError:
             continue
     return None
+
+
+def first_date(proxy: EntityProxy) -> str | None:
+    """When it happened: the earliest of its date and start date, if any."""
+    return min(proxy.get("date", quiet=True) + proxy.get("startDate", quiet=True), default=None)

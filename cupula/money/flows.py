@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from followthemoney.proxy import EntityProxy
 
-from cupula.model.entity import countries_of, first_number
+from cupula.model.entity import countries_of, first_date, first_number
 from cupula.money.rates import Rates
 from cupula.store.view import View
 
@@ -73,14 +73,14 @@ def flows_from_entities(entities: Iterable[EntityProxy], rates: Rates) -> Flows:
     for p in payments:
         assert p.id is not None
         amount = first_number(p.get("amount"))
-        dates = sorted(p.get("date") + p.get("startDate"))
+        when = first_date(p)
         # a partner that only knows the accounts: the accounts are the holders
         payers = p.get("payer") or p.get("payerAccount")
         beneficiaries = p.get("beneficiary") or p.get("beneficiaryAccount")
         if amount is None or amount <= 0:
             out.skipped[p.id] = "no amount"
             continue
-        if not dates:
+        if when is None:
             out.skipped[p.id] = "no date"
             continue
         if len(payers) != 1 or len(beneficiaries) != 1:
@@ -92,9 +92,9 @@ def flows_from_entities(entities: Iterable[EntityProxy], rates: Rates) -> Flows:
                 id=p.id,
                 payer=payers[0],
                 beneficiary=beneficiaries[0],
-                amount=rates.convert(amount, currency, dates[0]),
+                amount=rates.convert(amount, currency, when),
                 original=f"{amount:g} {currency or rates.base}",
-                date=dates[0],
+                date=when,
             )
         )
     out.transfers.sort(key=lambda t: (t.date, t.id))
