@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -87,6 +88,20 @@ def fresh_pg(url: str, name: str) -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
+def report(what: str, backend: str, statements: int, seconds: float, rss: int) -> dict[str, Any]:
+    """One measured load, printed as it comes."""
+    row = {
+        "what": what,
+        "backend": backend,
+        "statements": statements,
+        "seconds": round(seconds, 2),
+        "per_second": round(statements / seconds),
+        "peak_rss_mib": rss,
+    }
+    print(json.dumps(row), flush=True)
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[250_000, 500_000, 1_000_000])
@@ -127,17 +142,7 @@ def main() -> None:
                             "RESTRICTED REL TO ESP H1 B2",
                         ]
                     )
-                    rows.append(
-                        {
-                            "what": "cupula ingest",
-                            "backend": backend,
-                            "statements": statements,
-                            "seconds": round(seconds, 2),
-                            "per_second": round(statements / seconds),
-                            "peak_rss_mib": rss,
-                        }
-                    )
-                    print(json.dumps(rows[-1]), flush=True)
+                    rows.append(report("cupula ingest", backend, statements, seconds, rss))
                 if args.no_reference:
                     continue
                 if backend == "sqlite":
@@ -148,17 +153,7 @@ def main() -> None:
                     [sys.executable, "-c", REFERENCE, str(data), ref_url]
                 )
                 written = int(out.split()[0])
-                rows.append(
-                    {
-                        "what": "FtM + SQLAlchemy reference",
-                        "backend": backend,
-                        "statements": written,
-                        "seconds": round(seconds, 2),
-                        "per_second": round(written / seconds),
-                        "peak_rss_mib": rss,
-                    }
-                )
-                print(json.dumps(rows[-1]), flush=True)
+                rows.append(report("FtM + SQLAlchemy reference", backend, written, seconds, rss))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
 

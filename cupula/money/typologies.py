@@ -65,7 +65,8 @@ class Alert:
 
 def _table(flows: Flows, options: TypologyOptions) -> pa.Table:
     rows = [t for t in flows.transfers if t.amount >= options.min_amount]
-    epoch = [(day(t.date) - day("1970-01-01")).days for t in rows]
+    start = day("1970-01-01")
+    epoch = [(day(t.date) - start).days for t in rows]
     return pa.table(
         {
             "id": [t.id for t in rows],
