@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import rankdata
 
 from cupula.graph import measures
 from cupula.graph.brokerage import Brokerage, brokerage, country_groups
@@ -79,7 +78,10 @@ def percentiles(values: FloatArray, candidates: IntArray) -> FloatArray:
     """
     out = np.zeros(len(values))
     if len(candidates):
-        ranks = rankdata(values[candidates], method="average")
+        # average ranks (1-based; tied values share the mean of their ranks)
+        _, inverse, counts = np.unique(values[candidates], return_inverse=True, return_counts=True)
+        last = np.cumsum(counts)
+        ranks = ((last - counts + 1 + last) / 2)[inverse]
         out[candidates] = (ranks - 0.5) / len(candidates)
     return out
 

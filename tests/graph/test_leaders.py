@@ -122,3 +122,12 @@ def test_a_phase_is_judged_with_the_contacts_made_before_it() -> None:
     assert "1 of them within the period analysed" in boss.reasons[0]
     alone = replace(phase2, history=None)  # the phase on its own, without its past
     assert {x.entity_id: x for x in rank_leaders(alone).leaders}["0"].score < boss.score
+
+
+def test_percentiles_are_mid_ranks_among_the_candidates() -> None:
+    from cupula.graph.signals import percentiles
+
+    values = np.array([3.0, 1.0, 2.0, 2.0, 9.0])
+    got = percentiles(values, np.array([0, 1, 2, 3]))  # node 4 is not a candidate
+    # ranks 4, 1, 2.5, 2.5 among four candidates; (rank - 0.5) / 4
+    assert got.tolist() == [0.875, 0.125, 0.5, 0.5, 0.0]
