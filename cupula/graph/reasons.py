@@ -111,11 +111,8 @@ def _insulation(sig: Signals, i: int) -> str | None:
     if not events or sig.event_distance is None or sig.event_distance[i] == 0:
         return None
     dist = np.asarray(sig.net.undirected.distances(source=[i])[0], dtype=np.float64)
-    steps = [
-        int(dist[list(e.involved)].min())
-        for e in events
-        if np.isfinite(dist[list(e.involved)].min())
-    ]
+    nearest = [dist[list(e.involved)].min() for e in events]
+    steps = [int(d) for d in nearest if np.isfinite(d)]
     if not steps:
         return None
     near = sorted(set(steps))

@@ -219,10 +219,11 @@ def owners(
 
     walk(target, [target], [], [])
     controlled = {owner: any(c.majority for c in cs) for owner, cs in chains.items()}
-    directors: dict[str, bool] = {}
-    for org in [target, *[e for e, c in controlled.items() if c]]:
-        for who, _evidence in graph.directors.get(org, []):
-            directors[who] = True
+    directors = {
+        who
+        for org in [target, *[e for e, c in controlled.items() if c]]
+        for who, _evidence in graph.directors.get(org, [])
+    }
     secrecy = secrecy_jurisdictions()
     result = []
     for entity_id in sorted(set(chains) | set(directors)):
