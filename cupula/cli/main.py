@@ -3,7 +3,16 @@
 The commands live in modules by subject; importing them registers them on the app.
 """
 
-from cupula.cli import admin, analysis, audit, data, evaluation, money, report  # noqa: F401  (registers the commands)
+from cupula.cli import (  # noqa: F401  (registers the commands)
+    admin,
+    analysis,
+    audit,
+    data,
+    evaluation,
+    money,
+    report,
+    resolution,
+)
 from cupula.cli.app import app, main
 
 __all__ = ["app", "main"]

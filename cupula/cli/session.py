@@ -24,6 +24,7 @@ from cupula.access.viewer import Viewer
 from cupula.ingest import IngestError
 from cupula.model.marking import MarkingError
 from cupula.money.rates import RateError
+from cupula.resolve.service import NoRun
 from cupula.store import Store, View
 from cupula.store.view import PurposeRequired
 
@@ -37,6 +38,7 @@ ERRORS: dict[type[BaseException], tuple[int, str | None]] = {
     PurposeRequired: (2, None),
     AccountError: (3, None),
     PermissionError: (3, None),
+    NoRun: (2, None),
     ValueError: (2, None),
 }
 

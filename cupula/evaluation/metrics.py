@@ -1,8 +1,9 @@
-"""Ranking quality: where the known leaders land in an ordering of candidates."""
+"""Evaluation metrics: ranking quality (leaders) and clustering quality (resolution)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,3 +52,50 @@ def quality(
         precision_at={k: precision_at(order, relevant, k) for k in wanted},
         top_rank=position.get(primary),
     )
+
+
+# -- resolution quality ----------------------------------------------------------------
+
+
+def _pair_count(sizes: Sequence[int]) -> int:
+    return sum(s * (s - 1) // 2 for s in sizes)
+
+
+def clustering_quality(predicted: Sequence[Sequence[int]], truth: Sequence[str]) -> dict[str, Any]:
+    """Pairwise precision/recall/F1 of the pairs the clusters imply, B-cubed precision,
+    recall and F1 (per record: the share of its cluster that truly belongs with it),
+    and the largest predicted cluster. ``truth[i]`` is record i's true entity."""
+    n = len(truth)
+    label = [-1] * n
+    for c, members in enumerate(predicted):
+        for m in members:
+            label[m] = c
+    for i in range(n):  # records no cluster mentions are singletons
+        if label[i] < 0:
+            label[i] = len(predicted) + i
+    joint = Counter(zip(label, truth, strict=True))
+    pred_sizes = Counter(label)
+    true_sizes = Counter(truth)
+    tp = _pair_count(list(joint.values()))
+    pp = _pair_count(list(pred_sizes.values()))
+    tt = _pair_count(list(true_sizes.values()))
+    precision = tp / pp if pp else 1.0
+    recall = tp / tt if tt else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    b_p = sum(k * k / pred_sizes[p] for (p, _t), k in joint.items()) / n if n else 1.0
+    b_r = sum(k * k / true_sizes[t] for (_p, t), k in joint.items()) / n if n else 1.0
+    b_f1 = 2 * b_p * b_r / (b_p + b_r) if b_p + b_r else 0.0
+    return {
+        "pairwise": {"precision": round(precision, 4), "recall": round(recall, 4),
+                     "f1": round(f1, 4)},
+        "bcubed": {"precision": round(b_p, 4), "recall": round(b_r, 4), "f1": round(b_f1, 4)},
+        "largest_cluster": max(pred_sizes.values(), default=0),
+        "true_largest": max(true_sizes.values(), default=0),
+    }  # fmt: skip
+
+
+def blocking_recall(candidates: Iterable[tuple[int, int]], truth: Sequence[str]) -> float:
+    """Share of true pairs among the candidate pairs."""
+    kept = sum(1 for a, b in candidates if truth[a] == truth[b])
+    total = _pair_count(list(Counter(truth).values()))
+    return kept / total if total else 1.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table, Text
 
 from cupula.model.statement import Statement
 
@@ -125,4 +125,45 @@ audit_table = Table(
     Column("originators", Text, nullable=False),  # JSON {agency: statements}
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+# -- entity resolution (migration 0003) -------------------------------------------------
+
+# Append-only: a later judgement of the same pair by the same agency supersedes an
+# earlier one ("retracted" withdraws it), so every change of mind stays on record.
+judgement_table = Table(
+    "judgement",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("left_id", String(MAX_ID_LENGTH), nullable=False),  # left_id < right_id
+    Column("right_id", String(MAX_ID_LENGTH), nullable=False),
+    Column("verdict", String(16), nullable=False),  # same / different / unsure / retracted
+    Column("user", String(64), nullable=False),
+    Column("agency", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("note", Text, nullable=True),
+    Index("ix_judgement_pair", "left_id", "right_id"),
+)
+
+# The last resolution run per access signature (what its viewer could see): results
+# computed from one set of statements are only ever shown to viewers of the same set.
+resolution_run_table = Table(
+    "resolution_run",
+    metadata,
+    Column("signature", String(64), primary_key=True),
+    Column("user", String(64), nullable=False),
+    Column("agency", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("prior", Float, nullable=False),
+    Column("options", Text, nullable=False),  # JSON
+    Column("stats", Text, nullable=False),  # JSON
+)
+
+resolution_pair_table = Table(
+    "resolution_pair",
+    metadata,
+    Column("signature", String(64), primary_key=True),
+    Column("left_id", String(MAX_ID_LENGTH), primary_key=True),
+    Column("right_id", String(MAX_ID_LENGTH), primary_key=True),
+    Column("bits", Float, nullable=False),  # log-odds of a match, prior included
 )

@@ -12,8 +12,9 @@ log can say how many statements of which originator a read gave out.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
@@ -129,6 +130,29 @@ class View:
 
     def entities(self) -> Iterator[EntityProxy]:
         return assemble_entities(self.statements())
+
+    def entity_ids(self, schemata: Iterable[str]) -> list[str]:
+        """Ids of the entities in scope stated to be of one of ``schemata``, sorted."""
+        query = self._scoped(
+            select(S.entity_id, S.marking_id).where(S.prop == BASE, S.schema.in_(sorted(schemata)))
+        )
+        ids: set[str] = set()
+        with self.engine.connect() as conn:
+            for entity_id, marking_id in conn.execute(query):
+                ids.add(entity_id)
+                self.usage[marking_id] += 1
+        return sorted(ids)
+
+    def signature(self) -> str:
+        """A digest of exactly what this view may read (the markings it is allowed and
+        its datasets): results derived from a view may be shown to another view only
+        when the two signatures are equal."""
+        allowed = self.allowed()
+        parts = [
+            "*" if allowed is None else ",".join(sorted(allowed)),
+            "*" if self.scope.datasets is None else ",".join(sorted(self.scope.datasets)),
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     # -- counting -----------------------------------------------------------------------
 

@@ -1,0 +1,277 @@
+"""Commands that recognise the same entity across partners: resolve, review, judge,
+clusters, merged, screen."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from cupula.cli.analysis import DatasetOption, JsonOption, _query
+from cupula.cli.app import app
+from cupula.cli.session import session
+from cupula.resolve.engine import ResolveOptions, score_records
+from cupula.resolve.judgements import Verdict, current, judge
+from cupula.resolve.records import Record, records_of
+from cupula.resolve.scoring import FEATURES, probability
+from cupula.resolve.screening import read_list, screen
+from cupula.resolve.service import clusters_for, merged_entity, resolve_view, stored_options
+
+out = Console()
+err = Console(stderr=True)
+
+MatchOption = Annotated[float, typer.Option(help="Merge pairs at or above this match probability.")]
+ReviewOption = Annotated[
+    float, typer.Option(help="Offer pairs from this probability up to --match for review.")
+]
+
+
+def _status(message: str) -> None:
+    err.print(f"[dim]… {escape(message)}[/dim]")
+
+
+@app.command()
+def resolve(
+    ctx: typer.Context,
+    dataset: DatasetOption = None,
+    match: MatchOption = 0.9,
+    review: ReviewOption = 0.2,
+    max_block: Annotated[
+        int, typer.Option(help="Drop blocking keys shared by more records than this.")
+    ] = 1000,
+    max_cluster: Annotated[
+        int, typer.Option(help="Re-cluster more strictly any cluster of more distinct records.")
+    ] = 200,
+    as_json: JsonOption = False,
+) -> None:
+    """Find the entities you may see that are the same person, company, account or
+    vessel: candidate pairs by blocking, explainable scores, clusters.
+
+    The run is stored for what you may see; `cupula clusters`, `review` and `merged`
+    use it with the judgements of your agency. Judgements are kept apart and survive
+    re-running this command.
+    """
+    query = _query(datasets=dataset, match=match, review=review)
+    with session(ctx, "resolve", query) as s:
+        options = ResolveOptions(
+            match=match, review=review, max_block=max_block, max_cluster=max_cluster
+        )
+        view = s.view(dataset)
+        resolution = resolve_view(s.store, view, options, progress=_status)
+        clusters = clusters_for(s.store, view)
+        stats = {**resolution.stats, "clusters": len(clusters.members),
+                 "merged_clusters": len(clusters.merged()), "judgements": clusters.judged,
+                 "review": len(resolution.review_pairs())}  # fmt: skip
+        resolution.close()
+        if as_json:
+            print(json.dumps(stats, indent=2))
+            return
+        out.print(
+            f"{stats['records']:,} records → {stats['candidates']:,} candidate pairs "
+            f"({stats['keys']:,} blocking keys, {stats['keys_dropped']:,} too common and "
+            f"dropped) → {stats['matches']:,} matches at p ≥ {match:g} → "
+            f"{stats['merged_clusters']:,} merged clusters; {stats['review']:,} pairs to "
+            f"review (`cupula review`). Prior {stats['prior_bits']} bits."
+        )
+        for conflict in clusters.conflicts:
+            err.print(
+                f"[yellow]conflict:[/yellow] {conflict.left} = {conflict.right} "
+                f"({conflict.user}) is overruled by a 'different' judgement"
+            )
+
+
+@app.command(name="judge")
+def judge_command(
+    ctx: typer.Context,
+    left: Annotated[str, typer.Argument(help="An entity id.")],
+    right: Annotated[str, typer.Argument(help="Another entity id.")],
+    verdict: Annotated[
+        Verdict, typer.Argument(help="same, different, unsure, or retracted (undo).")
+    ],
+    note: Annotated[str | None, typer.Option(help="Why (kept with the judgement).")] = None,
+) -> None:
+    """Record that two entities are the same, different, or that you are unsure.
+
+    'different' also blocks any chain of automatic matches that would join them;
+    'retracted' withdraws your agency's standing judgement of the pair (undo).
+    """
+    with session(ctx, "judge", {"left": left, "right": right, "verdict": verdict}) as s:
+        view = s.view()
+        for entity_id in (left, right):
+            if view.entity(entity_id) is None:
+                raise ValueError(f"no entity {entity_id!r} among those you may see")
+        item = judge(s.store, s.viewer, left, right, verdict, note)
+        out.print(f"{item.left} {item.verdict.value} {item.right} — {item.user}, {item.at}")
+
+
+@app.command()
+def clusters(
+    ctx: typer.Context,
+    dataset: DatasetOption = None,
+    merged_only: Annotated[
+        bool, typer.Option("--merged-only", help="Leave out clusters of one entity.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The clusters of the last `cupula resolve` on what you may see, with your
+    agency's judgements applied. JSON: a list of clusters, each a list of entity ids."""
+    with session(ctx, "clusters", _query(datasets=dataset)) as s:
+        result = clusters_for(s.store, s.view(dataset))
+        groups = result.merged() if merged_only else result.members
+        if as_json:
+            print(json.dumps(groups, ensure_ascii=False))
+            return
+        view = s.view(dataset)
+        for group in result.merged():
+            entity = merged_entity(view, group)
+            caption = entity.caption if entity is not None else group[0]
+            out.print(f"[bold]{escape(caption)}[/bold]: {', '.join(group)}")
+        out.print(
+            f"{len(result.members):,} clusters, {len(result.merged()):,} with more than one "
+            f"entity; {result.judged:,} judgements applied.",
+            style="dim",
+        )
+
+
+@app.command()
+def merged(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(help="Any member's entity id.")],
+    as_json: JsonOption = False,
+) -> None:
+    """The merged entity a member belongs to, built only from statements you may see."""
+    with session(ctx, "merged", {"entity": entity_id}) as s:
+        view = s.view()
+        members = clusters_for(s.store, view).of(entity_id)
+        entity = merged_entity(view, members or [entity_id])
+        if entity is None:
+            raise ValueError(f"no entity {entity_id!r} among those you may see")
+        data = {"members": members or [entity_id], **entity.to_dict()}
+        if as_json:
+            print(json.dumps(data, indent=2, ensure_ascii=False))
+            return
+        out.print(f"[bold]{escape(entity.caption)}[/bold] ({entity.schema.name}), "
+                  f"members: {', '.join(data['members'])}")  # fmt: skip
+        for prop, values in sorted(entity.properties.items()):
+            out.print(f"  {prop}: {escape('; '.join(values))}")
+
+
+def _side_by_side(a: Record, b: Record, features: dict[str, float]) -> Table:
+    table = Table(show_header=True, title_justify="left")
+    table.add_column("")
+    table.add_column(a.key)
+    table.add_column(b.key)
+    rows = (
+        ("names", a.names, b.names),
+        ("dates", a.dates, b.dates),
+        ("countries", a.countries, b.countries),
+        ("identifiers", a.identifiers, b.identifiers),
+        ("places", a.places, b.places),
+        ("neighbours", a.neighbours, b.neighbours),
+    )
+    for label, x, y in rows:
+        if x or y:
+            table.add_row(label, escape("; ".join(x)), escape("; ".join(y)))
+    evidence = ", ".join(f"{f.name} {features.get(f.name, 0):+.1f}" for f in FEATURES
+                         if features.get(f.name))  # fmt: skip
+    table.caption = (
+        f"prior {features.get('prior', 0):+.1f} · {evidence} = {features.get('bits', 0):+.1f} "
+        f"bits (p = {probability(features.get('bits', 0)):.2f})"
+    )
+    return table
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    dataset: DatasetOption = None,
+    limit: Annotated[int, typer.Option(help="Review at most this many pairs.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Review uncertain pairs in the terminal: both records side by side with each
+    feature's contribution; answer s(ame), d(ifferent), u(nsure), n(ext) or q(uit).
+
+    Pairs already judged by your agency are not offered again. With --json, print
+    the pairs and their features instead of asking.
+    """
+    with session(ctx, "review", _query(datasets=dataset, limit=limit)) as s:
+        view = s.view(dataset)
+        # The features are recomputed from what you may see, so an explanation never
+        # rests on another reader's statements.
+        options, _ = stored_options(s.store, view)
+        records = records_of(view)
+        resolution = score_records(records, options, progress=_status)
+        judged = current(s.store, s.viewer)
+        pairs = []
+        for left, right, _bits in resolution.review_pairs():
+            a, b = records[left], records[right]
+            if tuple(sorted((a.key, b.key))) in judged:
+                continue
+            pairs.append((a, b, resolution.features(left, right) or {}))
+            if len(pairs) >= limit:
+                break
+        resolution.close()
+        if as_json:
+            print(json.dumps([{"left": a.key, "right": b.key, "features": f}
+                              for a, b, f in pairs], indent=2))  # fmt: skip
+            return
+        if not pairs:
+            out.print("Nothing to review.")
+            return
+        answers = {"s": Verdict.SAME, "d": Verdict.DIFFERENT, "u": Verdict.UNSURE}
+        for number, (a, b, features) in enumerate(pairs, 1):
+            out.print(_side_by_side(a, b, features), f"[dim]pair {number} of {len(pairs)}[/dim]")
+            answer = typer.prompt("same / different / unsure / next / quit [s/d/u/n/q]",
+                                  default="n").strip().lower()[:1]  # fmt: skip
+            if answer == "q":
+                break
+            if answer in answers:
+                judge(s.store, s.viewer, a.key, b.key, answers[answer], "cupula review")
+
+
+@app.command(name="screen")
+def screen_command(
+    ctx: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(help="CSV list with a 'name' column.", exists=True, dir_okay=False)
+    ],
+    dataset: DatasetOption = None,
+    top: Annotated[int, typer.Option(help="Hits per name.")] = 3,
+    threshold: Annotated[float, typer.Option(help="Lowest match probability shown.")] = 0.5,
+    encoding: Annotated[str, typer.Option(help="The list's text encoding.")] = "utf-8",
+    as_json: JsonOption = False,
+) -> None:
+    """Screen a list of names against what you may see (a loaded watch list such as the
+    OFAC SDN list: --dataset ofac), with scores and the evidence behind each.
+
+    Columns: name (required); birth_date, nationality, gender, schema, and identifiers
+    (passport, id_number, tax_number, iban, imo, email, phone, wallet) if you have them.
+    """
+    with session(ctx, "screen", _query(path=str(path), datasets=dataset, top=top)) as s:
+        queries = read_list(path, encoding=encoding)
+        options = ResolveOptions(match=max(threshold, 0.9), review=threshold)
+        results = screen(s.view(dataset), queries, options=options, top=top, progress=_status)
+        if as_json:
+            print(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
+            return
+        table = Table(title=f"Screening {path.name}", title_justify="left")
+        table.add_column("line", justify="right")
+        table.add_column("name")
+        table.add_column("hit")
+        table.add_column("p", justify="right")
+        table.add_column("evidence (bits)")
+        for r in results:
+            if not r.hits:
+                table.add_row(str(r.line), escape(r.query["name"]), "[dim]no hit[/dim]", "", "")
+            for h in r.hits:
+                evidence = ", ".join(f"{k} {v:+.1f}" for k, v in h.features.items()
+                                     if k not in ("prior", "bits") and v)  # fmt: skip
+                table.add_row(str(r.line), escape(r.query["name"]),
+                              f"{escape(h.name)} [dim]{h.entity_id}[/dim]",
+                              f"{h.probability:.2f}", evidence)  # fmt: skip
+        out.print(table)

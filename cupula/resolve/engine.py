@@ -1,0 +1,186 @@
+"""The resolution engine: records in, scored pairs and clusters out.
+
+``score_records`` runs blocking and scoring in DuckDB and keeps the scored pairs; the
+``Resolution`` it returns clusters them (with or without judgements) and explains any
+pair feature by feature. It knows nothing of stores or viewers: ``resolve.service``
+feeds it the records a viewer may see.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from cupula.resolve.blocking import candidates_sql
+from cupula.resolve.clustering import Links, cluster
+from cupula.resolve.frame import build_frame, record_tokens
+from cupula.resolve.records import Record
+from cupula.resolve.scoring import (
+    FEATURES,
+    bits_for,
+    estimate_prior,
+    prior_bits,
+    probability,
+    score_sql,
+)
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_stage: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class ResolveOptions:
+    match: float = 0.9  # probability at and above which a pair merges automatically
+    review: float = 0.2  # pairs between this and ``match`` are offered for review
+    max_block: int = 1000  # blocking keys shared by more records are dropped
+    max_cluster: int = 200  # clusters of more distinct records are re-clustered
+    prior: float | None = None  # bits; default: estimated from the data (estimate_prior)
+    memory_limit: str | None = None  # DuckDB's, e.g. "4GB"
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.review <= self.match < 1.0:
+            raise ValueError("need 0 < review <= match < 1 (probabilities)")
+        if self.max_block < 2 or self.max_cluster < 2:
+            raise ValueError("max_block and max_cluster must be at least 2")
+
+    @property
+    def match_bits(self) -> float:
+        return bits_for(self.match)
+
+    @property
+    def review_bits(self) -> float:
+        return bits_for(self.review)
+
+
+@dataclass
+class Resolution:
+    records: Sequence[Record]
+    options: ResolveOptions
+    prior: float
+    links: Links  # pairs scored at or above the review threshold
+    stats: dict[str, Any] = field(default_factory=dict)
+    con: duckdb.DuckDBPyConnection | None = None  # holds table ``scored``
+    units: list[int] = field(default_factory=list)  # records alike share a unit
+
+    def __post_init__(self) -> None:
+        if not self.units:
+            seen: dict[tuple[object, ...], int] = {}
+            self.units = [seen.setdefault(_content(r), len(seen)) for r in self.records]
+
+    def clusters(
+        self,
+        same: Sequence[tuple[int, int]] = (),
+        different: Sequence[tuple[int, int]] = (),
+    ) -> list[list[int]]:
+        return cluster(
+            len(self.records),
+            self.links,
+            threshold=self.options.match_bits,
+            same=same,
+            different=different,
+            max_size=self.options.max_cluster,
+            units=self.units,
+        )
+
+    def features(self, left: int, right: int) -> dict[str, float] | None:
+        """Bits contributed by each feature (and ``prior``, ``bits``) for a scored pair."""
+        if self.con is None:
+            return None
+        a, b = sorted((left, right))
+        row = self.con.execute(
+            "SELECT * FROM scored WHERE (l = ? AND r = ?) OR (l = ? AND r = ?)", [a, b, b, a]
+        ).fetchone()
+        if row is None:
+            return None
+        names = [d[0] for d in self.con.execute("SELECT * FROM scored LIMIT 0").description]
+        values = dict(zip(names, row, strict=True))
+        out = {"prior": self.prior}
+        out.update({f.name: round(float(values[f"f_{f.name}"]), 2) for f in FEATURES})
+        out["bits"] = round(float(values["evidence"]) + self.prior, 2)
+        return out
+
+    def review_pairs(self) -> list[tuple[int, int, float]]:
+        """Pairs between the review and match thresholds, most uncertain first."""
+        low, high = self.options.review_bits, self.options.match_bits
+        mask = (self.links.bits >= low) & (self.links.bits < high)
+        idx = np.nonzero(mask)[0]
+        order = idx[np.argsort(np.abs(self.links.bits[idx]))]
+        return [
+            (int(self.links.left[i]), int(self.links.right[i]), float(self.links.bits[i]))
+            for i in order.tolist()
+        ]
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+
+def _content(record: Record) -> tuple[object, ...]:
+    return (record.family, tuple(sorted(record_tokens(record))), record.dates,
+            record.identifiers)  # fmt: skip
+
+
+def score_records(
+    records: Sequence[Record],
+    options: ResolveOptions | None = None,
+    *,
+    sides: Sequence[int] | None = None,
+    progress: Progress = _quiet,
+) -> Resolution:
+    """Block and score ``records``: within the set (dedupe) or, with ``sides``, only
+    between side 0 and side 1 (link: screening a list against a store)."""
+    options = options or ResolveOptions()
+    stats: dict[str, Any] = {"records": len(records)}
+    started = time.perf_counter()
+    progress("preparing names and keys")
+    con = build_frame(records, sides, memory_limit=options.memory_limit)
+    stats["seconds_prepare"] = round(time.perf_counter() - started, 2)
+    progress("finding candidate pairs")
+    t = time.perf_counter()
+    con.execute(candidates_sql(link=sides is not None, max_block=options.max_block))
+    (stats["keys"],) = con.execute("SELECT count(*) FROM block_size").fetchone() or (0,)
+    (stats["keys_dropped"],) = con.execute(
+        f"SELECT count(*) FROM block_size WHERE n > {int(options.max_block)}"
+    ).fetchone() or (0,)
+    (stats["candidates"],) = con.execute("SELECT count(*) FROM pairs").fetchone() or (0,)
+    stats["seconds_block"] = round(time.perf_counter() - t, 2)
+    progress(f"scoring {stats['candidates']:,} candidate pairs")
+    t = time.perf_counter()
+    # Pairs with no net evidence for a match cannot reach the review threshold under
+    # any prior (priors are negative), so they are not kept.
+    con.execute("CREATE TEMP TABLE scored AS " + score_sql("pairs", min_evidence=0.0))
+    arrays = con.execute("SELECT l, r, evidence FROM scored").fetchnumpy()
+    left = np.asarray(arrays["l"], dtype=np.int64)
+    right = np.asarray(arrays["r"], dtype=np.int64)
+    evidence = np.asarray(arrays["evidence"], dtype=np.float64)
+    n = len(records)
+    if sides is None:
+        total_pairs = n * (n - 1) // 2
+    else:
+        ones = sum(1 for s in sides if s)
+        total_pairs = ones * (n - ones)
+    if options.prior is not None:
+        prior = options.prior
+    else:
+        # EM collapses when the evidence is weak everywhere (one-word names): never
+        # expect less than one other record of the same entity per record.
+        prior = max(estimate_prior(evidence, total_pairs, prior_bits(n)), prior_bits(n))
+    keep = evidence + prior >= options.review_bits
+    links = Links(left[keep], right[keep], evidence[keep] + prior)
+    stats["prior_bits"] = round(prior, 2)
+    stats["scored"] = len(links.bits)
+    stats["matches"] = int((links.bits >= options.match_bits).sum())
+    stats["seconds_score"] = round(time.perf_counter() - t, 2)
+    return Resolution(records, options, prior, links, stats, con)
+
+
+__all__ = ["Resolution", "ResolveOptions", "probability", "score_records"]
