@@ -94,8 +94,21 @@ def clustering_quality(predicted: Sequence[Sequence[int]], truth: Sequence[str])
     }  # fmt: skip
 
 
-def blocking_recall(candidates: Iterable[tuple[int, int]], truth: Sequence[str]) -> float:
-    """Share of true pairs among the candidate pairs."""
-    kept = sum(1 for a, b in candidates if truth[a] == truth[b])
+def blocking_recall(
+    candidates: Iterable[tuple[int, int]], units: Sequence[int], truth: Sequence[str]
+) -> float:
+    """Share of true record pairs among the candidates. ``candidates`` are pairs of
+    units (``units[i]``: record i's unit of identical records; (u, u) for a unit scored
+    against itself)."""
+    members: dict[int, Counter[str]] = {}
+    for unit, label in zip(units, truth, strict=True):
+        members.setdefault(unit, Counter())[label] += 1
+    kept = 0
+    for a, b in candidates:
+        ca, cb = members[a], members[b]
+        if a == b:
+            kept += _pair_count(list(ca.values()))
+        else:
+            kept += sum(k * cb[t] for t, k in ca.items() if t in cb)
     total = _pair_count(list(Counter(truth).values()))
     return kept / total if total else 1.0

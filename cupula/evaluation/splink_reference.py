@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99)
+THRESHOLDS = (0.2, 0.5, 0.8, 0.9, 0.95, 0.99)
 
 
 def available() -> bool:

@@ -12,8 +12,10 @@ Two records become a candidate pair when they share a *blocking key*:
 - ``y:``  a token's phonetic key with a birth year; ``b:`` a full birth date.
 
 Keys shared by more than ``max_block`` records (a very common name pair) are dropped:
-they would cost quadratic work and are rarely the only key a true pair shares. How many
-were dropped is reported with the candidate count, so recall can be judged.
+they would cost quadratic work and are rarely the only key a true pair shares. Keys of
+one token or one date alone ("t:", "b:") are weaker: the smallest of them are used until
+they give ``weak_budget`` pairs, the rest dropped. How many keys were dropped is
+reported with the candidate count, so recall can be judged.
 """
 
 from __future__ import annotations
@@ -70,10 +72,17 @@ def key_rows(records: Iterable[Record]) -> tuple[list[int], list[str]]:
 CANDIDATES_SQL = """
 CREATE OR REPLACE TEMP TABLE block_size AS
     SELECT key, count(*) AS n FROM keys GROUP BY key;
+CREATE OR REPLACE TEMP TABLE dropped_keys AS
+    SELECT key FROM block_size WHERE n > {max_block} AND key[1:2] NOT IN ('t:', 'b:')
+    UNION ALL
+    SELECT key FROM (
+        SELECT key, n, sum(n * (n - 1) / 2) OVER (ORDER BY n, key) AS pairs_so_far
+        FROM block_size WHERE key[1:2] IN ('t:', 'b:') AND n >= 2
+    ) WHERE n > {max_block} OR pairs_so_far > {weak_budget};
 CREATE OR REPLACE TEMP TABLE usable_keys AS
     SELECT k.rid, k.key, r.side FROM keys k
     JOIN block_size b USING (key) JOIN rec r USING (rid)
-    WHERE b.n BETWEEN 2 AND {max_block};
+    WHERE b.n >= 2 AND key NOT IN (SELECT key FROM dropped_keys);
 CREATE OR REPLACE TEMP TABLE pairs AS
     SELECT DISTINCT a.rid AS l, b.rid AS r
     FROM usable_keys a JOIN usable_keys b ON a.key = b.key
@@ -83,5 +92,14 @@ DEDUPE = "a.rid < b.rid"
 LINK = "a.side = 0 AND b.side = 1"
 
 
-def candidates_sql(*, link: bool, max_block: int) -> str:
-    return CANDIDATES_SQL.format(max_block=int(max_block), side_condition=LINK if link else DEDUPE)
+def candidates_sql(*, link: bool, max_block: int, weak_budget: int) -> str:
+    return CANDIDATES_SQL.format(
+        max_block=int(max_block),
+        weak_budget=int(weak_budget),
+        side_condition=LINK if link else DEDUPE,
+    )
+
+
+def weak_budget(n_records: int) -> int:
+    """Pairs allowed from one-token and one-date keys: 20 per record, at least 2M."""
+    return max(2_000_000, 20 * n_records)

@@ -15,8 +15,10 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
 
-from cupula.resolve.blocking import candidates_sql
+from cupula.resolve.blocking import candidates_sql, weak_budget
 from cupula.resolve.clustering import Links, cluster
 from cupula.resolve.frame import build_frame, record_tokens
 from cupula.resolve.records import Record
@@ -62,18 +64,23 @@ class ResolveOptions:
 
 @dataclass
 class Resolution:
+    """Scored pairs of ``records`` and how to cluster and explain them.
+
+    Records that say exactly the same thing (same family, name tokens, dates and
+    identifiers) form one *unit* and are scored once: a company filed six hundred times
+    under one spelling costs one row, not a block of 180,000 pairs. Each unit's first
+    record stands for it in ``links``; the others are linked to it with the unit's score
+    against itself (identical records of a common name without a date stay apart).
+    """
+
     records: Sequence[Record]
     options: ResolveOptions
     prior: float
-    links: Links  # pairs scored at or above the review threshold
+    links: Links  # record pairs scored at or above the review threshold
+    units: list[int]  # unit of each record
+    representatives: list[int]  # first record of each unit
     stats: dict[str, Any] = field(default_factory=dict)
-    con: duckdb.DuckDBPyConnection | None = None  # holds table ``scored``
-    units: list[int] = field(default_factory=list)  # records alike share a unit
-
-    def __post_init__(self) -> None:
-        if not self.units:
-            seen: dict[tuple[object, ...], int] = {}
-            self.units = [seen.setdefault(_content(r), len(seen)) for r in self.records]
+    con: duckdb.DuckDBPyConnection | None = None  # holds table ``scored`` (unit pairs)
 
     def clusters(
         self,
@@ -91,17 +98,16 @@ class Resolution:
         )
 
     def features(self, left: int, right: int) -> dict[str, float] | None:
-        """Bits contributed by each feature (and ``prior``, ``bits``) for a scored pair."""
+        """Bits contributed by each feature (and ``prior``, ``bits``) for a scored pair
+        of records (None when the pair was not scored or had no evidence)."""
         if self.con is None:
             return None
-        a, b = sorted((left, right))
-        row = self.con.execute(
-            "SELECT * FROM scored WHERE (l = ? AND r = ?) OR (l = ? AND r = ?)", [a, b, b, a]
-        ).fetchone()
+        a, b = sorted((self.units[left], self.units[right]))
+        cursor = self.con.execute("SELECT * FROM scored WHERE l = ? AND r = ?", [a, b])
+        row = cursor.fetchone()
         if row is None:
             return None
-        names = [d[0] for d in self.con.execute("SELECT * FROM scored LIMIT 0").description]
-        values = dict(zip(names, row, strict=True))
+        values = dict(zip([d[0] for d in cursor.description], row, strict=True))
         out = {"prior": self.prior}
         out.update({f.name: round(float(values[f"f_{f.name}"]), 2) for f in FEATURES})
         out["bits"] = round(float(values["evidence"]) + self.prior, 2)
@@ -126,7 +132,26 @@ class Resolution:
 
 def _content(record: Record) -> tuple[object, ...]:
     return (record.family, tuple(sorted(record_tokens(record))), record.dates,
-            record.identifiers)  # fmt: skip
+            record.identifiers, record.countries, record.places, record.gender,
+            record.neighbours)  # fmt: skip
+
+
+def units_of(
+    records: Sequence[Record], sides: Sequence[int] | None, singular: frozenset[str]
+) -> tuple[list[int], list[int]]:
+    """(unit of each record, first record of each unit); records in ``singular`` (those
+    analysts have judged) are units of their own."""
+    seen: dict[tuple[object, ...], int] = {}
+    units: list[int] = []
+    representatives: list[int] = []
+    for i, record in enumerate(records):
+        side = sides[i] if sides is not None else 0
+        key = ("id", record.key) if record.key in singular else (side, *_content(record))
+        unit = seen.setdefault(key, len(seen))
+        if unit == len(representatives):
+            representatives.append(i)
+        units.append(unit)
+    return units, representatives
 
 
 def score_records(
@@ -134,6 +159,7 @@ def score_records(
     options: ResolveOptions | None = None,
     *,
     sides: Sequence[int] | None = None,
+    singular: frozenset[str] = frozenset(),
     progress: Progress = _quiet,
 ) -> Resolution:
     """Block and score ``records``: within the set (dedupe) or, with ``sides``, only
@@ -142,15 +168,29 @@ def score_records(
     stats: dict[str, Any] = {"records": len(records)}
     started = time.perf_counter()
     progress("preparing names and keys")
-    con = build_frame(records, sides, memory_limit=options.memory_limit)
+    units, reps = units_of(records, sides, singular)
+    size = np.bincount(np.asarray(units, dtype=np.int64), minlength=len(reps)).astype(np.float64)
+    unit_records = [records[i] for i in reps]
+    unit_sides = None if sides is None else [sides[i] for i in reps]
+    con = build_frame(unit_records, unit_sides, memory_limit=options.memory_limit)
+    stats["units"] = len(reps)
     stats["seconds_prepare"] = round(time.perf_counter() - started, 2)
     progress("finding candidate pairs")
     t = time.perf_counter()
-    con.execute(candidates_sql(link=sides is not None, max_block=options.max_block))
+    con.execute(
+        candidates_sql(
+            link=sides is not None,
+            max_block=options.max_block,
+            weak_budget=weak_budget(len(reps)),
+        )
+    )
+    if sides is None:  # each unit of several records is scored against itself
+        repeated = [u for u in range(len(reps)) if size[u] > 1]
+        con.register("repeated", pa.table({"u": pa.array(repeated, pa.int32())}))
+        con.execute("INSERT INTO pairs SELECT u AS l, u AS r FROM repeated")
+        con.unregister("repeated")
     (stats["keys"],) = con.execute("SELECT count(*) FROM block_size").fetchone() or (0,)
-    (stats["keys_dropped"],) = con.execute(
-        f"SELECT count(*) FROM block_size WHERE n > {int(options.max_block)}"
-    ).fetchone() or (0,)
+    (stats["keys_dropped"],) = con.execute("SELECT count(*) FROM dropped_keys").fetchone() or (0,)
     (stats["candidates"],) = con.execute("SELECT count(*) FROM pairs").fetchone() or (0,)
     stats["seconds_block"] = round(time.perf_counter() - t, 2)
     progress(f"scoring {stats['candidates']:,} candidate pairs")
@@ -168,19 +208,48 @@ def score_records(
     else:
         ones = sum(1 for s in sides if s)
         total_pairs = ones * (n - ones)
+    # how many record pairs each unit pair stands for
+    weight = np.where(left == right, size[left] * (size[left] - 1) / 2, size[left] * size[right])
     if options.prior is not None:
         prior = options.prior
     else:
         # EM collapses when the evidence is weak everywhere (one-word names): never
         # expect less than one other record of the same entity per record.
-        prior = max(estimate_prior(evidence, total_pairs, prior_bits(n)), prior_bits(n))
-    keep = evidence + prior >= options.review_bits
-    links = Links(left[keep], right[keep], evidence[keep] + prior)
+        estimated = estimate_prior(evidence, total_pairs, prior_bits(n), weights=weight)
+        prior = max(estimated, prior_bits(n))
+    links = _record_links(left, right, evidence + prior, units, reps, options.review_bits)
     stats["prior_bits"] = round(prior, 2)
     stats["scored"] = len(links.bits)
     stats["matches"] = int((links.bits >= options.match_bits).sum())
     stats["seconds_score"] = round(time.perf_counter() - t, 2)
-    return Resolution(records, options, prior, links, stats, con)
+    return Resolution(records, options, prior, links, units, reps, stats, con)
+
+
+def _record_links(
+    left: npt.NDArray[np.int64],
+    right: npt.NDArray[np.int64],
+    bits: npt.NDArray[np.float64],
+    units: Sequence[int],
+    reps: Sequence[int],
+    review_bits: float,
+) -> Links:
+    """Unit pairs as record pairs: between representatives, and a star from each
+    representative to the other records of its unit (with the unit's own score)."""
+    keep = bits >= review_bits
+    left, right, bits = left[keep], right[keep], bits[keep]
+    rep = np.asarray(reps, dtype=np.int64)
+    between = left != right
+    self_bits = dict(zip(left[~between].tolist(), bits[~between].tolist(), strict=True))
+    unit_arr = np.asarray(units, dtype=np.int64)
+    members = np.nonzero(rep[unit_arr] != np.arange(len(units)))[0]  # not representatives
+    has_self = np.array([int(u) in self_bits for u in unit_arr[members].tolist()], dtype=bool)
+    members = members[has_self]
+    star_bits = np.array([self_bits[int(u)] for u in unit_arr[members].tolist()], np.float64)
+    return Links(
+        np.concatenate([rep[left[between]], rep[unit_arr[members]]]),
+        np.concatenate([rep[right[between]], members]),
+        np.concatenate([bits[between], star_bits]),
+    )
 
 
 __all__ = ["Resolution", "ResolveOptions", "probability", "score_records"]

@@ -7,8 +7,9 @@ Beside each token we keep two keys that survive spelling drift:
 
 - a phonetic key (``rigour``'s metaphone) for typos and Latin spelling variants, and
 - a consonant *skeleton* for transliteration: Arabic script writes no short vowels and
-  uses one letter for w/u/o and y/i/e, so "Guzmán", "Gusman" and غوزمان ("ghwzman" in
-  ASCII) all become ``gsmn``; "Putin" and بوتين ("bwtyn") become ``btn``.
+  uses one letter for w/u/o and y/i/e, and velars drift between scripts (Spanish j, Arabic
+  kh, g, q), so "Guzmán", "Gusman" and غوزمان ("ghwzman" in ASCII) all become ``ksmn``,
+  "Joaquín" and خواكين ("khwakyn") ``kn``; "Putin" and بوتين ("bwtyn") become ``btn``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ SKELETON_DIGRAPHS = (
     ("dh", "d"), ("zh", "s"), ("ts", "s"), ("tz", "s"), ("ck", "k"), ("x", "ks"),
 )  # fmt: skip
 SKELETON_LETTERS = str.maketrans(
-    {"q": "k", "c": "k", "z": "s", "v": "f", "p": "b", "j": "g", "a": None, "e": None,
+    {"q": "k", "c": "k", "g": "k", "j": "k", "z": "s", "v": "f", "p": "b", "a": None, "e": None,
      "i": None, "o": None, "u": None, "y": None, "w": None, "h": None, "'": None}
 )  # fmt: skip
 

@@ -30,7 +30,7 @@ TOKEN_AGREEMENT = """
 CASE WHEN x.t = y.t THEN x.w - 0.2
      WHEN len(x.t) = 1 OR len(y.t) = 1 THEN
         CASE WHEN x.t[1] = y.t[1] THEN least(x.w, y.w, 2.0) ELSE 0.0 END
-     WHEN x.s = y.s AND len(x.s) >= 3 THEN least(x.w, y.w, x.ws) - 1.0
+     WHEN x.s = y.s AND len(x.s) >= 2 THEN least(x.w, y.w, x.ws) - 1.0
      WHEN x.p = y.p AND len(x.p) >= 2 THEN least(x.w, y.w) - 1.0
      WHEN jaro_winkler_similarity(x.t, y.t) >= 0.84 THEN
         least(x.w, y.w) - 1.5 - (0.97 - least(jaro_winkler_similarity(x.t, y.t), 0.97)) * 20
@@ -149,7 +149,11 @@ def prior_bits(n_records: int) -> float:
 
 
 def estimate_prior(
-    evidence: npt.NDArray[np.float64], total_pairs: int, start: float, iterations: int = 30
+    evidence: npt.NDArray[np.float64],
+    total_pairs: int,
+    start: float,
+    iterations: int = 30,
+    weights: npt.NDArray[np.float64] | None = None,
 ) -> float:
     """The prior (bits) by expectation-maximisation with the feature weights fixed:
     the share of all pairs that match is the mean posterior over them (pairs never
@@ -161,6 +165,8 @@ def estimate_prior(
     prior = start
     for _ in range(iterations):
         posterior = 1.0 / (1.0 + np.exp2(-(prior + evidence)))
+        if weights is not None:  # a scored pair may stand for several record pairs
+            posterior = posterior * weights
         share = float(posterior.sum()) / total_pairs
         share = min(max(share, 2.0**floor), 0.5)
         updated = math.log2(share / (1.0 - share))
