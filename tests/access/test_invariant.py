@@ -42,7 +42,10 @@ from cupula.money.trace import TraceOptions, trace
 from cupula.money.typologies import TypologyOptions, scan
 from cupula.report.leaders import render_leaders
 from cupula.store import Store
-from cupula.store.tables import marking_table, statement_table
+from cupula.resolve.engine import ResolveOptions
+from cupula.resolve.judgements import Verdict, judge
+from cupula.resolve.service import clusters_for, merged_entity, resolve_view
+from cupula.store.tables import judgement_table, marking_table, statement_table
 from cupula.summary import summarize
 
 AGENCIES = {"CO-DIJIN": "COL", "CO-FISCALIA": "COL", "ES-SEPBLAC": "ESP", "US-DEA": "USA"}
@@ -309,3 +312,52 @@ def test_rankings_use_nothing_the_viewer_may_not_see(
     for leader in full.get("leaders", {}).get("leaders", []):  # type: ignore[attr-defined]
         if leader["name"] in hidden_names:
             assert leader["name"] in visible_names or leader["name"] == leader["entity_id"]
+
+
+# -- entity resolution: records, scores, clusters, judgements and merged entities rest
+# only on what the viewer may see ---------------------------------------------------------
+
+
+def resolution_read(store: Store, viewer: Viewer) -> dict[str, object]:
+    with store.writer() as w:
+        w.conn.execute(delete(judgement_table))
+    judge(store, viewer, "p0", "p1", Verdict.SAME, "invariant")
+    judge(store, viewer, "p2", "p3", Verdict.DIFFERENT, "invariant")
+    view = store.view(viewer, purpose="invariant")
+    resolution = resolve_view(store, view, ResolveOptions(prior=-2.0))
+    pairs = sorted(
+        (resolution.records[a].key, resolution.records[b].key, round(bits, 6))
+        for a, b, bits in zip(
+            resolution.links.left.tolist(),
+            resolution.links.right.tolist(),
+            resolution.links.bits.tolist(),
+            strict=True,
+        )
+    )
+    resolution.close()
+    groups = clusters_for(store, view)
+    return {
+        "records": sorted(repr(r) for r in resolution.records),
+        "pairs": pairs,
+        "clusters": groups.members,
+        "merged": [_as_dict(merged_entity(view, g)) for g in groups.members],
+    }
+
+
+@settings(
+    max_examples=max(30, EXAMPLES // 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(items=network_sets(), viewer=viewers)
+def test_resolution_uses_nothing_the_viewer_may_not_see(
+    stores: Stores, items: list[tuple[Statement, Marking]], viewer: Viewer
+) -> None:
+    stores.fill(stores.full, items)
+    stores.fill(stores.only, [(s, m) for s, m in items if decide(viewer, m)])
+    full = resolution_read(stores.full, viewer)
+    assert full == resolution_read(stores.only, viewer)
+    visible = {s.value for s, m in items if decide(viewer, m)}
+    for entity in full["merged"]:  # type: ignore[attr-defined]
+        for values in (entity or {}).get("properties", {}).values():
+            assert set(values) <= visible
