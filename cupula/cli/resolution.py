@@ -32,7 +32,9 @@ ReviewOption = Annotated[
 
 
 def _status(message: str) -> None:
-    err.print(f"[dim]… {escape(message)}[/dim]")
+    """Stages of long work, on a terminal only (pipes, CI and tests stay clean)."""
+    if err.is_terminal:
+        err.print(f"[dim]… {escape(message)}[/dim]")
 
 
 @app.command()

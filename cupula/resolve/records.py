@@ -120,7 +120,9 @@ def identifiers_of(proxy: EntityProxy) -> Iterator[tuple[str, str]]:
 
 
 def names_of(proxy: EntityProxy) -> list[str]:
-    names = list(proxy.get_type_values(registry.name))
+    """Every name of the entity, its main names first (aliases and weak aliases after)."""
+    names = sorted(proxy.get("name", quiet=True))
+    names += sorted(set(proxy.get_type_values(registry.name)) - set(names))
     if proxy.schema.is_a("Person"):
         first = " ".join(proxy.get("firstName", quiet=True))
         last = " ".join(proxy.get("lastName", quiet=True))
