@@ -24,6 +24,7 @@ from cupula.access.viewer import Viewer
 from cupula.ingest import IngestError
 from cupula.model.marking import MarkingError
 from cupula.money.rates import RateError
+from cupula.resolve.screening import ListError
 from cupula.resolve.service import NoRun
 from cupula.store import Store, View
 from cupula.store.view import PurposeRequired
@@ -32,6 +33,7 @@ err = Console(stderr=True)
 
 # exception type -> (exit status, hint printed under the message)
 ERRORS: dict[type[BaseException], tuple[int, str | None]] = {
+    ListError: (2, "nothing was screened."),
     IngestError: (2, "nothing was loaded; the store is as it was."),
     MarkingError: (2, "nothing was loaded; the store is as it was."),
     RateError: (2, None),

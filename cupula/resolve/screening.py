@@ -42,6 +42,10 @@ DATE_COLUMNS = ("birth_date", "dob", "date_of_birth", "incorporation_date")
 COUNTRY_COLUMNS = ("nationality", "country", "citizenship", "jurisdiction")
 
 
+class ListError(IngestError):
+    """A bad screening list (which file, line and column); nothing was screened."""
+
+
 @dataclass(frozen=True)
 class Hit:
     entity_id: str
@@ -76,35 +80,44 @@ def _country(value: str) -> str | None:
 
 def read_list(path: Path, *, encoding: str = "utf-8") -> list[tuple[int, dict[str, str], Record]]:
     """(line, row, record) for each row of a screening list; bad input raises
-    ``IngestError`` naming the file, line and column."""
+    ``ListError`` naming the file, line and column."""
+    try:
+        return _read_list(path, encoding)
+    except ListError:
+        raise
+    except IngestError as exc:  # undecodable bytes, broken quoting
+        raise ListError(exc.path, exc.message, line=exc.line, field=exc.field) from None
+
+
+def _read_list(path: Path, encoding: str) -> list[tuple[int, dict[str, str], Record]]:
     rows = iter(CsvRows(path, encoding=encoding))
     try:
         _, header = next(rows)
     except StopIteration:
-        raise IngestError(
+        raise ListError(
             path, "the list is empty (a header with a 'name' column is needed)"
         ) from None
     columns = [h.strip().lower() for h in header]
     if "name" not in columns:
-        raise IngestError(path, f"no 'name' column (columns: {', '.join(columns)})", line=1)
+        raise ListError(path, f"no 'name' column (columns: {', '.join(columns)})", line=1)
     out = []
     for line, cells in rows:
         if len(cells) != len(columns):
-            raise IngestError(path, f"{len(cells)} cells where the header has {len(columns)}",
+            raise ListError(path, f"{len(cells)} cells where the header has {len(columns)}",
                               line=line)  # fmt: skip
         row = {c: v.strip() for c, v in zip(columns, cells, strict=True) if v.strip()}
         if not row.get("name"):
-            raise IngestError(path, "empty name", line=line, field="name")
+            raise ListError(path, "empty name", line=line, field="name")
         schema = row.get("schema", "LegalEntity")
         if schema not in FAMILIES:
-            raise IngestError(path, f"unknown schema {schema!r} (one of: {', '.join(FAMILIES)})",
+            raise ListError(path, f"unknown schema {schema!r} (one of: {', '.join(FAMILIES)})",
                               line=line, field="schema")  # fmt: skip
         countries = []
         for column in COUNTRY_COLUMNS:
             if column in row:
                 code = _country(row[column])
                 if code is None:
-                    raise IngestError(path, f"not a country: {row[column]!r}", line=line,
+                    raise ListError(path, f"not a country: {row[column]!r}", line=line,
                                       field=column)  # fmt: skip
                 countries.append(code)
         record = make_record(

@@ -41,10 +41,10 @@ from cupula.money.ownership import owners, ownership_of
 from cupula.money.trace import TraceOptions, trace
 from cupula.money.typologies import TypologyOptions, scan
 from cupula.report.leaders import render_leaders
-from cupula.store import Store
 from cupula.resolve.engine import ResolveOptions
 from cupula.resolve.judgements import Verdict, judge
 from cupula.resolve.service import clusters_for, merged_entity, resolve_view
+from cupula.store import Store
 from cupula.store.tables import judgement_table, marking_table, statement_table
 from cupula.summary import summarize
 
