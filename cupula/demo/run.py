@@ -17,7 +17,9 @@ from rich.table import Table
 from cupula.access import accounts, audit
 from cupula.access.viewer import Role, Viewer
 from cupula.demo.generator import DemoCase, generate_case
+from cupula.evaluation.metrics import clustering_quality
 from cupula.graph.leaders import Leader, LeaderOptions, rank_leaders
+from cupula.graph.merging import merge_nodes
 from cupula.graph.projection import project
 from cupula.ingest import LoadOptions, LoadResult, ingest
 from cupula.model.marking import Classification
@@ -25,6 +27,8 @@ from cupula.money.flows import flows_from_entities
 from cupula.money.ownership import owners, ownership_from_entities
 from cupula.money.rates import Rates
 from cupula.money.trace import TraceOptions, trace
+from cupula.resolve.scoring import probability
+from cupula.resolve.service import clusters_for, resolve_view
 from cupula.store import Store
 from cupula.store.engine import resolve_url
 from cupula.summary import summarize
@@ -165,6 +169,8 @@ def run_demo(
     )
     console.print(f"  cupula --db {db} --purpose demo owners ae-c-002")
     console.print(f"  cupula --db {db} --purpose demo report money es-p-0004 -o money.html")
+    console.print(f"  cupula --db {db} --purpose demo clusters")
+    console.print(f"  cupula --db {db} --purpose demo review")
     console.print(f"  cupula --db {db} audit verify")
     return store
 
@@ -208,6 +214,8 @@ def show_demo(store: Store, case: DemoCase, results: list[LoadResult], console: 
         who.add_row(name, agency, clearance.name, f"{sum(seen.values()):,}", ", ".join(seen))
     console.print(who)
     show_leaders(store, case, console)
+    clusters = show_resolution(store, case, console)
+    show_resolved_leaders(store, case, clusters, console)
     show_money(store, case, console)
 
 
@@ -253,6 +261,71 @@ def show_leaders(store: Store, case: DemoCase, console: Console) -> None:
         "spellings and scripts (entity resolution) will join the bosses' fragments.",
         style="dim",
     )
+
+
+def show_resolution(store: Store, case: DemoCase, console: Console) -> list[list[str]]:
+    """Resolve everything the administrator sees; show the bosses' merges and why."""
+    view = store.view(Viewer.local_admin(), purpose="demo")
+    resolution = resolve_view(store, view)
+    clusters = clusters_for(store, view).merged()
+    truth = [list(c) for c in case.truth["clusters"]]
+    ids = sorted({e for c in truth for e in c} | {e for c in clusters for e in c})
+    position = {e: i for i, e in enumerate(ids)}
+    labels = [""] * len(ids)
+    for n, members in enumerate(truth):
+        for e in members:
+            labels[position[e]] = f"t{n}"
+    for i, e in enumerate(ids):
+        labels[i] = labels[i] or e
+    quality = clustering_quality([[position[e] for e in c] for c in clusters], labels)
+    index = {r.key: i for i, r in enumerate(resolution.records)}
+    console.print(
+        f"\n[bold]Entity resolution[/bold]: {resolution.stats['records']:,} records, "
+        f"{resolution.stats['candidates']:,} candidate pairs, {len(clusters)} merged clusters; "
+        f"against the ground truth: pairwise precision {quality['pairwise']['precision']:.2f}, "
+        f"recall {quality['pairwise']['recall']:.2f}."
+    )
+    table = Table(title="The bosses' fragments, joined (and why)", title_justify="left")
+    for column in ("who (ground truth)", "record", "name in that record", "why joined"):
+        table.add_column(column, overflow="fold")
+    for key in case.truth["leaders"]:
+        person = case.truth["people"][key]
+        records = list(person["records"].values())
+        found = next((c for c in clusters if records[0] in c), [records[0]])
+        anchor = next((e for e in found if e.startswith("co-")), found[0])
+        for entity_id in found:
+            entity = view.entity(entity_id)
+            name = ", ".join(entity.get("name")) if entity is not None else "?"
+            why = ""
+            if entity_id != anchor:
+                features = resolution.features(index[anchor], index[entity_id]) or {}
+                why = ", ".join(f"{k} {v:+.0f}" for k, v in features.items()
+                                if k not in ("prior", "bits") and v)  # fmt: skip
+                why = f"{why} bits (p = {probability(features.get('bits', 0.0)):.2f})"
+                why = why if features else "via another member"
+            mark = "" if entity_id in records else " [red](not him)[/red]"
+            table.add_row(f"{person['name']}{mark}", entity_id, name, why)
+        for missed in sorted(set(records) - set(found)):
+            table.add_row(person["name"], missed, "[dim]not joined[/dim]", "")
+    resolution.close()
+    console.print(table)
+    return clusters
+
+
+def show_resolved_leaders(
+    store: Store, case: DemoCase, clusters: list[list[str]], console: Console
+) -> None:
+    """The synthetic case's leaders once each person's records are one node."""
+    datasets = sorted({f.dataset for f in case.files})
+    net = merge_nodes(project(store.view(Viewer.local_admin(), datasets=datasets,
+                                         purpose="demo")), clusters)  # fmt: skip
+    roles = {
+        entity_id: person["role"]
+        for person in case.truth["people"].values()
+        for entity_id in person["records"].values()
+    }
+    ranking = rank_leaders(net, options=LeaderOptions(top=5))
+    console.print(_leader_table("The synthetic case after resolution", ranking.leaders, roles))
 
 
 def show_money(store: Store, case: DemoCase, console: Console) -> None:

@@ -8,6 +8,7 @@ from rich.console import Console
 
 from cupula.demo.generator import generate_case, to_arabic
 from cupula.demo.run import run_demo
+from cupula.resolve.service import clusters_for
 from cupula.summary import summarize
 from tests.conftest import seen
 
@@ -71,6 +72,14 @@ def test_demo_loads_everything_through_ingest(tmp_path: Path) -> None:
     assert json.loads(truth.read_text()) == case.truth
     text = console.export_text()
     assert "the bosses as each partner wrote them" in text
+    # the demo resolves the case: every boss's records are joined, Arabic script included
+    merged = clusters_for(store, seen(store)).merged()
+    for key in case.truth["leaders"]:
+        records = set(case.truth["people"][key]["records"].values())
+        assert any(records <= set(c) for c in merged), records
+    found = re.search(r"pairwise precision ([0-9.]+), recall ([0-9.]+)", text)
+    assert found is not None and float(found[1]) >= 0.9 and float(found[2]) >= 0.8
+    assert "after resolution" in text
     store.close()
     # a second run starts from scratch
     again = run_demo(db, console=Console(record=True))
