@@ -257,8 +257,8 @@ def show_leaders(store: Store, case: DemoCase, console: Console) -> None:
         )
     )
     console.print(
-        "Each partner's record of a person is still a separate node: matching them across "
-        "spellings and scripts (entity resolution) will join the bosses' fragments.",
+        "Each partner's record of a person is still a separate node here; entity "
+        "resolution, below, joins them across spellings and scripts.",
         style="dim",
     )
 
