@@ -11,60 +11,54 @@ Two records become a candidate pair when they share a *blocking key*:
 - ``t:``  each token alone, and the skeleton of a one-word name (a missing surname);
 - ``y:``  a token's phonetic key with a birth year; ``b:`` a full birth date.
 
-Keys shared by more than ``max_block`` records (a very common name pair) are dropped:
-they would cost quadratic work and are rarely the only key a true pair shares. Keys of
-one token or one date alone ("t:", "b:") are weaker: the smallest of them are used until
-they give ``weak_budget`` pairs, the rest dropped. How many keys were dropped is
-reported with the candidate count, so recall can be judged.
+A key shared by k records costs k(k-1)/2 pairs, and the more records share a key the
+less it says. Keys are therefore taken from the most specific (fewest records) up, until
+they give ``budget`` pairs; keys shared by more than ``max_block`` records are never
+used. How many keys were dropped is reported with the candidate count, so recall can be
+judged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from itertools import combinations
+MAX_TOKENS = 6  # name tokens used in pair keys (long names: titles, epithets)
+MIN_TOKEN = 3  # shorter tokens are not keyed with a date
 
-from cupula.resolve.normalize import name_tokens, phonetic, skeleton
-from cupula.resolve.records import Record
-
-MAX_TOKENS = 6  # tokens of one name form used in keys (long names: titles, epithets)
-MIN_DATE_TOKEN = 3
-
-
-def blocking_keys(record: Record) -> set[str]:
-    keys = {f"i:{i}" for i in record.identifiers}
-    full_dates = [d for d in record.dates if len(d) >= 7]
-    years = {d[:4] for d in record.dates}
-    keys.update(f"b:{d}" for d in record.dates if len(d) == 10)
-    for form in record.names:
-        tokens = sorted(set(name_tokens(form, record.organisation)[:MAX_TOKENS]))
-        if len(tokens) == 1:
-            keys.add(f"t:~{skeleton(tokens[0])}")
-        for a, b in combinations(tokens, 2):
-            keys.add(f"n:{a}|{b}")
-            fa, fb = sorted((a[:4], b[:4]))
-            keys.add(f"f:{fa}|{fb}")
-            pa, pb = sorted((phonetic(a), phonetic(b)))
-            keys.add(f"p:{pa}|{pb}")
-            sa, sb = sorted((skeleton(a), skeleton(b)))
-            keys.add(f"s:{sa}|{sb}")
-        for token in tokens:
-            keys.add(f"t:{token}")
-            if len(token) >= MIN_DATE_TOKEN:
-                keys.update(f"y:{phonetic(token)}|{year}" for year in years)
-                for date in full_dates:
-                    keys.add(f"d:{token}|{date}")
-    return keys
-
-
-def key_rows(records: Iterable[Record]) -> tuple[list[int], list[str]]:
-    """(record index, key) rows of every record's blocking keys."""
-    rids: list[int] = []
-    keys: list[str] = []
-    for rid, record in enumerate(records):
-        for key in blocking_keys(record):
-            rids.append(rid)
-            keys.append(key)
-    return rids, keys
+# The keys of every record of ``rec`` (see frame.record_table for its columns), as rows
+# (rid, key) of table ``keys``. Pair keys are built over the record's distinct name
+# tokens in the order they appear.
+KEYS_SQL = f"""
+CREATE OR REPLACE TEMP TABLE rec_token AS
+    SELECT rid, tk, ph, sk, i FROM (
+        SELECT rid, unnest(toks[1:{MAX_TOKENS}]) AS tk, unnest(phons[1:{MAX_TOKENS}]) AS ph,
+               unnest(skels[1:{MAX_TOKENS}]) AS sk,
+               generate_subscripts(toks[1:{MAX_TOKENS}], 1) AS i
+        FROM rec
+    );
+CREATE OR REPLACE TEMP TABLE keys AS
+    SELECT rid, 'i:' || unnest(ids) AS key FROM rec
+    UNION ALL
+    SELECT rid, 'b:' || d FROM (SELECT rid, unnest(dates) AS d FROM rec) WHERE len(d) = 10
+    UNION ALL
+    SELECT rid, 't:' || tk FROM rec_token
+    UNION ALL
+    SELECT rid, 't:~' || skels[1] FROM rec WHERE len(toks) = 1
+    UNION ALL
+    SELECT a.rid, k.key FROM rec_token a JOIN rec_token b ON a.rid = b.rid AND a.i < b.i,
+        LATERAL (SELECT unnest([
+            'n:' || least(a.tk, b.tk) || '|' || greatest(a.tk, b.tk),
+            'f:' || least(a.tk[1:4], b.tk[1:4]) || '|' || greatest(a.tk[1:4], b.tk[1:4]),
+            'p:' || least(a.ph, b.ph) || '|' || greatest(a.ph, b.ph),
+            's:' || least(a.sk, b.sk) || '|' || greatest(a.sk, b.sk)
+        ]) AS key) k
+    UNION ALL
+    SELECT t.rid, 'y:' || t.ph || '|' || d[1:4] FROM rec_token t
+        JOIN (SELECT rid, unnest(dates) AS d FROM rec) USING (rid) WHERE len(t.tk) >= {MIN_TOKEN}
+    UNION ALL
+    SELECT t.rid, 'd:' || t.tk || '|' || d FROM rec_token t
+        JOIN (SELECT rid, unnest(dates) AS d FROM rec) USING (rid)
+        WHERE len(t.tk) >= {MIN_TOKEN} AND len(d) >= 7;
+CREATE OR REPLACE TEMP TABLE keys AS SELECT DISTINCT rid, key FROM keys;
+"""
 
 
 # Pairs within one side (dedupe, side 0 with itself) or across sides (link, 0 with 1),
@@ -73,12 +67,10 @@ CANDIDATES_SQL = """
 CREATE OR REPLACE TEMP TABLE block_size AS
     SELECT key, count(*) AS n FROM keys GROUP BY key;
 CREATE OR REPLACE TEMP TABLE dropped_keys AS
-    SELECT key FROM block_size WHERE n > {max_block} AND key[1:2] NOT IN ('t:', 'b:')
-    UNION ALL
     SELECT key FROM (
         SELECT key, n, sum(n * (n - 1) / 2) OVER (ORDER BY n, key) AS pairs_so_far
-        FROM block_size WHERE key[1:2] IN ('t:', 'b:') AND n >= 2
-    ) WHERE n > {max_block} OR pairs_so_far > {weak_budget};
+        FROM block_size WHERE n >= 2
+    ) WHERE n > {max_block} OR pairs_so_far > {budget};
 CREATE OR REPLACE TEMP TABLE usable_keys AS
     SELECT k.rid, k.key, r.side FROM keys k
     JOIN block_size b USING (key) JOIN rec r USING (rid)
@@ -92,14 +84,14 @@ DEDUPE = "a.rid < b.rid"
 LINK = "a.side = 0 AND b.side = 1"
 
 
-def candidates_sql(*, link: bool, max_block: int, weak_budget: int) -> str:
+def candidates_sql(*, link: bool, max_block: int, budget: int) -> str:
     return CANDIDATES_SQL.format(
         max_block=int(max_block),
-        weak_budget=int(weak_budget),
+        budget=int(budget),
         side_condition=LINK if link else DEDUPE,
     )
 
 
-def weak_budget(n_records: int) -> int:
-    """Pairs allowed from one-token and one-date keys: 20 per record, at least 2M."""
-    return max(2_000_000, 20 * n_records)
+def pair_budget(n_records: int, per_record: int) -> int:
+    """Pairs the keys may give (before duplicates between keys are removed)."""
+    return max(2_000_000, per_record * n_records)

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from cupula.resolve.blocking import candidates_sql, weak_budget
+from cupula.resolve.blocking import candidates_sql, pair_budget
 from cupula.resolve.clustering import Links, cluster
 from cupula.resolve.frame import build_frame, record_tokens
 from cupula.resolve.records import Record
@@ -43,6 +43,7 @@ class ResolveOptions:
     match: float = 0.9  # probability at and above which a pair merges automatically
     review: float = 0.2  # pairs between this and ``match`` are offered for review
     max_block: int = 1000  # blocking keys shared by more records are dropped
+    pairs_per_record: int = 30  # blocking budget: keys are used, most specific first, up to this
     max_cluster: int = 200  # clusters of more distinct records are re-clustered
     prior: float | None = None  # bits; default: estimated from the data (estimate_prior)
     memory_limit: str | None = None  # DuckDB's, e.g. "4GB"
@@ -181,7 +182,7 @@ def score_records(
         candidates_sql(
             link=sides is not None,
             max_block=options.max_block,
-            weak_budget=weak_budget(len(reps)),
+            budget=pair_budget(len(reps), options.pairs_per_record),
         )
     )
     if sides is None:  # each unit of several records is scored against itself

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import duckdb
 import pyarrow as pa
 
-from cupula.resolve.blocking import key_rows
+from cupula.resolve.blocking import KEYS_SQL
 from cupula.resolve.normalize import name_tokens, phonetic, skeleton
 from cupula.resolve.records import WEAK_IDENTIFIERS, Record
 
@@ -94,9 +94,5 @@ def build_frame(
         "coalesce(t.wsum, 0.0) AS wsum FROM raw LEFT JOIN rec_tokens t USING (rid)"
     )
     con.execute("DROP TABLE raw")
-    rids, keys = key_rows(records)
-    key_table = pa.table({"rid": pa.array(rids, pa.int32()), "key": keys})
-    con.register("key_rows", key_table)
-    con.execute("CREATE TEMP TABLE keys AS SELECT * FROM key_rows")
-    con.unregister("key_rows")
+    con.execute(KEYS_SQL)
     return con

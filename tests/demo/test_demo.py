@@ -77,7 +77,9 @@ def test_demo_loads_everything_through_ingest(tmp_path: Path) -> None:
     for key in case.truth["leaders"]:
         records = set(case.truth["people"][key]["records"].values())
         assert any(records <= set(c) for c in merged), records
-    found = re.search(r"pairwise precision ([0-9.]+), recall ([0-9]\.[0-9]+)", " ".join(text.split()))
+    found = re.search(
+        r"pairwise precision ([0-9.]+), recall ([0-9]\.[0-9]+)", " ".join(text.split())
+    )
     assert found is not None and float(found[1]) >= 0.9 and float(found[2]) >= 0.8
     assert "after resolution" in text
     store.close()

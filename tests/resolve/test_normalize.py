@@ -1,6 +1,6 @@
-from cupula.resolve.blocking import blocking_keys
+from cupula.resolve.frame import build_frame
 from cupula.resolve.normalize import date_key, identifier_key, name_forms, name_tokens, skeleton
-from cupula.resolve.records import make_record
+from cupula.resolve.records import Record, make_record
 
 
 def test_alias_forms_are_split() -> None:
@@ -32,6 +32,11 @@ def test_dates_and_identifiers_normalise() -> None:
         "passportNumber", "g123456"
     )
     assert identifier_key("passportNumber", "12") is None
+
+
+def blocking_keys(record: Record) -> set[str]:
+    con = build_frame([record])
+    return {row[0] for row in con.execute("SELECT key FROM keys").fetchall()}
 
 
 def test_a_transliterated_name_shares_a_blocking_key() -> None:
