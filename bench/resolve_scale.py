@@ -196,7 +196,6 @@ def run_splink(cols: dict[str, list[Any]], queue: mp.Queue) -> None:  # type: ig
 
     started = time.perf_counter()
     columns = {k: v for k, v in cols.items() if k != "cluster"}
-    columns["email"] = [None] * len(columns["unique_id"])
     result = splink("synthetic", {k: [x.lower() if isinstance(x, str) else x for x in v]
                                   for k, v in columns.items()})  # fmt: skip
     truth = [str(c) for c in cols["cluster"]]

@@ -86,7 +86,7 @@ def _components(
     threshold: float,
     same: Sequence[tuple[int, int]],
     different: Sequence[tuple[int, int]],
-) -> list[int]:
+) -> npt.NDArray[np.int64]:
     """Root of each record after joining (see the module docstring, rules 1 and 2)."""
     forest = _Forest(n)
     for a, b in different:
@@ -101,7 +101,12 @@ def _components(
         ra, rb = forest.find(int(links.left[i])), forest.find(int(links.right[i]))
         if ra != rb and not forest.blocked(ra, rb):
             forest.union(ra, rb)
-    return [forest.find(i) for i in range(n)]
+    roots = np.asarray(forest.parent, dtype=np.int64)
+    while True:  # pointer jumping over the whole array at once
+        up = roots[roots]
+        if np.array_equal(up, roots):
+            return roots
+        roots = up
 
 
 def cluster(
@@ -116,13 +121,17 @@ def cluster(
 ) -> list[list[int]]:
     """Clusters of record indices ``0..n-1`` (singletons included), each sorted, the
     list sorted by first member. ``units[i]`` says which records are alike (rule 3)."""
-    roots = np.array(_components(n, links, threshold, same, different), dtype=np.int64)
-    groups: dict[int, list[int]] = {}
-    for i, root in enumerate(roots.tolist()):
-        groups.setdefault(root, []).append(i)
+    roots = _components(n, links, threshold, same, different)
+    order = np.argsort(roots, kind="stable")  # members of a cluster in index order
+    bounds = np.flatnonzero(np.diff(roots[order])) + 1
     out: list[list[int]] = []
     link_root = np.where(roots[links.left] == roots[links.right], roots[links.left], -1)
-    for root, members in groups.items():
+    for chunk in np.split(order, bounds):
+        members = chunk.tolist()
+        if len(members) == 1:
+            out.append(members)
+            continue
+        root = int(roots[members[0]])
         size = len(members) if units is None else len({units[m] for m in members})
         if size <= max_size:
             out.append(members)

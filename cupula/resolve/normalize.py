@@ -52,13 +52,18 @@ def name_forms(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    return tuple(tokenize_name((ascii_text(word) or "").lower()))
+
+
+@lru_cache(maxsize=200_000)
 def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
     """ASCII tokens of a name, without fillers; legal forms normalised for organisations."""
     text = remove_person_prefixes(name)
     if organisation:
         text = replace_org_types_compare(text)
-    ascii = ascii_text(text) or ""
-    tokens = tokenize_name(ascii.lower())
+    # Word by word: words recur across millions of names where whole names do not.
+    tokens = [t for word in text.split() for t in _word_tokens(word)]
     # One letter left of an organisation's name is a legal form's debris ("B.V."), not
     # an initial.
     kept = tuple(t for t in tokens if t not in FILLER and not (organisation and len(t) == 1))

@@ -189,7 +189,9 @@ def score_sql(pairs: str, min_evidence: float | None = None) -> str:
     ``evidence``, their sum (bits, before the prior); only pairs at or above
     ``min_evidence``."""
     helpers = ",\n".join(f"{sql} AS {name}" for name, sql in NAME_HELPERS.items())
-    others = ",\n".join(f"coalesce(({f.sql}), 0.0) AS f_{f.name}" for f in OTHER_FEATURES)
+    others = ",\n".join(
+        f"CAST(coalesce(({f.sql}), 0.0) AS DOUBLE) AS f_{f.name}" for f in OTHER_FEATURES
+    )
     other_names = ", ".join(f"f_{f.name}" for f in OTHER_FEATURES)
     gated = ", ".join(
         f"CASE WHEN f_{NAME.name} > 0 THEN f_{f.name} ELSE 0.0 END AS f_{f.name}"
@@ -203,7 +205,8 @@ def score_sql(pairs: str, min_evidence: float | None = None) -> str:
     SELECT * FROM (
         SELECT l, r, {total} AS evidence, f_{NAME.name}, {other_names} FROM (
           SELECT l, r, f_{NAME.name}, {gated} FROM (
-            SELECT l, r, coalesce(({NAME.sql}), 0.0) AS f_{NAME.name}, {other_names} FROM (
+            SELECT l, r, CAST(coalesce(({NAME.sql}), 0.0) AS DOUBLE) AS f_{NAME.name},
+                   {other_names} FROM (
                 SELECT p.l, p.r, {helpers}, {others}
                 FROM {pairs} p JOIN rec a ON a.rid = p.l JOIN rec b ON b.rid = p.r
                 WHERE {COMPATIBLE}
