@@ -37,15 +37,19 @@ CASE WHEN x.t = y.t THEN x.w - 0.2
      ELSE 0.0
 END
 """
-# Bits of name agreement of one side's tokens with the other's (best match each).
-COVERAGE = (
-    "list_sum(list_transform({a}.tok, lambda x: greatest(0.0, list_max(list_transform({b}.tok, "
-    "lambda y: {q})))))"
+# The agreement of every token of a's names with every token of b's (the expression is
+# symmetric, so one matrix serves both directions), then the bits each side's tokens
+# find in the other's, best match each: ca along the rows, cb down the columns.
+AGREEMENT_MATRIX = (
+    "list_transform(a.tok, lambda x: list_transform(b.tok, lambda y: "
+    + TOKEN_AGREEMENT.strip()
+    + "))"
 )
-
-
-def _coverage(a: str, b: str) -> str:
-    return COVERAGE.format(a=a, b=b, q=TOKEN_AGREEMENT.strip())
+ROW_COVERAGE = "list_sum(list_transform(m, lambda row: greatest(0.0, list_max(row))))"
+COLUMN_COVERAGE = (
+    "list_sum(list_transform(range(1, len(b_tok) + 1), lambda j: "
+    "greatest(0.0, list_max(list_transform(m, lambda row: row[j])))))"
+)
 
 
 DATE_AGREEMENT = """
@@ -69,14 +73,9 @@ class Feature:
     needs_name: bool = False  # counts only where the names agree at all (name > 0)
 
 
-# Name agreement is computed in two steps: the bits each side's tokens find in the
-# other's (ca, cb; weights wa, wb), then the feature from those.
-NAME_HELPERS = {
-    "ca": _coverage("a", "b"),
-    "cb": _coverage("b", "a"),
-    "wa": "a.wsum",
-    "wb": "b.wsum",
-}
+# Name agreement is computed in steps: the agreement matrix m, the bits each side's
+# tokens find in the other's (ca, cb; weights wa, wb), then the feature from those.
+NAME_HELPERS = {"m": AGREEMENT_MATRIX, "b_tok": "b.tok", "wa": "a.wsum", "wb": "b.wsum"}
 NAME = Feature(
     "name",
     "agreement of name tokens (rare tokens weigh more; typos, phonetic and "
@@ -207,9 +206,12 @@ def score_sql(pairs: str, min_evidence: float | None = None) -> str:
           SELECT l, r, f_{NAME.name}, {gated} FROM (
             SELECT l, r, CAST(coalesce(({NAME.sql}), 0.0) AS DOUBLE) AS f_{NAME.name},
                    {other_names} FROM (
+              SELECT l, r, wa, wb, {ROW_COVERAGE} AS ca, {COLUMN_COVERAGE} AS cb,
+                     {other_names} FROM (
                 SELECT p.l, p.r, {helpers}, {others}
                 FROM {pairs} p JOIN rec a ON a.rid = p.l JOIN rec b ON b.rid = p.r
                 WHERE {COMPATIBLE}
+              )
             )
           )
         )
