@@ -121,6 +121,8 @@ def cluster(
 ) -> list[list[int]]:
     """Clusters of record indices ``0..n-1`` (singletons included), each sorted, the
     list sorted by first member. ``units[i]`` says which records are alike (rule 3)."""
+    if n == 0:
+        return []
     roots = _components(n, links, threshold, same, different)
     order = np.argsort(roots, kind="stable")  # members of a cluster in index order
     bounds = np.flatnonzero(np.diff(roots[order])) + 1

@@ -41,3 +41,4 @@ def test_records_alike_count_once_towards_the_size_limit() -> None:
 def test_empty_links() -> None:
     empty = Links(np.array([], np.int64), np.array([], np.int64), np.array([], np.float64))
     assert cluster(2, empty, threshold=1.0) == [[0], [1]]
+    assert cluster(0, empty, threshold=1.0) == []
