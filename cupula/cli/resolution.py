@@ -48,7 +48,7 @@ def resolve(
     ] = 1000,
     max_cluster: Annotated[
         int, typer.Option(help="Re-cluster more strictly any cluster of more distinct records.")
-    ] = 200,
+    ] = 1000,
     as_json: JsonOption = False,
 ) -> None:
     """Find the entities you may see that are the same person, company, account or

@@ -94,4 +94,4 @@ def candidates_sql(*, link: bool, max_block: int, budget: int) -> str:
 
 def pair_budget(n_records: int, per_record: int) -> int:
     """Pairs the keys may give (before duplicates between keys are removed)."""
-    return max(1_000_000, per_record * n_records)
+    return max(5_000_000, per_record * n_records)

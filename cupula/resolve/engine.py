@@ -44,7 +44,7 @@ class ResolveOptions:
     review: float = 0.2  # pairs between this and ``match`` are offered for review
     max_block: int = 1000  # blocking keys shared by more records are dropped
     pairs_per_record: int = 10  # blocking budget: keys are used, most specific first, up to this
-    max_cluster: int = 200  # clusters of more distinct records are re-clustered
+    max_cluster: int = 1000  # clusters of more distinct records are re-clustered
     prior: float | None = None  # bits; default: estimated from the data (estimate_prior)
     memory_limit: str | None = None  # DuckDB's, e.g. "4GB"
 

@@ -2,10 +2,14 @@
 
 DuckDB runs the pair work (joins on blocking keys, string similarities on millions of
 pairs) in parallel and in bounded memory; Python only prepares the records once. Each
-name token carries a weight in bits, ``log2(N / (df - 1))``: agreeing on a surname that one
-record in a thousand has is worth about 10 bits of evidence, on one that every tenth
-record has about 3 (a term-frequency adjustment, as Splink makes on names). The record
-itself is not counted: a token two records share is as rare as one other record makes it.
+name token carries a weight in bits, ``log2(N / (df - 1))`` over the N distinct names:
+agreeing on a surname that one name in a thousand has is worth about 10 bits of
+evidence, on one that every tenth name has about 3 (a term-frequency adjustment, as
+Splink makes on names). Names are counted once however often they were filed (a
+company filed six hundred times under one spelling does not make its own name common),
+and the name itself is not counted: a token two names share is as rare as one other
+name makes it. Skeletons are counted per record: a transliterated pair shares its
+skeleton across two different spellings.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from cupula.resolve.normalize import name_tokens, phonetic, skeleton
 from cupula.resolve.records import WEAK_IDENTIFIERS, Record
 
 WEIGHTS_SQL = """
+CREATE OR REPLACE TEMP TABLE distinct_names AS
+    SELECT DISTINCT list_sort(list_distinct(toks)) AS toks FROM rec WHERE len(toks) > 0;
 CREATE OR REPLACE TEMP TABLE token_weight AS
-    SELECT t, log2((SELECT count(*) FROM rec) / greatest(count(*) - 1, 1)) AS w
-    FROM (SELECT DISTINCT rid, unnest(toks) AS t FROM rec) GROUP BY t;
+    SELECT t, log2((SELECT count(*) FROM distinct_names) / greatest(count(*) - 1, 1)) AS w
+    FROM (SELECT unnest(toks) AS t FROM distinct_names) GROUP BY t;
 CREATE OR REPLACE TEMP TABLE skeleton_weight AS
     SELECT s, log2((SELECT count(*) FROM rec) / greatest(count(*) - 1, 1)) AS ws
     FROM (SELECT DISTINCT rid, unnest(skels) AS s FROM rec) GROUP BY s;

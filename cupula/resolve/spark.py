@@ -119,7 +119,8 @@ def score_on_spark(
 
 def _weighted(raw: Any, n: int) -> Any:
     """Records with ``tok`` (name tokens with their weights) and ``wsum``, as
-    ``frame.WEIGHTS_SQL`` computes them on one machine."""
+    ``frame.WEIGHTS_SQL`` computes them on one machine (tokens over distinct names,
+    skeletons over records)."""
     from pyspark.sql import functions as F
 
     tokens = raw.select(
@@ -128,16 +129,28 @@ def _weighted(raw: Any, n: int) -> Any:
     ).select("rid", "i", F.col("z.toks").alias("t"), F.col("z.phons").alias("p"),
              F.col("z.skels").alias("s"))  # fmt: skip
 
-    def weights(column: str, name: str) -> Any:
-        df = tokens.select("rid", column).distinct().groupBy(column).count()
-        return df.select(
-            column,
-            F.greatest(
-                F.log2(F.lit(n) / F.greatest(F.col("count") - 1, F.lit(1))), F.lit(1.0)
-            ).alias(name),
+    def weights(df: Any, column: str, total: int, name: str) -> Any:
+        return (
+            df.groupBy(column)
+            .count()
+            .select(
+                column,
+                F.greatest(
+                    F.log2(F.lit(total) / F.greatest(F.col("count") - 1, F.lit(1))), F.lit(1.0)
+                ).alias(name),
+            )
         )
 
-    weighted = tokens.join(weights("t", "w"), "t").join(weights("s", "ws"), "s")
+    names = (
+        raw.where(F.size("toks") > 0)
+        .select(F.array_sort(F.array_distinct("toks")).alias("name"))
+        .distinct()
+    )
+    token_df = names.select(F.explode("name").alias("t"))
+    skeleton_df = tokens.select("rid", "s").distinct()
+    weighted = tokens.join(weights(token_df, "t", names.count(), "w"), "t").join(
+        weights(skeleton_df, "s", n, "ws"), "s"
+    )
     tok = weighted.groupBy("rid").agg(
         F.array_sort(F.collect_list(F.struct("i", "t", "p", "s", "w", "ws"))).alias("sorted"),
         F.sum("w").alias("wsum"),
