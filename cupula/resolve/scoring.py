@@ -33,7 +33,7 @@ CASE WHEN x.t = y.t THEN x.w - 0.2
      WHEN x.s = y.s AND len(x.s) >= 2 THEN least(x.w, y.w, x.ws) - 1.0
      WHEN x.p = y.p AND len(x.p) >= 2 THEN least(x.w, y.w) - 1.0
      WHEN jaro_winkler_similarity(x.t, y.t) >= 0.84 THEN
-        least(x.w, y.w) - 1.5 - (0.97 - least(jaro_winkler_similarity(x.t, y.t), 0.97)) * 20
+        least(x.w, y.w) - 1.5 - (0.97 - least(jaro_winkler_similarity(x.t, y.t), 0.97)) * 40
      ELSE 0.0
 END
 """
@@ -45,10 +45,16 @@ AGREEMENT_MATRIX = (
     + TOKEN_AGREEMENT.strip()
     + "))"
 )
-ROW_COVERAGE = "list_sum(list_transform(m, lambda row: greatest(0.0, list_max(row))))"
-COLUMN_COVERAGE = (
-    "list_sum(list_transform(range(1, len(b_tok) + 1), lambda j: "
-    "greatest(0.0, list_max(list_transform(m, lambda row: row[j])))))"
+ROW_BEST = "list_transform(m, lambda row: greatest(0.0, list_max(row)))"
+COLUMN_BEST = (
+    "list_transform(range(1, len(b_tok) + 1), lambda j: "
+    "greatest(0.0, list_max(list_transform(m, lambda row: row[j]))))"
+)
+# The weight of the tokens that found no counterpart at all (a fuzzy match already paid
+# for its error in the agreement).
+UNMATCHED = (
+    "list_sum(list_transform(range(1, len({best}) + 1), lambda i: "
+    "CASE WHEN {best}[i] <= 0 THEN {tok}[i].w ELSE 0.0 END))"
 )
 
 
@@ -75,17 +81,24 @@ class Feature:
 
 # Name agreement is computed in steps: the agreement matrix m, the bits each side's
 # tokens find in the other's (ca, cb; weights wa, wb), then the feature from those.
-NAME_HELPERS = {"m": AGREEMENT_MATRIX, "b_tok": "b.tok", "wa": "a.wsum", "wb": "b.wsum"}
+NAME_HELPERS = {
+    "m": AGREEMENT_MATRIX, "a_tok": "a.tok", "b_tok": "b.tok", "wa": "a.wsum", "wb": "b.wsum",
+}  # fmt: skip
 NAME = Feature(
     "name",
     "agreement of name tokens (rare tokens weigh more; typos, phonetic and "
     "transliteration variants, initials count in part); tokens of the shorter name "
     "left unmatched count against",
-    # matched bits of the shorter name, minus half the bits it leaves unmatched, minus
-    # a sixth of what the longer name leaves (middle names, second surnames)
+    # matched bits of the shorter name, minus half the weight of the tokens either name
+    # leaves unmatched (ua, ub); but what the longer name has beyond the shorter (a
+    # middle name, a second surname) costs only a sixth. "Marta Lucia Betancur" and
+    # "Jesus Maria Betancur" share a surname and differ in as much: siblings.
     """CASE WHEN wa = 0 OR wb = 0 THEN 0.0
-            WHEN wa <= wb THEN ca - 0.5 * greatest(wa - ca, 0) - greatest(wb - cb, 0) / 6
-            ELSE cb - 0.5 * greatest(wb - cb, 0) - greatest(wa - ca, 0) / 6 END""",
+            WHEN wa <= wb THEN ca - 0.5 * ua
+                 - 0.5 * greatest(ub - (wb - wa), 0) - least(ub, wb - wa) / 6
+            ELSE cb - 0.5 * ub
+                 - 0.5 * greatest(ua - (wa - wb), 0) - least(ua, wa - wb) / 6
+       END""",
 )
 OTHER_FEATURES: tuple[Feature, ...] = (
     Feature(
@@ -100,7 +113,7 @@ OTHER_FEATURES: tuple[Feature, ...] = (
         "a shared identifier (passport, national id, IBAN, IMO, e-mail, phone, wallet); "
         "different identifiers of the same kind count against",
         """CASE WHEN len(list_intersect(a.ids, b.ids)) > 0 THEN 20.0
-                WHEN len(list_intersect(a.strong_kinds, b.strong_kinds)) > 0 THEN -6.0
+                WHEN len(list_intersect(a.strong_kinds, b.strong_kinds)) > 0 THEN -10.0
                 ELSE 0.0 END""",
     ),
     Feature(
@@ -206,11 +219,15 @@ def score_sql(pairs: str, min_evidence: float | None = None) -> str:
           SELECT l, r, f_{NAME.name}, {gated} FROM (
             SELECT l, r, CAST(coalesce(({NAME.sql}), 0.0) AS DOUBLE) AS f_{NAME.name},
                    {other_names} FROM (
-              SELECT l, r, wa, wb, {ROW_COVERAGE} AS ca, {COLUMN_COVERAGE} AS cb,
-                     {other_names} FROM (
+              SELECT l, r, wa, wb, list_sum(ra) AS ca, list_sum(rb) AS cb,
+                     {UNMATCHED.format(best="ra", tok="a_tok")} AS ua,
+                     {UNMATCHED.format(best="rb", tok="b_tok")} AS ub, {other_names} FROM (
+               SELECT l, r, wa, wb, a_tok, b_tok, {ROW_BEST} AS ra, {COLUMN_BEST} AS rb,
+                      {other_names} FROM (
                 SELECT p.l, p.r, {helpers}, {others}
                 FROM {pairs} p JOIN rec a ON a.rid = p.l JOIN rec b ON b.rid = p.r
                 WHERE {COMPATIBLE}
+               )
               )
             )
           )
