@@ -244,7 +244,10 @@ def screen_command(
     ],
     dataset: DatasetOption = None,
     top: Annotated[int, typer.Option(help="Hits per name.")] = 3,
-    threshold: Annotated[float, typer.Option(help="Lowest match probability shown.")] = 0.5,
+    threshold: Annotated[
+        float,
+        typer.Option(help="Lowest match probability shown (names in another script score low)."),
+    ] = 0.1,
     encoding: Annotated[str, typer.Option(help="The list's text encoding.")] = "utf-8",
     as_json: JsonOption = False,
 ) -> None:

@@ -36,8 +36,7 @@ def evaluate_set(key: str, folder: Path, *, with_splink: bool = True) -> dict[st
     resolution = score_records(labelled.records, options)
     default = clustering_quality(_at(resolution, DEFAULT.match), labelled.truth)
     seconds = round(time.perf_counter() - started, 2)
-    assert resolution.con is not None
-    candidates = resolution.con.execute("SELECT l, r FROM pairs").fetchall()
+    candidates = resolution.candidate_units()
     sweep = {t: clustering_quality(_at(resolution, t), labelled.truth) for t in THRESHOLDS}
     result: dict[str, Any] = {
         "set": labelled.name,

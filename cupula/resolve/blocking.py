@@ -72,7 +72,7 @@ CREATE OR REPLACE TEMP TABLE dropped_keys AS
         FROM block_size WHERE n >= 2
     ) WHERE n > {max_block} OR pairs_so_far > {budget};
 CREATE OR REPLACE TEMP TABLE usable_keys AS
-    SELECT k.rid, k.key, r.side FROM keys k
+    SELECT k.rid, k.key, r.side, r.grp FROM keys k
     JOIN block_size b USING (key) JOIN rec r USING (rid)
     WHERE b.n >= 2 AND key NOT IN (SELECT key FROM dropped_keys);
 CREATE OR REPLACE TEMP TABLE pairs AS
@@ -80,7 +80,8 @@ CREATE OR REPLACE TEMP TABLE pairs AS
     FROM usable_keys a JOIN usable_keys b ON a.key = b.key
     WHERE {side_condition};
 """
-DEDUPE = "a.rid < b.rid"
+# Rows of one group (the name forms of one entity) are never paired with each other.
+DEDUPE = "a.grp < b.grp"
 LINK = "a.side = 0 AND b.side = 1"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -114,6 +114,16 @@ class Resolution:
         out["bits"] = round(float(values["evidence"]) + self.prior, 2)
         return out
 
+    def candidate_units(self) -> list[tuple[int, int]]:
+        """The pairs of units blocking proposed ((u, u): a unit scored against itself)."""
+        if self.con is None:
+            return []
+        rows = self.con.execute(
+            "SELECT DISTINCT least(a.grp, b.grp), greatest(a.grp, b.grp) FROM pairs p "
+            "JOIN rec a ON a.rid = p.l JOIN rec b ON b.rid = p.r"
+        ).fetchall()
+        return [(int(a), int(b)) for a, b in rows]
+
     def review_pairs(self) -> list[tuple[int, int, float]]:
         """Pairs between the review and match thresholds, most uncertain first."""
         low, high = self.options.review_bits, self.options.match_bits
@@ -129,6 +139,32 @@ class Resolution:
         if self.con is not None:
             self.con.close()
             self.con = None
+
+
+# A pair of entities scores as its best pair of name forms ("GUZMAN LOERA, Joaquin" and
+# his 18 aliases are 19 rows; a query matches the row of the name it gives).
+BEST_FORMS_SQL = """
+CREATE TEMP TABLE scored AS
+    SELECT ul AS l, ur AS r, * EXCLUDE (l, r, ul, ur, rn) FROM (
+        SELECT s.*, least(a.grp, b.grp) AS ul, greatest(a.grp, b.grp) AS ur,
+               row_number() OVER (PARTITION BY least(a.grp, b.grp), greatest(a.grp, b.grp)
+                                  ORDER BY s.evidence DESC) AS rn
+        FROM scored_rows s JOIN rec a ON a.rid = s.l JOIN rec b ON b.rid = s.r
+    ) WHERE rn = 1
+"""
+
+
+def name_rows(records: Sequence[Record]) -> tuple[list[Record], list[int]]:
+    """One row per name form of each record (a record without names is one row), and
+    the record each row comes from."""
+    rows: list[Record] = []
+    owner: list[int] = []
+    for i, record in enumerate(records):
+        forms = record.names if len(record.names) > 1 else (None,)
+        for form in forms:
+            rows.append(record if form is None else replace(record, names=(form,)))
+            owner.append(i)
+    return rows, owner
 
 
 def _content(record: Record) -> tuple[object, ...]:
@@ -171,10 +207,11 @@ def score_records(
     progress("preparing names and keys")
     units, reps = units_of(records, sides, singular)
     size = np.bincount(np.asarray(units, dtype=np.int64), minlength=len(reps)).astype(np.float64)
-    unit_records = [records[i] for i in reps]
-    unit_sides = None if sides is None else [sides[i] for i in reps]
-    con = build_frame(unit_records, unit_sides, memory_limit=options.memory_limit)
+    rows, row_unit = name_rows([records[i] for i in reps])
+    row_sides = None if sides is None else [sides[reps[u]] for u in row_unit]
+    con = build_frame(rows, row_sides, groups=row_unit, memory_limit=options.memory_limit)
     stats["units"] = len(reps)
+    stats["name_rows"] = len(rows)
     stats["seconds_prepare"] = round(time.perf_counter() - started, 2)
     progress("finding candidate pairs")
     t = time.perf_counter()
@@ -186,9 +223,9 @@ def score_records(
         )
     )
     if sides is None:  # each unit of several records is scored against itself
-        repeated = [u for u in range(len(reps)) if size[u] > 1]
-        con.register("repeated", pa.table({"u": pa.array(repeated, pa.int32())}))
-        con.execute("INSERT INTO pairs SELECT u AS l, u AS r FROM repeated")
+        repeated = [row for row, u in enumerate(row_unit) if size[u] > 1]
+        con.register("repeated", pa.table({"row": pa.array(repeated, pa.int32())}))
+        con.execute("INSERT INTO pairs SELECT row AS l, row AS r FROM repeated")
         con.unregister("repeated")
     (stats["keys"],) = con.execute("SELECT count(*) FROM block_size").fetchone() or (0,)
     (stats["keys_dropped"],) = con.execute("SELECT count(*) FROM dropped_keys").fetchone() or (0,)
@@ -198,7 +235,8 @@ def score_records(
     t = time.perf_counter()
     # Pairs with no net evidence for a match cannot reach the review threshold under
     # any prior (priors are negative), so they are not kept.
-    con.execute("CREATE TEMP TABLE scored AS " + score_sql("pairs", min_evidence=0.0))
+    con.execute("CREATE TEMP TABLE scored_rows AS " + score_sql("pairs", min_evidence=0.0))
+    con.execute(BEST_FORMS_SQL)
     arrays = con.execute("SELECT l, r, evidence FROM scored").fetchnumpy()
     left = np.asarray(arrays["l"], dtype=np.int64)
     right = np.asarray(arrays["r"], dtype=np.int64)

@@ -63,13 +63,20 @@ def _joined(values: Sequence[str]) -> str:
     return SEPARATOR.join(values)
 
 
-def record_table(records: Sequence[Record], sides: Sequence[int] | None = None) -> pa.Table:
-    """One row per record (columns as ``build_frame`` and the scoring SQL expect)."""
+def record_table(
+    records: Sequence[Record],
+    sides: Sequence[int] | None = None,
+    groups: Sequence[int] | None = None,
+) -> pa.Table:
+    """One row per record (columns as ``build_frame`` and the scoring SQL expect);
+    rows of one ``group`` (default: each its own) are never compared with each other."""
     toks = [record_tokens(r) for r in records]
+    n = len(records)
     flat = pa.table(
         {
-            "rid": pa.array(range(len(records)), pa.int32()),
-            "side": pa.array(sides if sides is not None else [0] * len(records), pa.int8()),
+            "rid": pa.array(range(n), pa.int32()),
+            "grp": pa.array(groups if groups is not None else range(n), pa.int32()),
+            "side": pa.array(sides if sides is not None else [0] * n, pa.int8()),
             "family": [r.family for r in records],
             "toks": [_joined(ts) for ts in toks],
             "phons": [_joined([phonetic(t) for t in ts]) for ts in toks],
@@ -102,6 +109,7 @@ def build_frame(
     records: Sequence[Record],
     sides: Sequence[int] | None = None,
     *,
+    groups: Sequence[int] | None = None,
     memory_limit: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding ``rec`` (one row per record, with weighted name
@@ -110,7 +118,7 @@ def build_frame(
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute("SET preserve_insertion_order = false")
-    raw = record_table(records, sides)
+    raw = record_table(records, sides, groups)
     con.register("raw_records", raw)
     con.execute("CREATE TEMP TABLE raw AS SELECT * FROM raw_records")
     con.unregister("raw_records")

@@ -89,15 +89,18 @@ NAME = Feature(
     "agreement of name tokens (rare tokens weigh more; typos, phonetic and "
     "transliteration variants, initials count in part); tokens of the shorter name "
     "left unmatched count against",
-    # matched bits of the shorter name, minus half the weight of the tokens either name
-    # leaves unmatched (ua, ub); but what the longer name has beyond the shorter (a
-    # middle name, a second surname) costs only a sixth. "Marta Lucia Betancur" and
+    # matched bits of the name with fewer tokens, minus three quarters of the weight of
+    # the tokens either name leaves unmatched (ua, ub; na, nb tokens, nua, nub of them
+    # unmatched); but as many unmatched tokens of the longer name as it has tokens more
+    # (a middle name, a second surname) cost only a sixth. "Marta Lucia Betancur" and
     # "Jesus Maria Betancur" share a surname and differ in as much: siblings.
     """CASE WHEN wa = 0 OR wb = 0 THEN 0.0
-            WHEN wa <= wb THEN ca - 0.5 * ua
-                 - 0.5 * greatest(ub - (wb - wa), 0) - least(ub, wb - wa) / 6
-            ELSE cb - 0.5 * ub
-                 - 0.5 * greatest(ua - (wa - wb), 0) - least(ua, wa - wb) / 6
+            WHEN na < nb OR (na = nb AND wa <= wb) THEN ca - 0.75 * ua
+                 - ub * (0.75 * (1 - least(1.0, (nb - na) / greatest(nub, 1)))
+                         + least(1.0, (nb - na) / greatest(nub, 1)) / 6)
+            ELSE cb - 0.75 * ub
+                 - ua * (0.75 * (1 - least(1.0, (na - nb) / greatest(nua, 1)))
+                         + least(1.0, (na - nb) / greatest(nua, 1)) / 6)
        END""",
 )
 OTHER_FEATURES: tuple[Feature, ...] = (
@@ -221,7 +224,10 @@ def score_sql(pairs: str, min_evidence: float | None = None) -> str:
                    {other_names} FROM (
               SELECT l, r, wa, wb, list_sum(ra) AS ca, list_sum(rb) AS cb,
                      {UNMATCHED.format(best="ra", tok="a_tok")} AS ua,
-                     {UNMATCHED.format(best="rb", tok="b_tok")} AS ub, {other_names} FROM (
+                     {UNMATCHED.format(best="rb", tok="b_tok")} AS ub,
+                     len(ra) AS na, len(rb) AS nb,
+                     len(list_filter(ra, lambda v: v <= 0)) AS nua,
+                     len(list_filter(rb, lambda v: v <= 0)) AS nub, {other_names} FROM (
                SELECT l, r, wa, wb, a_tok, b_tok, {ROW_BEST} AS ra, {COLUMN_BEST} AS rb,
                       {other_names} FROM (
                 SELECT p.l, p.r, {helpers}, {others}

@@ -10,7 +10,9 @@ clusters are built as on one machine (``clustering.cluster``: union-find over pa
 above the review threshold fits a driver well beyond what fits one DuckDB).
 
 Records are not grouped into units of identical records here (each is scored on its
-own); scores are otherwise the same, which ``tests/resolve/test_spark.py`` checks.
+own), and a record's name forms are pooled rather than scored one by one; scores of
+single-name records are otherwise the same, which ``tests/resolve/test_spark.py``
+checks.
 """
 
 from __future__ import annotations

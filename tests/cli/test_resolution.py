@@ -104,13 +104,21 @@ def test_screen_against_a_watch_list(tmp_path: Path) -> None:
         "HERRERA BUITRAGO Helmer,,\n"
         "Zzyzx Qwerty,,\n"
     )
-    results = json.loads(run(db, "screen", str(names), "--json", "--dataset", "ofac"))
+    results = json.loads(
+        run(db, "screen", str(names), "--json", "--dataset", "ofac", "--threshold", "0.5")
+    )
     assert results[0]["hits"][0]["name"] == "RODRIGUEZ OREJUELA, Gilberto Jose"
     assert results[0]["hits"][0]["features"]["date"] > 0
     assert results[1]["hits"][0]["name"].startswith("HERRERA BUITRAGO")
     assert results[2]["hits"] == []
-    table = run(db, "screen", str(names))
+    table = run(db, "screen", str(names), "--threshold", "0.5")
     assert "RODRIGUEZ" in table and "no hit" in table
+    # the same man written in Arabic and in Cyrillic script
+    scripts = tmp_path / "scripts.csv"
+    scripts.write_text("name\nجيلبرتو رودريغيز أوريخويلا\nГильберто Родригес Орехуэла\n")
+    for result in json.loads(run(db, "screen", str(scripts), "--json")):
+        assert result["hits"][0]["name"] == "RODRIGUEZ OREJUELA, Gilberto Jose"
+        assert result["hits"][0]["probability"] > 0.9
 
 
 def test_screen_says_which_line_is_bad(tmp_path: Path) -> None:
