@@ -20,7 +20,13 @@ from cupula.resolve.judgements import Verdict, current, judge
 from cupula.resolve.records import Record, records_of
 from cupula.resolve.scoring import FEATURES, probability
 from cupula.resolve.screening import read_list, screen
-from cupula.resolve.service import clusters_for, merged_entity, resolve_view, stored_options
+from cupula.resolve.service import (
+    clusters_for,
+    is_stale,
+    merged_entity,
+    resolve_view,
+    stored_options,
+)
 
 out = Console()
 err = Console(stderr=True)
@@ -124,6 +130,11 @@ def clusters(
     agency's judgements applied. JSON: a list of clusters, each a list of entity ids."""
     with session(ctx, "clusters", _query(datasets=dataset)) as s:
         result = clusters_for(s.store, s.view(dataset))
+        if is_stale(s.store, s.view(dataset)):
+            err.print(
+                "[yellow]note:[/yellow] data was loaded after the last `cupula resolve`; "
+                "its entities stay unmatched until you run it again."
+            )
         groups = result.merged() if merged_only else result.members
         if as_json:
             print(json.dumps(groups, ensure_ascii=False))

@@ -114,6 +114,16 @@ def stored_options(store: Store, view: View) -> tuple[ResolveOptions, dict[str, 
     return ResolveOptions(**json.loads(row[0])), json.loads(row[1])
 
 
+def is_stale(store: Store, view: View) -> bool:
+    """Whether a load the view may see finished after its stored run (new records are
+    then clusters of one until `cupula resolve` runs again)."""
+    with store.engine.connect() as conn:
+        at = conn.execute(select(R.at).where(R.signature == view.signature())).scalar()
+    if at is None:
+        return False
+    return any(str(load["finished"]) > str(at) for load in view.loads())
+
+
 def stored_pairs(store: Store, view: View) -> list[tuple[str, str, float]]:
     with store.engine.connect() as conn:
         rows = conn.execute(

@@ -12,6 +12,7 @@ from cupula.resolve.judgements import Verdict, current, history, judge
 from cupula.resolve.service import (
     NoRun,
     clusters_for,
+    is_stale,
     merged_entity,
     resolve_view,
     stored_options,
@@ -124,3 +125,15 @@ def test_the_run_keeps_its_options(loaded: Store) -> None:
     resolve_view(loaded, view, strict).close()
     assert stored_options(loaded, view)[0] == strict
     assert groups(loaded, COLOMBIA) == [["co-1", "es-1"]]  # "Jon Restrepo" is not that sure
+
+
+def test_a_load_after_the_run_makes_it_stale(loaded: Store) -> None:
+    view = loaded.view(COLOMBIA)
+    resolve_view(loaded, view).close()
+    assert not is_stale(loaded, view)
+    with loaded.writer() as w:
+        later = "2999-01-01T00:00:00Z"
+        w.record_load(dataset="d", agency="CO-DIJIN", path="x", sha256="0" * 64, format="ftm",
+                      marking_id=CO.id, options="{}", started=later, finished=later,
+                      statements_read=0, statements_added=0)  # fmt: skip
+    assert is_stale(loaded, view)
