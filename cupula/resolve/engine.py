@@ -27,14 +27,13 @@ from cupula.resolve.scoring import (
     bits_for,
     estimate_prior,
     prior_bits,
-    probability,
     score_sql,
 )
 
 Progress = Callable[[str], None]
 
 
-def _quiet(_stage: str) -> None:
+def quiet(_stage: str) -> None:
     return None
 
 
@@ -197,7 +196,7 @@ def score_records(
     *,
     sides: Sequence[int] | None = None,
     singular: frozenset[str] = frozenset(),
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> Resolution:
     """Block and score ``records``: within the set (dedupe) or, with ``sides``, only
     between side 0 and side 1 (link: screening a list against a store)."""
@@ -291,4 +290,4 @@ def _record_links(
     )
 
 
-__all__ = ["Resolution", "ResolveOptions", "probability", "score_records"]
+__all__ = ["Resolution", "ResolveOptions", "quiet", "score_records"]

@@ -20,7 +20,7 @@ from followthemoney.types import registry
 
 from cupula.ingest.errors import IngestError
 from cupula.ingest.text import CsvRows
-from cupula.resolve.engine import Progress, ResolveOptions, _quiet, score_records
+from cupula.resolve.engine import Progress, ResolveOptions, quiet, score_records
 from cupula.resolve.records import FAMILIES, Record, make_record, records_of
 from cupula.resolve.scoring import prior_bits, probability
 from cupula.store import View
@@ -139,7 +139,7 @@ def screen(
     *,
     options: ResolveOptions | None = None,
     top: int = 3,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> list[Screened]:
     """The best ``top`` hits of each query among the viewer's records, at or above the
     review probability of ``options``."""

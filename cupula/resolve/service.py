@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select
 from cupula.model.entity import assemble
 from cupula.model.statement import now_iso
 from cupula.resolve.clustering import Links, cluster
-from cupula.resolve.engine import Progress, Resolution, ResolveOptions, _quiet, score_records
+from cupula.resolve.engine import Progress, Resolution, ResolveOptions, quiet, score_records
 from cupula.resolve.judgements import Judgement, Verdict, current
 from cupula.resolve.records import FAMILIES, records_of
 from cupula.store import Store, View
@@ -58,7 +58,7 @@ def resolve_view(
     view: View,
     options: ResolveOptions | None = None,
     *,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> Resolution:
     """Score the records the view may see and store the run under its signature
     (replacing that signature's previous run; judgements are kept apart and stay)."""
