@@ -66,6 +66,14 @@ def ingest_command(
         str | None, typer.Option(help="Text encoding [default: utf-8; cp1252 for OFAC].")
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="Excel: sheet name [default: first].")] = None,
+    drop_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--drop-invalid",
+            help="Mapped tables: leave out values the schema rejects (a malformed e-mail in a "
+            "noisy list) instead of refusing the file; they are counted in the summary.",
+        ),
+    ] = False,
     force: Annotated[
         bool, typer.Option(help="Read the file even if it was loaded before.")
     ] = False,
@@ -101,6 +109,7 @@ def ingest_command(
         namespace=namespace,
         encoding=encoding,
         sheet=sheet,
+        drop_invalid=drop_invalid,
     )
     query = {"path": str(path), "dataset": dataset, "agency": agency, "marking": marking}
     with (
@@ -129,7 +138,7 @@ def ingest_command(
         )
         s.written = result.statements_added
         s.written_by = {agency.upper(): result.statements_added}
-    out.print(result.summary(), highlight=False)
+    out.print(result.summary(), highlight=False, markup=False, emoji=False)
 
 
 @app.command()

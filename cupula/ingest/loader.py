@@ -13,7 +13,7 @@ import enum
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -63,6 +63,9 @@ class LoadOptions:
     namespace: str | None = None
     encoding: str | None = None
     sheet: str | None = None
+    # Mapped tables: leave out cell values the schema rejects (a malformed e-mail in a
+    # noisy list) instead of refusing the file; each is counted and the first reported.
+    drop_invalid: bool = False
 
 
 @dataclass
@@ -75,6 +78,7 @@ class LoadResult:
     statements_added: int = 0
     records_read: int = 0
     skipped: bool = False
+    dropped: list[str] = field(default_factory=list)  # "line N, field F: value" left out
 
     def summary(self) -> str:
         if self.skipped:
@@ -82,11 +86,17 @@ class LoadResult:
                 f"{self.path}: already loaded into {self.dataset} under this marking; "
                 "nothing to do (use --force to read it again)"
             )
-        return (
+        text = (
             f"{self.path}: {self.records_read:,} records read as {self.format}, "
             f"{self.statements_read:,} statements, {self.statements_added:,} new, into "
             f"{self.dataset} [{self.marking}]"
         )
+        if self.dropped:
+            text += (
+                f"; {len(self.dropped):,} invalid values left out (--drop-invalid), first: "
+                f"{self.dropped[0]}"
+            )
+        return text
 
 
 def detect_format(path: Path, mapping: Path | None, encoding: str = "utf-8") -> Format:
@@ -125,6 +135,7 @@ def _fragments(
     mapping: Path | None,
     options: LoadOptions,
     progress: Progress,
+    dropped: list[str],
 ) -> Iterator[Fragment]:
     namespace = options.namespace or dataset
     if fmt == Format.FTM:
@@ -143,6 +154,7 @@ def _fragments(
             encoding=options.encoding or "utf-8",
             sheet=options.sheet,
             progress=progress,
+            dropped=dropped if options.drop_invalid else None,
         )
     network = NetworkOptions(
         namespace=namespace,
@@ -232,7 +244,9 @@ def ingest(
         before = writer.count_statements()
         batch: list[Statement] = []
         with writer.pipeline() as put:
-            for fragment in _fragments(path, fmt, dataset, mapping, options, progress):
+            for fragment in _fragments(
+                path, fmt, dataset, mapping, options, progress, result.dropped
+            ):
                 result.records_read += 1
                 batch.extend(fragment_statements(fragment, dataset, marking_id, started))
                 if len(batch) >= BATCH:

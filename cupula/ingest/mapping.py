@@ -138,8 +138,12 @@ def read_table(
     encoding: str = "utf-8",
     sheet: str | None = None,
     progress: Progress = no_progress,
+    dropped: list[str] | None = None,
 ) -> Iterator[Fragment]:
-    """Map every row of a CSV or Excel sheet; the first row holds the column names."""
+    """Map every row of a CSV or Excel sheet; the first row holds the column names.
+
+    A value the schema rejects stops the load, unless ``dropped`` is given: the value is
+    then left out and described there."""
     mappings = load_mapping(mapping_path, dataset=dataset)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         rows: Iterator[tuple[int, list[str]]] = _excel_rows(path, sheet)
@@ -173,7 +177,12 @@ def read_table(
             mapped = [e for mapping in mappings for e in mapping.map(record).values()]
             if handler.problems:
                 prop, value = handler.problems[0]
-                raise IngestError(path, f"{value!r} is not a valid {prop}", line=line, field=prop)
+                if dropped is None:
+                    raise IngestError(
+                        path, f"{value!r} is not a valid {prop}", line=line, field=prop
+                    )
+                dropped.extend(f"line {line}, field {p}: {v!r}" for p, v in handler.problems)
+                handler.problems.clear()
             for entity in mapped:
                 _check_schema(path, line, schemata, entity)
                 yield Fragment(entity, f"{path.name}:{line}")

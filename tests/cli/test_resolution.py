@@ -132,3 +132,19 @@ def test_screen_says_which_line_is_bad(tmp_path: Path) -> None:
     assert "no 'name' column" in run(db, "screen", str(bad), expect=2)
     bad.write_text("name,nationality\nAna,Narnia\n")
     assert "not a country" in run(db, "screen", str(bad), expect=2)
+
+
+def test_noisy_lists_load_with_drop_invalid(tmp_path: Path) -> None:
+    db = str(tmp_path / "n.db")
+    mapping = tmp_path / "m.yml"
+    mapping.write_text(MAPPING.replace("      nationality: {column: country}",
+                                       "      email: {column: email}"))  # fmt: skip
+    rows = tmp_path / "noisy.csv"
+    rows.write_text("id,first,last,dob,email\n1,Ana,Gomez,1980-01-01,ana@x.co\n"
+                    "2,Bo,Diaz,1981-02-02,bo@@broken\n")  # fmt: skip
+    args = ["ingest", str(rows), "--dataset", "n", "--agency", "CO-DIJIN", "--marking", OPEN,
+            "--mapping", str(mapping)]  # fmt: skip
+    assert "line 3" in run(db, *args, expect=2)  # refused whole by default
+    out = " ".join(run(db, *args, "--drop-invalid").split())
+    assert "1 invalid values left out (--drop-invalid), first: line 3, field" in out
+    assert "'bo@@broken'" in out and ":email" in out
