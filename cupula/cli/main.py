@@ -12,6 +12,7 @@ from cupula.cli import (  # noqa: F401  (registers the commands)
     money,
     report,
     resolution,
+    serve,
 )
 from cupula.cli.app import app, main
 

@@ -1,0 +1,44 @@
+"""Every error of the API mapped to one HTTP status in one place (as yente does)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from cupula.access.accounts import AccountError
+from cupula.ingest import IngestError
+from cupula.model.marking import MarkingError
+from cupula.resolve.service import NoRun
+from cupula.store.view import PurposeRequired
+
+
+class NotFound(LookupError):
+    """No such thing among what the viewer may see (also when it exists but is hidden)."""
+
+
+class TooManyAttempts(PermissionError):
+    """Too many failed logins; try again later."""
+
+
+# exception type -> HTTP status; the first match wins, so subclasses come first
+STATUS: dict[type[Exception], int] = {
+    TooManyAttempts: 429,
+    AccountError: 401,
+    PurposeRequired: 400,
+    PermissionError: 403,
+    NotFound: 404,
+    NoRun: 409,
+    IngestError: 422,
+    MarkingError: 422,
+    ValueError: 400,
+}
+
+
+def install(app: FastAPI) -> None:
+    for exc_type in STATUS:
+        app.add_exception_handler(exc_type, _handle)
+
+
+async def _handle(_request: Request, exc: Exception) -> JSONResponse:
+    status = next(code for t, code in STATUS.items() if isinstance(exc, t))
+    return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=status)
