@@ -16,6 +16,15 @@ if [ -z "${CUPULA_TEST_PG:-}" ]; then
     echo "test: not root, cannot start PostgreSQL; its tests will be skipped" >&2
   fi
 fi
+# The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+      >/dev/null 2>&1 || echo "test: could not install chromium; browser tests will be skipped" >&2
+  else
+    echo "test: no chromium and not root; browser tests will be skipped" >&2
+  fi
+fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy

@@ -1,88 +1,37 @@
 """``create_app``: the FastAPI application over one store.
 
-Every route but login takes a ``Context``: the viewer (session cookie or API token),
-the stated purpose (header ``X-Purpose`` or ``?purpose=``) and the views it opened;
-when the request ends, one audit entry records who asked what, why, the outcome and how
-many statements of which originator it was given.
+Every route but login takes a ``Context`` (``api.context``): the viewer (session cookie
+or API token), the stated purpose (header ``X-Purpose`` or ``?purpose=``) and the views
+it opened; when the request ends, one audit entry records who asked what, why, the
+outcome and how many statements of which originator it was given.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi import FastAPI, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from cupula.access import audit
-from cupula.access.viewer import Viewer
 from cupula.api import errors
-from cupula.api.auth import CSRF_COOKIE, SESSION_COOKIE, LoginThrottle, log_in, viewer_of
+from cupula.api.auth import CSRF_COOKIE, SESSION_COOKIE, LoginThrottle, log_in
+from cupula.api.context import Ctx
 from cupula.api.errors import NotFound
+from cupula.api.reads import entity_values, search_names
 from cupula.graph.analysis import network_of
 from cupula.graph.leaders import LeaderOptions, rank_leaders
 from cupula.graph.temporal import Window
-from cupula.resolve.engine import ResolveOptions
 from cupula.resolve.judgements import Verdict, judge
-from cupula.resolve.records import make_record
-from cupula.resolve.screening import screen
 from cupula.resolve.service import clusters_for
-from cupula.store import Store, View
+from cupula.store import Store
+from cupula.web import pages
 
 SECRET_ENV = "CUPULA_SECRET"
-
-
-@dataclass
-class Context:
-    store: Store
-    viewer: Viewer
-    purpose: str | None
-    views: list[View] = field(default_factory=list)
-
-    def view(self, datasets: list[str] | None = None) -> View:
-        view = self.store.view(self.viewer, datasets=datasets or None, purpose=self.purpose)
-        self.views.append(view)
-        return view
-
-    def originators(self) -> dict[str, int]:
-        total: Counter[str] = Counter()
-        for view in self.views:
-            total.update(view.originators())
-        return dict(total)
-
-
-def context(request: Request) -> Iterator[Context]:
-    store: Store = request.app.state.store
-    viewer = viewer_of(store, request.app.state.secret, request)
-    purpose = request.headers.get("x-purpose") or request.query_params.get("purpose")
-    ctx = Context(store, viewer, purpose)
-    outcome = "ok"
-    try:
-        yield ctx
-    except Exception as exc:
-        outcome = f"refused: {exc}"
-        raise
-    finally:
-        route = request.scope.get("route")
-        action = f"api {request.method} {getattr(route, 'path', request.url.path)}"
-        query = {"path": request.url.path, **dict(request.query_params), "outcome": outcome}
-        audit.append(
-            store,
-            viewer,
-            action,
-            query,
-            purpose=purpose,
-            statements=sum(sum(v.usage.values()) for v in ctx.views),
-            originators=ctx.originators(),
-        )
-
-
-Ctx = Annotated[Context, Depends(context)]
 
 
 class Credentials(BaseModel):
@@ -95,32 +44,6 @@ class JudgementIn(BaseModel):
     right: str = Field(min_length=1, max_length=255)
     verdict: Verdict
     note: str | None = Field(default=None, max_length=2000)
-
-
-def _entity(view: View, entity_id: str) -> dict[str, Any]:
-    """Every value of an entity with its source, marking and grading."""
-    markings = view.markings()
-    statements = list(view.statements(entity_id=entity_id))
-    if not statements:
-        raise NotFound(f"no entity {entity_id!r} among what you may see")
-    entity = view.entity(entity_id)
-    assert entity is not None
-    values = [
-        {
-            "property": s.prop,
-            "value": s.value,
-            "dataset": s.dataset,
-            "marking": str(markings[s.marking_id]) if s.marking_id in markings else None,
-            "reliability": markings[s.marking_id].reliability if s.marking_id in markings else None,
-            "credibility": markings[s.marking_id].credibility if s.marking_id in markings else None,
-            "origin": s.origin,
-            "first_seen": s.first_seen,
-        }
-        for s in statements
-        if s.prop != "id"
-    ]
-    return {"id": entity_id, "schema": entity.schema.name, "caption": entity.caption,
-            "values": values}  # fmt: skip
 
 
 def create_app(db: str | None = None, *, secret: bytes | None = None) -> FastAPI:
@@ -178,16 +101,12 @@ def create_app(db: str | None = None, *, secret: bytes | None = None) -> FastAPI
         dataset: Annotated[list[str] | None, Query()] = None,
     ) -> list[dict[str, Any]]:
         """Entities whose names match ``q`` in any script (the screening engine)."""
-        query = make_record("query:1", "LegalEntity", names=[q])
-        hits = screen(ctx.view(dataset), [(1, {"name": q}, query)],
-                      options=ResolveOptions(match=0.9, review=0.05), top=limit)  # fmt: skip
-        return [{"entity_id": h.entity_id, "name": h.name, "probability": round(h.probability, 4)}
-                for h in hits[0].hits]  # fmt: skip
+        return search_names(ctx.view(dataset), q, limit)
 
     @app.get("/api/entities/{entity_id}", tags=["entities"])
     def entity(ctx: Ctx, entity_id: str) -> dict[str, Any]:
         """Every value of the entity you may see, with its source, marking and grading."""
-        return _entity(ctx.view(), entity_id)
+        return entity_values(ctx.view(), entity_id)
 
     @app.get("/api/leaders", tags=["analysis"])
     def leaders(
@@ -218,4 +137,5 @@ def create_app(db: str | None = None, *, secret: bytes | None = None) -> FastAPI
         return {"left": item.left, "right": item.right, "verdict": item.verdict.value,
                 "user": item.user, "at": item.at}  # fmt: skip
 
+    pages.install(app)
     return app
