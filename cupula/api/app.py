@@ -22,10 +22,7 @@ from cupula.api import errors
 from cupula.api.auth import CSRF_COOKIE, SESSION_COOKIE, LoginThrottle, log_in
 from cupula.api.context import Ctx
 from cupula.api.errors import NotFound
-from cupula.api.reads import entity_values, search_names
-from cupula.graph.analysis import network_of
-from cupula.graph.leaders import LeaderOptions, rank_leaders
-from cupula.graph.temporal import Window
+from cupula.api.reads import entity_values, leader_ranking, search_names
 from cupula.resolve.judgements import Verdict, judge
 from cupula.resolve.service import clusters_for
 from cupula.store import Store
@@ -115,10 +112,7 @@ def create_app(db: str | None = None, *, secret: bytes | None = None) -> FastAPI
         top: Annotated[int, Query(ge=1, le=200)] = 20,
     ) -> dict[str, Any]:
         """The people most likely at the top, with reasons (`cupula leaders`)."""
-        cut = network_of(ctx.view(dataset), window=Window(), kinds=None)
-        if cut.network.m == 0:
-            raise NotFound("no ties to analyse among what you may see")
-        return rank_leaders(cut.network, options=LeaderOptions(top=top)).as_dict()
+        return leader_ranking(ctx.view(dataset), top=top)
 
     @app.get("/api/clusters", tags=["resolution"])
     def clusters(ctx: Ctx, merged_only: bool = True) -> list[list[str]]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from cupula.api.errors import NotFound
+from cupula.graph.analysis import network_of
+from cupula.graph.leaders import LeaderOptions, rank_leaders
+from cupula.graph.temporal import Window
 from cupula.resolve.engine import ResolveOptions
 from cupula.resolve.records import make_record
 from cupula.resolve.screening import screen
@@ -44,3 +47,11 @@ def entity_values(view: View, entity_id: str) -> dict[str, Any]:
     ]
     return {"id": entity_id, "schema": entity.schema.name, "caption": entity.caption,
             "values": values}  # fmt: skip
+
+
+def leader_ranking(view: View, *, top: int) -> dict[str, Any]:
+    """The leader ranking of the network the view may see (`cupula leaders`)."""
+    cut = network_of(view, window=Window(), kinds=None)
+    if cut.network.m == 0:
+        raise NotFound("no ties to analyse among what you may see")
+    return rank_leaders(cut.network, options=LeaderOptions(top=top)).as_dict()

@@ -16,6 +16,8 @@ TEXT: dict[str, dict[str, str]] = {
         "seen": "First seen", "not_found": "Nothing to show.", "purpose": "Purpose",
         "purpose_hint": "Case or reason (needed for confidential reads)",
         "wrong_login": "Wrong user name or password.", "language": "Español",
+        "leaders": "Who leads", "show": "Show", "people": "people", "ties": "ties",
+        "name": "Name", "score": "Score", "why": "Why",
     },
     "es": {
         "login": "Entrar", "user": "Usuario", "password": "Contraseña", "logout": "Salir",
@@ -26,6 +28,8 @@ TEXT: dict[str, dict[str, str]] = {
         "not_found": "Nada que mostrar.", "purpose": "Propósito",
         "purpose_hint": "Caso o motivo (necesario para lecturas confidenciales)",
         "wrong_login": "Usuario o contraseña incorrectos.", "language": "English",
+        "leaders": "Quién manda", "show": "Mostrar", "people": "personas",
+        "ties": "vínculos", "name": "Nombre", "score": "Puntuación", "why": "Por qué",
     },
 }  # fmt: skip
 

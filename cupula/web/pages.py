@@ -21,7 +21,7 @@ from cupula.access.accounts import AccountError
 from cupula.api.auth import SESSION_COOKIE, csrf_token, log_in, user_of_session
 from cupula.api.context import request_context
 from cupula.api.errors import NotFound, TooManyAttempts
-from cupula.api.reads import entity_values, search_names
+from cupula.api.reads import entity_values, leader_ranking, search_names
 from cupula.store.view import PurposeRequired
 from cupula.web.i18n import LANG_COOKIE, TEXT, language
 
@@ -120,3 +120,12 @@ def install(app: FastAPI) -> None:
             return {"entity": entity, "title": entity["caption"]}
 
         return page(request, "entity.html", read)
+
+    @app.get("/leaders", include_in_schema=False)
+    def leaders_page(request: Request, dataset: str = "", purpose: str = "") -> Response:
+        def read(ctx: Any) -> dict[str, Any]:
+            ranking = leader_ranking(ctx.view([dataset] if dataset else None), top=20)
+            return {"ranking": ranking, "dataset": dataset, "purpose": purpose,
+                    "title": TEXT[language(request)]["leaders"]}  # fmt: skip
+
+        return page(request, "leaders.html", read)

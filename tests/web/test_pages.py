@@ -1,0 +1,43 @@
+"""Pages through the test client: the leaders page on CAVIAR, in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from cupula.access import accounts
+from cupula.api import create_app
+from cupula.demo.run import load_caviar
+from cupula.model.marking import Classification
+from cupula.store import Store
+
+
+def test_the_leaders_page_ranks_serero_first_with_reasons(tmp_path: Path) -> None:
+    db = str(tmp_path / "caviar.db")
+    store = Store.open(db)
+    load_caviar(store, tmp_path)
+    accounts.add_agency(store, "CA-RCMP", "CAN", "RCMP")
+    accounts.add_agency(store, "XX-OTHER", "FRA", "not cleared for CAVIAR")
+    accounts.add_user(store, "marc", "CA-RCMP", Classification.SECRET, password="marc-pass-1")
+    accounts.add_user(store, "zoe", "XX-OTHER", Classification.SECRET, password="zoe-pass-1")
+    store.close()
+    with TestClient(create_app(db, secret=b"pages")) as client:
+        assert client.get("/leaders", follow_redirects=False).status_code == 303  # log in first
+        login = client.get("/login")
+        csrf = login.text.split('name="csrf" value="')[1].split('"')[0]
+        form = {"user": "marc", "password": "marc-pass-1", "csrf": csrf}
+        assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+        page = client.get("/leaders", params={"dataset": "caviar"})
+        assert page.status_code == 200
+        first = page.text.split('<table id="leaders">')[1].split("</tr>")[1]
+        assert "Daniel Serero" in first and "<li>" in first
+        spanish = client.get("/leaders", params={"dataset": "caviar", "lang": "es"})
+        assert "Quién manda" in spanish.text and "Daniel Serero" in spanish.text
+        client.cookies.clear()
+        login = client.get("/login")
+        csrf = login.text.split('name="csrf" value="')[1].split('"')[0]
+        form = {"user": "zoe", "password": "zoe-pass-1", "csrf": csrf}
+        client.post("/login", data=form, follow_redirects=False)
+        hidden = client.get("/leaders", params={"dataset": "caviar"})
+        assert hidden.status_code == 404 and "Serero" not in hidden.text
