@@ -1,6 +1,6 @@
 """``create_app``: the FastAPI application over one store.
 
-Every route but login takes a ``Context`` (``api.context``): the viewer (session cookie
+Every route but login takes a ``Reading`` (``api.context``): the viewer (session cookie
 or API token), the stated purpose (header ``X-Purpose`` or ``?purpose=``) and the views
 it opened; when the request ends, one audit entry records who asked what, why, the
 outcome and how many statements of which originator it was given.

@@ -8,25 +8,23 @@ when the command was refused or failed).
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from cupula.access import audit
 from cupula.access.accounts import AccountError, viewer_for
+from cupula.access.reading import Reading
 from cupula.access.viewer import Viewer
 from cupula.ingest import IngestError
 from cupula.model.marking import MarkingError
 from cupula.money.rates import RateError
 from cupula.resolve.screening import ListError
 from cupula.resolve.service import NoRun
-from cupula.store import Store, View
+from cupula.store import Store
 from cupula.store.view import PurposeRequired
 
 err = Console(stderr=True)
@@ -45,28 +43,7 @@ ERRORS: dict[type[BaseException], tuple[int, str | None]] = {
 }
 
 
-@dataclass
-class Session:
-    store: Store
-    viewer: Viewer
-    purpose: str | None
-    views: list[View] = field(default_factory=list)
-    written: int = 0  # statements added by a write
-    written_by: dict[str, int] = field(default_factory=dict)
-
-    def view(self, datasets: Sequence[str] | None = None) -> View:
-        view = self.store.view(self.viewer, datasets=datasets or None, purpose=self.purpose)
-        self.views.append(view)
-        return view
-
-    def statements(self) -> int:
-        return sum(sum(v.usage.values()) for v in self.views) + self.written
-
-    def originators(self) -> dict[str, int]:
-        total: Counter[str] = Counter(self.written_by)
-        for view in self.views:
-            total.update(view.originators())
-        return dict(total)
+Session = Reading  # what one command read and wrote (cupula.access.reading)
 
 
 def fail(message: str, status: int = 2) -> typer.Exit:
@@ -99,13 +76,5 @@ def session(ctx: typer.Context, action: str, query: dict[str, Any]) -> Iterator[
         raise
     finally:
         if current is not None:
-            audit.append(
-                store,
-                current.viewer,
-                action,
-                {**query, "outcome": outcome},
-                purpose=current.purpose,
-                statements=current.statements(),
-                originators=current.originators(),
-            )
+            current.record(action, {**query, "outcome": outcome})
         store.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cupula.access.accounts import AccountError
+from cupula.access.reading import Reading
 from cupula.api.auth import SESSION_COOKIE, csrf_token, log_in, user_of_session
 from cupula.api.context import request_context
 from cupula.api.errors import NotFound, TooManyAttempts
@@ -30,6 +32,7 @@ TEMPLATES = Environment(
     autoescape=select_autoescape(["html"]),
 )
 LOGIN_CSRF_COOKIE = "cupula_login_csrf"
+PageRead = Callable[[Reading], dict[str, Any]]  # what a page reads, from its request
 
 
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -90,7 +93,9 @@ def install(app: FastAPI) -> None:
             response.delete_cookie(SESSION_COOKIE)
         return response
 
-    def page(request: Request, template: str, read: Any) -> Response:
+    def page(
+        request: Request, template: str, read: Callable[[Reading], dict[str, Any]]
+    ) -> Response:
         """Run ``read(ctx)`` in a request context and render its result (or the error)."""
         try:
             user_of_session(app.state.secret, request.cookies.get(SESSION_COOKIE, ""))
@@ -107,7 +112,7 @@ def install(app: FastAPI) -> None:
 
     @app.get("/search", include_in_schema=False)
     def search_page(request: Request, q: str = "", purpose: str = "") -> Response:
-        def read(ctx: Any) -> dict[str, Any]:
+        def read(ctx: Reading) -> dict[str, Any]:
             hits = search_names(ctx.view(), q[:200], 20) if q.strip() else []
             return {"q": q, "purpose": purpose, "hits": hits, "title": q}
 
@@ -115,7 +120,7 @@ def install(app: FastAPI) -> None:
 
     @app.get("/entity/{entity_id}", include_in_schema=False)
     def entity_page(request: Request, entity_id: str) -> Response:
-        def read(ctx: Any) -> dict[str, Any]:
+        def read(ctx: Reading) -> dict[str, Any]:
             entity = entity_values(ctx.view(), entity_id)
             return {"entity": entity, "title": entity["caption"]}
 
@@ -123,7 +128,7 @@ def install(app: FastAPI) -> None:
 
     @app.get("/leaders", include_in_schema=False)
     def leaders_page(request: Request, dataset: str = "", purpose: str = "") -> Response:
-        def read(ctx: Any) -> dict[str, Any]:
+        def read(ctx: Reading) -> dict[str, Any]:
             ranking = leader_ranking(ctx.view([dataset] if dataset else None), top=20)
             return {"ranking": ranking, "dataset": dataset, "purpose": purpose,
                     "title": TEXT[language(request)]["leaders"]}  # fmt: skip

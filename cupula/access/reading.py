@@ -1,0 +1,52 @@
+"""What one command or one HTTP request read and wrote, for its audit entry.
+
+The command line (``cli.session``) and the API (``api.context``) both open their views
+through a ``Reading`` and append one audit entry from it when they end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cupula.access import audit
+from cupula.access.viewer import Viewer
+from cupula.store import Store, View
+
+
+@dataclass
+class Reading:
+    store: Store
+    viewer: Viewer
+    purpose: str | None
+    views: list[View] = field(default_factory=list)
+    written: int = 0  # statements added by a write
+    written_by: dict[str, int] = field(default_factory=dict)
+
+    def view(self, datasets: Sequence[str] | None = None) -> View:
+        view = self.store.view(self.viewer, datasets=datasets or None, purpose=self.purpose)
+        self.views.append(view)
+        return view
+
+    def statements(self) -> int:
+        return sum(sum(v.usage.values()) for v in self.views) + self.written
+
+    def originators(self) -> dict[str, int]:
+        total: Counter[str] = Counter(self.written_by)
+        for view in self.views:
+            total.update(view.originators())
+        return dict(total)
+
+    def record(self, action: str, query: dict[str, Any]) -> None:
+        """Append the audit entry: who, why, what was asked, and what it was given."""
+        audit.append(
+            self.store,
+            self.viewer,
+            action,
+            query,
+            purpose=self.purpose,
+            statements=self.statements(),
+            originators=self.originators(),
+        )
