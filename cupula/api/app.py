@@ -21,10 +21,9 @@ from cupula.access import audit
 from cupula.api import errors
 from cupula.api.auth import CSRF_COOKIE, SESSION_COOKIE, LoginThrottle, log_in
 from cupula.api.context import Ctx
-from cupula.api.errors import NotFound
 from cupula.api.reads import entity_values, leader_ranking, search_names
-from cupula.resolve.judgements import Verdict, judge
-from cupula.resolve.service import clusters_for
+from cupula.resolve.judgements import Verdict
+from cupula.resolve.service import clusters_for, judge_seen
 from cupula.store import Store
 from cupula.web import pages
 
@@ -123,11 +122,7 @@ def create_app(db: str | None = None, *, secret: bytes | None = None) -> FastAPI
     @app.post("/api/judgements", tags=["resolution"])
     def add_judgement(ctx: Ctx, body: JudgementIn) -> dict[str, Any]:
         """Judge two entities you may see: same, different, unsure, retracted (undo)."""
-        view = ctx.view()
-        for entity_id in (body.left, body.right):
-            if view.entity(entity_id) is None:
-                raise NotFound(f"no entity {entity_id!r} among what you may see")
-        item = judge(ctx.store, ctx.viewer, body.left, body.right, body.verdict, body.note)
+        item = judge_seen(ctx.store, ctx.view(), body.left, body.right, body.verdict, body.note)
         return {"left": item.left, "right": item.right, "verdict": item.verdict.value,
                 "user": item.user, "at": item.at}  # fmt: skip
 

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from cupula.access.accounts import AccountError
 from cupula.ingest import IngestError
 from cupula.model.marking import MarkingError
-from cupula.resolve.service import NoRun
+from cupula.resolve.service import NoRun, UnknownEntity
 from cupula.store.view import PurposeRequired
 
 
@@ -27,6 +27,7 @@ STATUS: dict[type[Exception], int] = {
     PurposeRequired: 400,
     PermissionError: 403,
     NotFound: 404,
+    UnknownEntity: 404,
     NoRun: 409,
     IngestError: 422,
     MarkingError: 422,

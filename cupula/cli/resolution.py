@@ -23,6 +23,7 @@ from cupula.resolve.screening import read_list, screen
 from cupula.resolve.service import (
     clusters_for,
     is_stale,
+    judge_seen,
     merged_entity,
     resolve_view,
     stored_options,
@@ -109,11 +110,7 @@ def judge_command(
     'retracted' withdraws your agency's standing judgement of the pair (undo).
     """
     with session(ctx, "judge", {"left": left, "right": right, "verdict": verdict}) as s:
-        view = s.view()
-        for entity_id in (left, right):
-            if view.entity(entity_id) is None:
-                raise ValueError(f"no entity {entity_id!r} among those you may see")
-        item = judge(s.store, s.viewer, left, right, verdict, note)
+        item = judge_seen(s.store, s.view(), left, right, verdict, note)
         out.print(f"{item.left} {item.verdict.value} {item.right} — {item.user}, {item.at}")
 
 

@@ -23,7 +23,7 @@ from cupula.ingest import IngestError
 from cupula.model.marking import MarkingError
 from cupula.money.rates import RateError
 from cupula.resolve.screening import ListError
-from cupula.resolve.service import NoRun
+from cupula.resolve.service import NoRun, UnknownEntity
 from cupula.store import Store
 from cupula.store.view import PurposeRequired
 
@@ -39,6 +39,7 @@ ERRORS: dict[type[BaseException], tuple[int, str | None]] = {
     AccountError: (3, None),
     PermissionError: (3, None),
     NoRun: (2, None),
+    UnknownEntity: (2, None),
     ValueError: (2, None),
 }
 

@@ -21,13 +21,17 @@ from cupula.model.entity import assemble
 from cupula.model.statement import now_iso
 from cupula.resolve.clustering import Links, cluster
 from cupula.resolve.engine import Progress, Resolution, ResolveOptions, quiet, score_records
-from cupula.resolve.judgements import Judgement, Verdict, current
+from cupula.resolve.judgements import Judgement, Verdict, current, judge
 from cupula.resolve.records import FAMILIES, records_of
 from cupula.store import Store, View
 from cupula.store.tables import resolution_pair_table, resolution_run_table
 
 P = resolution_pair_table.c
 R = resolution_run_table.c
+
+
+class UnknownEntity(LookupError):
+    """No such entity among those the viewer may see (also when it exists, hidden)."""
 
 
 class NoRun(LookupError):
@@ -161,6 +165,17 @@ def clusters_for(store: Store, view: View) -> Clusters:
         if j.verdict is Verdict.SAME and where[j.left] != where[j.right]
     ]
     return Clusters(members, len(judgements), conflicts)
+
+
+def judge_seen(
+    store: Store, view: View, left: str, right: str, verdict: Verdict, note: str | None = None
+) -> Judgement:
+    """Record the viewer's judgement of two entities it may see (``UnknownEntity`` if it
+    sees no statement of one of them)."""
+    for entity_id in (left, right):
+        if view.entity(entity_id) is None:
+            raise UnknownEntity(f"no entity {entity_id!r} among those you may see")
+    return judge(store, view.viewer, left, right, verdict, note)
 
 
 def merged_entity(view: View, members: Sequence[str]) -> EntityProxy | None:
