@@ -181,10 +181,7 @@ def run_cupula(cols: dict[str, list[Any]], queue: mp.Queue) -> None:  # type: ig
     ]  # fmt: skip
     made = time.perf_counter() - started
     resolution = score_records(records, ResolveOptions(review=0.2))
-    clusters = {}
-    for threshold in THRESHOLDS:
-        resolution.options = ResolveOptions(match=threshold, review=0.2)
-        clusters[threshold] = resolution.clusters()
+    clusters = {t: resolution.clusters(match=t) for t in THRESHOLDS}
     seconds = time.perf_counter() - started
     truth = [str(c) for c in cols["cluster"]]
     quality = {t: clustering_quality(c, truth) for t, c in clusters.items()}

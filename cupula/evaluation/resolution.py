@@ -18,7 +18,7 @@ from cupula.evaluation import splink_reference
 from cupula.evaluation.metrics import blocking_recall, clustering_quality
 from cupula.evaluation.resolution_sets import SETS
 from cupula.evaluation.sources import dataset_dir
-from cupula.resolve.engine import Resolution, ResolveOptions, score_records
+from cupula.resolve.engine import ResolveOptions, score_records
 
 THRESHOLDS = splink_reference.THRESHOLDS
 DEFAULT = ResolveOptions()
@@ -34,10 +34,12 @@ def evaluate_set(key: str, folder: Path, *, with_splink: bool = True) -> dict[st
     started = time.perf_counter()
     options = replace(DEFAULT, review=min(THRESHOLDS))
     resolution = score_records(labelled.records, options)
-    default = clustering_quality(_at(resolution, DEFAULT.match), labelled.truth)
+    default = clustering_quality(resolution.clusters(match=DEFAULT.match), labelled.truth)
     seconds = round(time.perf_counter() - started, 2)
     candidates = resolution.candidate_units()
-    sweep = {t: clustering_quality(_at(resolution, t), labelled.truth) for t in THRESHOLDS}
+    sweep = {
+        t: clustering_quality(resolution.clusters(match=t), labelled.truth) for t in THRESHOLDS
+    }
     result: dict[str, Any] = {
         "set": labelled.name,
         "records": len(labelled.records),
@@ -67,11 +69,6 @@ def evaluate_set(key: str, folder: Path, *, with_splink: bool = True) -> dict[st
             result["cupula"]["best"]["pairwise"]["f1"] >= result["splink"]["best"]["pairwise"]["f1"]
         )
     return result
-
-
-def _at(resolution: Resolution, threshold: float) -> list[list[int]]:
-    resolution.options = replace(resolution.options, match=threshold)
-    return list(resolution.clusters())
 
 
 def run(

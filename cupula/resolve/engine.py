@@ -86,11 +86,14 @@ class Resolution:
         self,
         same: Sequence[tuple[int, int]] = (),
         different: Sequence[tuple[int, int]] = (),
+        *,
+        match: float | None = None,
     ) -> list[list[int]]:
+        """Clusters at the options' match probability, or at ``match`` (a sweep)."""
         return cluster(
             len(self.records),
             self.links,
-            threshold=self.options.match_bits,
+            threshold=self.options.match_bits if match is None else bits_for(match),
             same=same,
             different=different,
             max_size=self.options.max_cluster,
