@@ -126,8 +126,9 @@ def clusters(
     """The clusters of the last `cupula resolve` on what you may see, with your
     agency's judgements applied. JSON: a list of clusters, each a list of entity ids."""
     with session(ctx, "clusters", _query(datasets=dataset)) as s:
-        result = clusters_for(s.store, s.view(dataset))
-        if is_stale(s.store, s.view(dataset)):
+        view = s.view(dataset)
+        result = clusters_for(s.store, view)
+        if is_stale(s.store, view):
             err.print(
                 "[yellow]note:[/yellow] data was loaded after the last `cupula resolve`; "
                 "its entities stay unmatched until you run it again."
@@ -136,7 +137,6 @@ def clusters(
         if as_json:
             print(json.dumps(groups, ensure_ascii=False))
             return
-        view = s.view(dataset)
         for group in result.merged():
             entity = merged_entity(view, group)
             caption = entity.caption if entity is not None else group[0]
