@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 from normality import ascii_text
 
-from cupula.resolve.records import Record, make_record
+from cupula.resolve.records import Record, make_record, name_key
 
 SAMPLE_SEED = 20261127
 FOLDED_COLUMNS = ("first_name", "surname", "birth_place", "postcode_fake", "gender", "occupation")
@@ -120,8 +120,7 @@ def patstat(folder: Path) -> LabelledSet:
                 r["person_id"],
                 "LegalEntity",  # inventors and applicants: people and companies
                 names=[r["Name"]],
-                neighbours=[" ".join(sorted((ascii_text(c) or "").lower().split()))
-                            for c in coauthors],
+                neighbours=[name_key(c) for c in coauthors],
             )
         )  # fmt: skip
     columns = _name_columns([r["Name"] for r in inputs])
