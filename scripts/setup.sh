@@ -20,3 +20,15 @@ if ! command -v pkg-config >/dev/null || ! pkg-config --exists icu-uc 2>/dev/nul
   fi
 fi
 .venv/bin/python -m pip install --quiet -e ".${extra}"
+# The workbench's drawing libraries (network explorer, map) come from npm, pinned by
+# cupula/web/assets/package-lock.json; without npm the pages work and say what is missing.
+assets=cupula/web/assets
+if command -v npm >/dev/null; then
+  if [ ! -f "$assets/node_modules/.package-lock.json" ] || \
+     [ "$assets/package-lock.json" -nt "$assets/node_modules/.package-lock.json" ]; then
+    npm ci --prefix "$assets" --no-audit --no-fund --loglevel=error >/dev/null \
+      || echo "setup: npm ci failed; the network explorer and the map will not draw" >&2
+  fi
+else
+  echo "setup: no npm; the network explorer and the map will not draw (install Node.js)" >&2
+fi

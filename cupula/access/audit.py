@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import desc, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from cupula.access.viewer import Viewer
+from cupula.access.viewer import Role, Viewer
 from cupula.model.statement import now_iso
 from cupula.store.store import Store
 from cupula.store.tables import audit_table
@@ -156,6 +156,18 @@ def entries(store: Store, *, originator: str | None = None) -> list[Entry]:
             )
         )
     return out
+
+
+def entries_for(viewer: Viewer, store: Store, *, originator: str | None = None) -> list[Entry]:
+    """The entries ``viewer`` may read: supervisors and administrators every entry (or
+    those of one ``originator``); anyone else only the reads of its own agency's data."""
+    overseer = viewer.has_role(Role.SUPERVISOR) or viewer.has_role(Role.ADMIN)
+    if not overseer and (originator is None or originator.upper() != viewer.agency):
+        raise PermissionError(
+            f"{viewer.user} may see the reads of {viewer.agency}'s data only: "
+            f"originator {viewer.agency}"
+        )
+    return entries(store, originator=originator)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ class Reading:
     views: list[View] = field(default_factory=list)
     written: int = 0  # statements added by a write
     written_by: dict[str, int] = field(default_factory=dict)
+    outcome: str = "ok"  # or "refused: why", for the audit entry
 
     def view(self, datasets: Sequence[str] | None = None) -> View:
         view = self.store.view(self.viewer, datasets=datasets or None, purpose=self.purpose)

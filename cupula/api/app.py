@@ -8,26 +8,32 @@ outcome and how many statements of which originator it was given.
 
 from __future__ import annotations
 
+import enum
 import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Query, Request, Response
+from fastapi import FastAPI, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from cupula.access import audit
-from cupula.api import errors
+from cupula.api import errors, reads
 from cupula.api.auth import CSRF_COOKIE, SESSION_COOKIE, LoginThrottle, log_in
 from cupula.api.context import Ctx
-from cupula.api.reads import entity_values, leader_ranking, search_names
+from cupula.api.upload import load_upload
+from cupula.graph.network import KINDS
+from cupula.ingest import Format, LoadOptions
 from cupula.resolve.judgements import Verdict
 from cupula.resolve.service import clusters_for, judge_seen
 from cupula.store import Store
-from cupula.web import pages
+from cupula.store.derived import Derived
+from cupula.web import assets, pages
 
 SECRET_ENV = "CUPULA_SECRET"
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+Kind = enum.StrEnum("Kind", {k.upper(): k for k in KINDS})  # type: ignore[misc]
 
 
 class Credentials(BaseModel):
@@ -61,6 +67,7 @@ def create_app(db: str | None = None, *, secret: bytes | None = None) -> FastAPI
     env_secret = os.environ.get(SECRET_ENV)
     app.state.secret = secret or (env_secret.encode() if env_secret else secrets.token_bytes(32))
     app.state.throttle = LoginThrottle()
+    app.state.derived = Derived(app.state.store.data_version)
     errors.install(app)
 
     @app.post("/api/login", tags=["session"])
@@ -96,13 +103,34 @@ def create_app(db: str | None = None, *, secret: bytes | None = None) -> FastAPI
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
         dataset: Annotated[list[str] | None, Query()] = None,
     ) -> list[dict[str, Any]]:
-        """Entities whose names match ``q`` in any script (the screening engine)."""
-        return search_names(ctx.view(dataset), q, limit)
+        """Entities whose names match ``q`` in any script, best first (a ranking score,
+        not a match probability: `cupula screen` gives those)."""
+        return reads.search_names(ctx.view(dataset), app.state.derived, q, limit)
 
     @app.get("/api/entities/{entity_id}", tags=["entities"])
     def entity(ctx: Ctx, entity_id: str) -> dict[str, Any]:
-        """Every value of the entity you may see, with its source, marking and grading."""
-        return entity_values(ctx.view(), entity_id)
+        """Every value of the entity you may see, with its source, marking and grading;
+        its relationships and its timeline."""
+        return reads.entity_page(ctx.view(), app.state.derived, entity_id)
+
+    @app.get("/api/graph", tags=["analysis"])
+    def graph(
+        ctx: Ctx,
+        entity: Annotated[list[str], Query(min_length=1, max_length=50)],
+        hops: Annotated[int, Query(ge=0, le=3)] = 1,
+        kind: Annotated[list[Kind] | None, Query()] = None,
+        schema: Annotated[list[str] | None, Query(max_length=20)] = None,
+        since: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
+        until: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
+        dataset: Annotated[list[str] | None, Query()] = None,
+        max_nodes: Annotated[int, Query(ge=1, le=1000)] = 150,
+    ) -> dict[str, Any]:
+        """The network around ``entity`` (one or more ids) for the explorer: nodes with
+        their leader score and key-player mark, ties collapsed per pair and kind."""
+        only = reads.GraphFilter(tuple(k.value for k in kind or ()), tuple(schema or ()),
+                                 since, until)  # fmt: skip
+        return reads.graph(ctx.view(dataset), app.state.derived, entity, hops=hops,
+                           max_nodes=max_nodes, only=only)  # fmt: skip
 
     @app.get("/api/leaders", tags=["analysis"])
     def leaders(
@@ -111,7 +139,57 @@ def create_app(db: str | None = None, *, secret: bytes | None = None) -> FastAPI
         top: Annotated[int, Query(ge=1, le=200)] = 20,
     ) -> dict[str, Any]:
         """The people most likely at the top, with reasons (`cupula leaders`)."""
-        return leader_ranking(ctx.view(dataset), top=top)
+        return reads.leader_ranking(ctx.view(dataset), app.state.derived, top=top)
+
+    @app.get("/api/money/{entity_id}", tags=["money"])
+    def money(
+        ctx: Ctx,
+        entity_id: str,
+        backward: bool = False,
+        dataset: Annotated[list[str] | None, Query()] = None,
+    ) -> dict[str, Any]:
+        """Where the money of a person, company, account or seizure went (or, backward,
+        came from): by holder and by jurisdiction, with the transfers behind it."""
+        view = ctx.view(dataset)
+        return reads.money_trail(view, app.state.derived, entity_id, backward=backward).as_dict()
+
+    @app.get("/api/cooperation", tags=["cooperation"])
+    def cooperation(
+        ctx: Ctx, dataset: Annotated[list[str] | None, Query()] = None
+    ) -> dict[str, Any]:
+        """Seizures, extraditions and requests for information you may see."""
+        return reads.cooperation(ctx.view(dataset), app.state.derived)
+
+    @app.get("/api/audit", tags=["audit"])
+    def audit_entries(
+        ctx: Ctx,
+        originator: Annotated[str | None, Query(max_length=64)] = None,
+        last: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> list[dict[str, Any]]:
+        """Who read what, when and why. Supervisors see every entry; an analyst the
+        reads of its own agency's data (``originator`` = its agency)."""
+        found = audit.entries_for(ctx.viewer, ctx.store, originator=originator)[-last:]
+        return [e.__dict__ for e in reversed(found)]
+
+    @app.post("/api/loads", tags=["data"])
+    async def load(
+        ctx: Ctx,
+        file: UploadFile,
+        dataset: Annotated[str, Form(min_length=1, max_length=100)],
+        marking: Annotated[str, Form(min_length=1, max_length=300)],
+        fmt: Annotated[Format | None, Form(alias="format")] = None,
+        mapping: UploadFile | None = None,
+        phase: Annotated[str | None, Form(max_length=50)] = None,
+        drop_invalid: Annotated[bool, Form()] = False,
+    ) -> dict[str, Any]:
+        """Load a file for your agency, every fact under ``marking`` (all or nothing)."""
+        options = LoadOptions(phase=phase, drop_invalid=drop_invalid)
+        result = await load_upload(ctx.store, ctx.viewer, file, dataset=dataset,
+                                   marking=marking, fmt=fmt, mapping=mapping,
+                                   options=options)  # fmt: skip
+        ctx.written = result.statements_added
+        ctx.written_by = {ctx.viewer.agency: result.statements_added}
+        return {**result.__dict__, "summary": result.summary()}
 
     @app.get("/api/clusters", tags=["resolution"])
     def clusters(ctx: Ctx, merged_only: bool = True) -> list[list[str]]:
@@ -126,5 +204,6 @@ def create_app(db: str | None = None, *, secret: bytes | None = None) -> FastAPI
         return {"left": item.left, "right": item.right, "verdict": item.verdict.value,
                 "user": item.user, "at": item.at}  # fmt: skip
 
+    assets.install(app)
     pages.install(app)
     return app

@@ -20,17 +20,16 @@ def request_context(request: Request) -> Iterator[Reading]:
     viewer = viewer_of(store, request.app.state.secret, request)
     purpose = request.headers.get("x-purpose") or request.query_params.get("purpose")
     ctx = Reading(store, viewer, purpose)
-    outcome = "ok"
     try:
         yield ctx
     except Exception as exc:
-        outcome = f"refused: {exc}"
+        ctx.outcome = f"refused: {exc}"
         raise
     finally:
         route = request.scope.get("route")
         action = f"api {request.method} {getattr(route, 'path', request.url.path)}"
         ctx.record(action, {"path": request.url.path, **dict(request.query_params),
-                            "outcome": outcome})  # fmt: skip
+                            "outcome": ctx.outcome})  # fmt: skip
 
 
 def context(request: Request) -> Iterator[Reading]:

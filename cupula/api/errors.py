@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from cupula.access.accounts import AccountError
+from cupula.api.upload import TooLarge
 from cupula.ingest import IngestError
 from cupula.model.marking import MarkingError
 from cupula.resolve.service import NoRun, UnknownEntity
@@ -31,6 +32,7 @@ STATUS: dict[type[Exception], int] = {
     NoRun: 409,
     IngestError: 422,
     MarkingError: 422,
+    TooLarge: 413,
     ValueError: 400,
 }
 

@@ -1,26 +1,69 @@
-"""Reads shared by the API routes and the pages (each through the caller's view)."""
+"""Reads shared by the API routes and the pages, each through the caller's view.
+
+What costs more than a request should (the network, the leader ranking, the name index,
+the payments) is built once per view signature and data version (``store.derived``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+import numpy as np
+
 from cupula.api.errors import NotFound
+from cupula.cooperation import figures
 from cupula.graph.analysis import network_of
-from cupula.graph.leaders import LeaderOptions, rank_leaders
+from cupula.graph.keyplayers import key_players
+from cupula.graph.leaders import LeaderOptions, Ranking, rank_leaders
+from cupula.graph.neighbourhood import NeighbourhoodOptions, neighbourhood
+from cupula.graph.network import Network
 from cupula.graph.temporal import Window
-from cupula.resolve.engine import ResolveOptions
-from cupula.resolve.records import make_record
-from cupula.resolve.screening import screen
+from cupula.money.flows import Flows, flows_of, trace_sources
+from cupula.money.trace import TraceOptions, TraceResult, trace_many
+from cupula.resolve.records import records_of
+from cupula.resolve.search import NameIndex
 from cupula.store import View
+from cupula.store.derived import Derived
 
 
-def search_names(view: View, q: str, limit: int) -> list[dict[str, Any]]:
-    """Entities whose names match ``q`` in any script (the screening engine)."""
-    query = make_record("query:1", "LegalEntity", names=[q])
-    hits = screen(view, [(1, {"name": q}, query)],
-                  options=ResolveOptions(match=0.9, review=0.05), top=limit)  # fmt: skip
-    return [{"entity_id": h.entity_id, "name": h.name, "probability": round(h.probability, 4)}
-            for h in hits[0].hits]  # fmt: skip
+@dataclass(frozen=True)
+class GraphFilter:
+    """What the network explorer shows: tie kinds, node schemata, a date range."""
+
+    kinds: tuple[str, ...] = ()
+    schemata: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+
+    def window(self) -> Window:
+        if self.since or self.until:
+            return Window(between=(self.since or "0000", self.until or "9999"))
+        return Window()
+
+
+def search_names(view: View, cache: Derived, q: str, limit: int) -> list[dict[str, Any]]:
+    """Entities whose names match ``q`` in any script (``resolve.search``)."""
+    index = cache.get(view, "names", lambda v: NameIndex(records_of(v)))
+    return [{"entity_id": h.entity_id, "name": h.name, "schema": h.schema, "score": h.score}
+            for h in index.search(q, limit=limit)]  # fmt: skip
+
+
+def network(
+    view: View, cache: Derived, kinds: Sequence[str] = (), window: Window | None = None
+) -> Network:
+    window = window or Window()
+    name = f"network|{','.join(sorted(kinds))}|{window.describe()}"
+    return cache.get(view, name, lambda v: network_of(v, window=window, kinds=kinds).network)
+
+
+def ranking(view: View, cache: Derived) -> Ranking:
+    net = network(view, cache)
+    if net.m == 0:
+        raise NotFound("no ties to analyse among what you may see")
+    return cache.get(view, "leaders", lambda v: rank_leaders(net, options=LeaderOptions()))
 
 
 def entity_values(view: View, entity_id: str) -> dict[str, Any]:
@@ -49,9 +92,97 @@ def entity_values(view: View, entity_id: str) -> dict[str, Any]:
             "values": values}  # fmt: skip
 
 
-def leader_ranking(view: View, *, top: int) -> dict[str, Any]:
+def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
+    """The entity's values, its relationships (ties in the network, one per partner and
+    kind) and its timeline (dated values and dated ties, oldest first)."""
+    entity = entity_values(view, entity_id)
+    net = network(view, cache)
+    related = neighbourhood(net, [entity_id], options=NeighbourhoodOptions(hops=1, max_nodes=500))
+    names = {n["id"]: n["name"] for n in related["nodes"]}
+    relationships = [
+        {
+            "other": e["target"] if e["source"] == entity_id else e["source"],
+            "name": names[e["target"] if e["source"] == entity_id else e["source"]],
+            "kind": e["kind"],
+            "direction": "out" if e["directed"] and e["source"] == entity_id else
+                         "in" if e["directed"] else "",
+            "count": e["count"],
+            "first": e["first"],
+            "last": e["last"],
+        }
+        for e in related["edges"]
+        if entity_id in (e["source"], e["target"])
+    ]  # fmt: skip
+    relationships.sort(key=lambda r: (-r["count"], r["name"]))
+    dated = [
+        v for v in entity["values"] if v["property"].endswith("Date") or v["property"] == "date"
+    ]
+    timeline = [{"date": v["value"], "what": v["property"], "dataset": v["dataset"]} for v in dated]
+    mine = net.index.get(entity_id)
+    if mine is not None:
+        rows = np.flatnonzero((net.src == mine) | (net.dst == mine))
+        for i in rows.tolist():
+            if net.date[i] is None:
+                continue
+            other = int(net.dst[i] if net.src[i] == mine else net.src[i])
+            what = f"{net.kind[i]}: {net.names[other]}"
+            timeline.append({"date": net.date[i], "what": what, "entity": net.node_ids[other],
+                             "evidence": net.tie_ids[i]})  # fmt: skip
+    timeline.sort(key=lambda t: str(t["date"]))
+    return {**entity, "relationships": relationships, "timeline": timeline}
+
+
+def leader_ranking(view: View, cache: Derived, *, top: int) -> dict[str, Any]:
     """The leader ranking of the network the view may see (`cupula leaders`)."""
-    cut = network_of(view, window=Window(), kinds=None)
-    if cut.network.m == 0:
-        raise NotFound("no ties to analyse among what you may see")
-    return rank_leaders(cut.network, options=LeaderOptions(top=top)).as_dict()
+    result = ranking(view, cache).as_dict()
+    result["leaders"] = result["leaders"][:top]
+    return result
+
+
+def graph(
+    view: View,
+    cache: Derived,
+    seeds: Sequence[str],
+    *,
+    hops: int,
+    max_nodes: int,
+    only: GraphFilter | None = None,
+) -> dict[str, Any]:
+    """The neighbourhood of ``seeds`` for the network explorer: leader scores on the
+    nodes (from the whole network the view may see, so sizes stay put while filtering),
+    key players marked."""
+    only = only or GraphFilter()
+    net = network(view, cache, only.kinds, only.window())
+    if not any(s in net.index for s in seeds):
+        raise NotFound(
+            "none of these entities has ties among what you may see (with these filters)"
+        )
+    if only.schemata:
+        wanted = np.array([s in only.schemata or n in seeds
+                           for s, n in zip(net.schemata, net.node_ids, strict=True)])  # fmt: skip
+        net = net.select(wanted[net.src] & wanted[net.dst])
+    full = network(view, cache)
+    scores = ranking(view, cache).scores if full.m else {}
+    players = cache.get(view, "key players", lambda v: key_players(full, k=5)) if full.m else None
+    return neighbourhood(
+        net,
+        seeds,
+        options=NeighbourhoodOptions(hops=hops, max_nodes=max_nodes),
+        scores=scores,
+        key_players=[p.entity_id for p in players.players] if players else [],
+    )
+
+
+def money_trail(view: View, cache: Derived, entity_id: str, *, backward: bool) -> TraceResult:
+    """Where the money of ``entity_id`` went (or came from), by holder and jurisdiction."""
+    flows: Flows = cache.get(view, "flows", flows_of)
+    sources = trace_sources(view, entity_id)
+    result = trace_many(flows, sources, TraceOptions(backward=backward))
+    if result.total == 0:
+        raise NotFound(f"no payments {'to' if backward else 'from'} {entity_id!r} that you may see")
+    return result
+
+
+def cooperation(view: View, cache: Derived) -> dict[str, Any]:
+    today = date.today()  # requests become overdue as days pass
+    return cache.get(view, f"cooperation|{today}", lambda v: figures(v, today=today))

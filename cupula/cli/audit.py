@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.table import Table
 
 from cupula.access import audit as audit_log
-from cupula.access.viewer import Role
 from cupula.cli.app import app
 from cupula.cli.session import session
 
@@ -58,14 +57,7 @@ def show(
     supervisors and administrators see everything.
     """
     with session(ctx, "audit show", {"originator": originator}) as s:
-        viewer = s.viewer
-        overseer = viewer.has_role(Role.SUPERVISOR) or viewer.has_role(Role.ADMIN)
-        if not overseer and (originator is None or originator.upper() != viewer.agency):
-            raise PermissionError(
-                f"{viewer.user} may see the reads of {viewer.agency}'s data only: "
-                f"--originator {viewer.agency}"
-            )
-        entries = audit_log.entries(s.store, originator=originator)[-last:]
+        entries = audit_log.entries_for(s.viewer, s.store, originator=originator)[-last:]
     if as_json:
         print(json.dumps([e.__dict__ for e in entries], indent=2, ensure_ascii=False))
         return

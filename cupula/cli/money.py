@@ -13,7 +13,7 @@ from rich.table import Table
 from cupula.cli.analysis import DatasetOption, JsonOption
 from cupula.cli.app import app
 from cupula.cli.session import Session, session
-from cupula.money.flows import Flows, flows_of
+from cupula.money.flows import Flows, flows_of, trace_sources
 from cupula.money.ownership import owners, ownership_of
 from cupula.money.rates import Rates
 from cupula.money.trace import Rule, TraceOptions, TraceResult, trace_many
@@ -48,12 +48,8 @@ def run_trace(
     the parties it names as involved."""
     view = s.view(dataset)
     flows = flows_of(view, rates)
-    sources = [entity_id]
-    start = view.entity(entity_id)
-    if start is not None and start.schema.is_a("Seizure"):
-        sources = start.get("involved")  # the money of the people caught with it
-        if not sources:
-            raise ValueError(f"seizure {entity_id!r} names nobody involved that you may see")
+    sources = trace_sources(view, entity_id)
+    if sources != [entity_id]:
         err.print(f"seizure: tracing the {len(sources)} parties involved", style="dim")
     return view, flows, trace_many(flows, sources, options)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -58,11 +59,16 @@ USERS = [
 ]
 
 
-def register_partners(store: Store) -> None:
+def register_partners(store: Store) -> dict[str, str]:
+    """The partners and one user each; returns each user's password, made up for this
+    demo store only (printed once, stored only as argon2id hashes)."""
     for agency_id, country, name in AGENCIES:
         accounts.add_agency(store, agency_id, country, name)
+    passwords = {name: secrets.token_urlsafe(9) for name, *_ in USERS}
     for name, agency, clearance, roles in USERS:
-        accounts.add_user(store, name, agency, clearance, frozenset(roles))
+        accounts.add_user(store, name, agency, clearance, frozenset(roles),
+                          password=passwords[name])  # fmt: skip
+    return passwords
 
 
 def fresh_store(db: str) -> Store:
@@ -144,7 +150,7 @@ def run_demo(
     with tempfile.TemporaryDirectory(prefix="cupula-demo-") as tmp:
         workdir = Path(tmp)
         results = load_caviar(store, workdir) + load_case(store, case, workdir)
-    register_partners(store)
+    passwords = register_partners(store)
     for result in results:  # the demo loads as the local administrator, on the record
         audit.append(
             store,
@@ -172,6 +178,13 @@ def run_demo(
     console.print(f"  cupula --db {db} --purpose demo clusters")
     console.print(f"  cupula --db {db} --purpose demo review")
     console.print(f"  cupula --db {db} audit verify")
+    console.print(
+        f"\nThe workbench: [bold]cupula --db {db} serve[/bold], then open "
+        "http://127.0.0.1:8765 and log in as one of the partners' analysts "
+        "(passwords made up for this demo store only):"
+    )
+    for name, agency, _, _ in USERS:
+        console.print(f"  {name:15} {passwords[name]:14} {agency}", highlight=False)
     return store
 
 

@@ -101,6 +101,18 @@ def flows_from_entities(entities: Iterable[EntityProxy], rates: Rates) -> Flows:
     return out
 
 
+def trace_sources(view: View, entity_id: str) -> list[str]:
+    """Whose money a trace from ``entity_id`` follows: the entity's own, or for a seizure
+    the money of the parties it names as involved (as far as the viewer sees them)."""
+    start = view.entity(entity_id)
+    if start is not None and start.schema.is_a("Seizure"):
+        sources = start.get("involved")
+        if not sources:
+            raise ValueError(f"seizure {entity_id!r} names nobody involved that you may see")
+        return list(sources)
+    return [entity_id]
+
+
 def flows_of(view: View, rates: Rates | None = None) -> Flows:
     """The payments of everything ``view`` lets its viewer see."""
     return flows_from_entities(view.entities(), rates or Rates.load())

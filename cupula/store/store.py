@@ -134,6 +134,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.generation = 0  # writes committed through this object (see data_version)
         upgrade(engine)
 
     @classmethod
@@ -155,6 +156,15 @@ class Store:
         """One atomic unit of writing: committed when the block ends, rolled back on error."""
         with self.engine.begin() as conn:
             yield Writer(conn)
+        self.generation += 1
+
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever statements may have changed: a write through this object, or
+        a load by another process (each load leaves a row). Results derived from a view
+        are reused only while it stays the same (``store.derived``)."""
+        with self.engine.connect() as conn:
+            last_load = conn.execute(select(func.max(load_table.c.id))).scalar()
+        return (self.generation, int(last_load or 0))
 
     def view(
         self,

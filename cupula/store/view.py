@@ -85,10 +85,16 @@ class View:
                 "(a case id or a reason) with --purpose or CUPULA_PURPOSE"
             )
 
-    def _scoped(self, query: Select[Any]) -> Select[Any]:
+    def check_read(self) -> frozenset[str] | None:
+        """The markings this view may read (None: all), after the checks every read
+        makes (a purpose where confidential statements may be returned)."""
         markings = self.all_markings()
         allowed = self.allowed(markings)
         self._check_purpose(markings, allowed)
+        return allowed
+
+    def _scoped(self, query: Select[Any]) -> Select[Any]:
+        allowed = self.check_read()
         if allowed is not None:
             query = query.where(S.marking_id.in_(sorted(allowed)) if allowed else false())
         if self.scope.datasets is not None:

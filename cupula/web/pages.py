@@ -1,6 +1,10 @@
-"""The pages: login, search (names in any script) and the entity page, in English and
-Spanish. Server-rendered with Jinja2 (autoescaped), no script: each page reads through
-the same request context as the API (the viewer's views, one audit entry per page).
+"""The pages of the workbench, in English and Spanish: search, entity, network explorer,
+leaders, money trail, cooperation figures, audit, data loading.
+
+Server-rendered with Jinja2 (autoescaped). Each page reads through the same request
+context as the API (the viewer's views, one audit entry per page) and the same reads
+(``api.reads``); the network explorer and the map draw in the browser from the API with
+the libraries ``web.assets`` serves. The purpose of a read travels as ``?purpose=``.
 
 The login form carries a CSRF token bound to a random cookie set with the form; forms
 after login carry the session's CSRF token (``api.auth.csrf_token``).
@@ -9,22 +13,32 @@ after login carry the session's CSRF token (``api.auth.csrf_token``).
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-from fastapi import FastAPI, Form, Request
+from fastapi import FastAPI, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from cupula.access import audit
 from cupula.access.accounts import AccountError
 from cupula.access.reading import Reading
+from cupula.access.viewer import Role
+from cupula.api import reads
 from cupula.api.auth import SESSION_COOKIE, csrf_token, log_in, user_of_session
 from cupula.api.context import request_context
 from cupula.api.errors import NotFound, TooManyAttempts
-from cupula.api.reads import entity_values, leader_ranking, search_names
+from cupula.api.upload import TooLarge, load_upload
+from cupula.graph.network import KINDS
+from cupula.ingest import Format, IngestError, LoadOptions
+from cupula.model.marking import MarkingError
+from cupula.report.sankey import HEIGHT, WIDTH, sankey
 from cupula.store.view import PurposeRequired
+from cupula.web.assets import CSP, vendor_ready
 from cupula.web.i18n import LANG_COOKIE, TEXT, language
 
 TEMPLATES = Environment(
@@ -33,15 +47,34 @@ TEMPLATES = Environment(
 )
 LOGIN_CSRF_COOKIE = "cupula_login_csrf"
 PageRead = Callable[[Reading], dict[str, Any]]  # what a page reads, from its request
+# Errors a page shows as a message with this status (anything else is the API's).
+PAGE_ERRORS: dict[type[Exception], int] = {
+    NotFound: 404,
+    PurposeRequired: 400,
+    PermissionError: 403,
+    IngestError: 422,
+    MarkingError: 422,
+    TooLarge: 413,
+    ValueError: 400,
+}
 
 
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
     lang = language(request)
     other = request.url.include_query_params(lang="en" if lang == "es" else "es")
+    purpose = request.query_params.get("purpose", "")
     html = TEMPLATES.get_template(template).render(
-        lang=lang, t=TEXT[lang], other_language=f"{other.path}?{other.query}", **values
+        lang=lang,
+        t=TEXT[lang],
+        other_language=f"{other.path}?{other.query}",
+        purpose=purpose,
+        pq=f"?{urlencode({'purpose': purpose})}" if purpose else "",
+        **values,
     )
     response = HTMLResponse(html, status_code=status)
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
     if request.query_params.get("lang") == lang:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict")
     return response
@@ -52,7 +85,58 @@ def _session_csrf(request: Request) -> str:
     return csrf_token(request.app.state.secret, session)
 
 
+def _logged_in(request: Request) -> bool:
+    try:
+        user_of_session(request.app.state.secret, request.cookies.get(SESSION_COOKIE, ""))
+    except AccountError:
+        return False
+    return True
+
+
+def _failure(request: Request, exc: Exception) -> Response:
+    status = next(code for t, code in PAGE_ERRORS.items() if isinstance(exc, t))
+    return render(request, "message.html", status, message=str(exc), viewer=None)
+
+
+def page(request: Request, template: str, read: PageRead) -> Response:
+    """Run ``read(ctx)`` in a request context and render its result (or the error)."""
+    if not _logged_in(request):
+        return RedirectResponse("/login", status_code=303)
+    try:
+        with request_context(request) as ctx:
+            values = read(ctx)
+            return render(request, template, viewer=ctx.viewer,
+                          csrf=_session_csrf(request), **values)  # fmt: skip
+    except tuple(PAGE_ERRORS) as exc:
+        return _failure(request, exc)
+
+
+async def form_page(
+    request: Request, csrf: str, template: str, act: Callable[[Reading], Awaitable[dict[str, Any]]]
+) -> Response:
+    """A form sent to a page: the session's CSRF token checked, then ``act`` as ``page``."""
+    if not _logged_in(request):
+        return RedirectResponse("/login", status_code=303)
+    if not hmac.compare_digest(csrf, _session_csrf(request)):
+        return render(request, "message.html", 403, message="CSRF", viewer=None)
+    request.state.csrf_form = True
+    try:
+        with request_context(request) as ctx:
+            values = await act(ctx)
+            status = values.pop("status", 200)
+            return render(request, template, status, viewer=ctx.viewer,
+                          csrf=_session_csrf(request), **values)  # fmt: skip
+    except tuple(PAGE_ERRORS) as exc:
+        return _failure(request, exc)
+
+
 def install(app: FastAPI) -> None:
+    install_session_pages(app)
+    install_reading_pages(app)
+    install_work_pages(app)
+
+
+def install_session_pages(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> Response:
         return RedirectResponse("/search" if SESSION_COOKIE in request.cookies else "/login")
@@ -93,44 +177,121 @@ def install(app: FastAPI) -> None:
             response.delete_cookie(SESSION_COOKIE)
         return response
 
-    def page(
-        request: Request, template: str, read: Callable[[Reading], dict[str, Any]]
-    ) -> Response:
-        """Run ``read(ctx)`` in a request context and render its result (or the error)."""
-        try:
-            user_of_session(app.state.secret, request.cookies.get(SESSION_COOKIE, ""))
-        except AccountError:
-            return RedirectResponse("/login", status_code=303)
-        try:
-            with request_context(request) as ctx:
-                values = read(ctx)
-                return render(request, template, viewer=ctx.viewer,
-                              csrf=_session_csrf(request), **values)  # fmt: skip
-        except (NotFound, PurposeRequired) as exc:
-            return render(request, "message.html", 404 if isinstance(exc, NotFound) else 400,
-                          message=str(exc), viewer=None)  # fmt: skip
+
+def install_reading_pages(app: FastAPI) -> None:
+    cache = app.state.derived
 
     @app.get("/search", include_in_schema=False)
-    def search_page(request: Request, q: str = "", purpose: str = "") -> Response:
+    def search_page(request: Request, q: str = "") -> Response:
         def read(ctx: Reading) -> dict[str, Any]:
-            hits = search_names(ctx.view(), q[:200], 20) if q.strip() else []
-            return {"q": q, "purpose": purpose, "hits": hits, "title": q}
+            hits = reads.search_names(ctx.view(), cache, q[:200], 20) if q.strip() else []
+            return {"q": q, "hits": hits, "title": q}
 
         return page(request, "search.html", read)
 
     @app.get("/entity/{entity_id}", include_in_schema=False)
     def entity_page(request: Request, entity_id: str) -> Response:
         def read(ctx: Reading) -> dict[str, Any]:
-            entity = entity_values(ctx.view(), entity_id)
+            entity = reads.entity_page(ctx.view(), cache, entity_id)
             return {"entity": entity, "title": entity["caption"]}
 
         return page(request, "entity.html", read)
 
-    @app.get("/leaders", include_in_schema=False)
-    def leaders_page(request: Request, dataset: str = "", purpose: str = "") -> Response:
+    @app.get("/network", include_in_schema=False)
+    def network_page(request: Request, entity: str = "", hops: int = 1) -> Response:
         def read(ctx: Reading) -> dict[str, Any]:
-            ranking = leader_ranking(ctx.view([dataset] if dataset else None), top=20)
-            return {"ranking": ranking, "dataset": dataset, "purpose": purpose,
+            view = ctx.view()
+            datasets = sorted(view.count_by("dataset"))
+            return {"entity": entity, "hops": max(0, min(hops, 3)), "kinds": KINDS,
+                    "datasets": datasets, "vendor": vendor_ready(),
+                    "title": TEXT[language(request)]["network"]}  # fmt: skip
+
+        return page(request, "network.html", read)
+
+    @app.get("/leaders", include_in_schema=False)
+    def leaders_page(request: Request, dataset: str = "") -> Response:
+        def read(ctx: Reading) -> dict[str, Any]:
+            ranking = reads.leader_ranking(ctx.view([dataset] if dataset else None), cache, top=20)
+            return {"ranking": ranking, "dataset": dataset,
                     "title": TEXT[language(request)]["leaders"]}  # fmt: skip
 
         return page(request, "leaders.html", read)
+
+    @app.get("/money", include_in_schema=False)
+    def money_page(request: Request, entity: str = "", backward: bool = False) -> Response:
+        def read(ctx: Reading) -> dict[str, Any]:
+            values: dict[str, Any] = {"entity": entity, "backward": backward, "result": None,
+                                      "title": TEXT[language(request)]["money"]}  # fmt: skip
+            if entity:
+                result = reads.money_trail(ctx.view(), cache, entity, backward=backward)
+                boxes, bands = sankey(result)
+                secrecy = sorted({d.countries[0] for d in result.destinations
+                                  if d.secrecy and d.countries})  # fmt: skip
+                values.update(result=result, boxes=boxes, bands=bands, width=WIDTH,
+                              height=HEIGHT, amounts=json.dumps(result.by_country),
+                              secrecy=json.dumps(secrecy), vendor=vendor_ready())  # fmt: skip
+            return values
+
+        return page(request, "money.html", read)
+
+    @app.get("/cooperation", include_in_schema=False)
+    def cooperation_page(request: Request) -> Response:
+        def read(ctx: Reading) -> dict[str, Any]:
+            return {"figures": reads.cooperation(ctx.view(), cache),
+                    "title": TEXT[language(request)]["cooperation"]}  # fmt: skip
+
+        return page(request, "cooperation.html", read)
+
+
+def install_work_pages(app: FastAPI) -> None:
+    @app.get("/audit", include_in_schema=False)
+    def audit_page(request: Request, originator: str = "") -> Response:
+        def read(ctx: Reading) -> dict[str, Any]:
+            viewer = ctx.viewer
+            overseer = viewer.has_role(Role.SUPERVISOR) or viewer.has_role(Role.ADMIN)
+            asked = originator or (None if overseer else viewer.agency)
+            entries = audit.entries_for(viewer, ctx.store, originator=asked)[-200:]
+            return {"entries": list(reversed(entries)), "originator": asked or "",
+                    "overseer": overseer, "title": TEXT[language(request)]["audit"]}  # fmt: skip
+
+        return page(request, "audit.html", read)
+
+    formats = [f.value for f in Format]
+
+    @app.get("/load", include_in_schema=False)
+    def load_form(request: Request) -> Response:
+        def read(ctx: Reading) -> dict[str, Any]:
+            return {"formats": formats, "result": None,
+                    "title": TEXT[language(request)]["load"]}  # fmt: skip
+
+        return page(request, "load.html", read)
+
+    @app.post("/load", include_in_schema=False)
+    async def load_submit(
+        request: Request,
+        file: UploadFile,
+        csrf: str = Form(max_length=200),
+        dataset: str = Form(min_length=1, max_length=100),
+        marking: str = Form(min_length=1, max_length=300),
+        fmt: str = Form("", alias="format", max_length=20),
+        mapping: UploadFile | None = None,
+        phase: str = Form("", max_length=50),
+        drop_invalid: bool = Form(False),
+    ) -> Response:
+        async def act(ctx: Reading) -> dict[str, Any]:
+            values: dict[str, Any] = {"formats": formats, "result": None, "error": None,
+                                      "title": TEXT[language(request)]["load"]}  # fmt: skip
+            options = LoadOptions(phase=phase or None, drop_invalid=drop_invalid)
+            try:
+                result = await load_upload(ctx.store, ctx.viewer, file, dataset=dataset,
+                                           marking=marking, fmt=Format(fmt) if fmt else None,
+                                           mapping=mapping, options=options)  # fmt: skip
+            except (IngestError, MarkingError, TooLarge, ValueError) as exc:
+                # the form again, with what was wrong (file, line, field); nothing loaded
+                ctx.outcome = f"refused: {exc}"
+                return {**values, "error": str(exc), "status": 422}
+            ctx.written = result.statements_added
+            ctx.written_by = {ctx.viewer.agency: result.statements_added}
+            return {**values, "result": result}
+
+        return await form_page(request, csrf, "load.html", act)

@@ -1,0 +1,76 @@
+"""Loading a partner's file sent over HTTP: saved under its own name in a private temporary
+folder, then loaded by ``ingest`` exactly as ``cupula ingest`` would (all or nothing;
+bad input named by file, line and field, the file being the name the user sent)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from fastapi import UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from cupula.access.viewer import Viewer
+from cupula.ingest import Format, IngestError, LoadOptions, LoadResult, ingest
+from cupula.store import Store
+
+MAX_BYTES = 512 * 1024 * 1024
+CHUNK = 1024 * 1024
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class TooLarge(ValueError):
+    """An upload over the size limit (load bigger files with `cupula ingest`)."""
+
+
+def safe_name(name: str | None, default: str) -> str:
+    """The file's own base name, reduced to harmless characters (never a path)."""
+    base = Path((name or "").replace("\\", "/")).name
+    cleaned = SAFE_NAME.sub("_", base).strip("._")
+    return cleaned[:120] or default
+
+
+async def save(upload: UploadFile, folder: Path, default: str, limit: int = MAX_BYTES) -> Path:
+    path = folder / safe_name(upload.filename, default)
+    size = 0
+    with path.open("wb") as out:
+        while chunk := await upload.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise TooLarge(
+                    f"{path.name}: larger than {limit // 2**20} MiB; use `cupula ingest`"
+                )
+            out.write(chunk)
+    return path
+
+
+async def load_upload(
+    store: Store,
+    viewer: Viewer,
+    upload: UploadFile,
+    *,
+    dataset: str,
+    marking: str,
+    fmt: Format | None,
+    mapping: UploadFile | None,
+    options: LoadOptions,
+    limit: int = MAX_BYTES,
+) -> LoadResult:
+    """Load ``upload`` for the viewer's agency (the owner of what it loads)."""
+    if viewer.unrestricted:
+        raise PermissionError("the local administrator loads with `cupula ingest`")
+    with tempfile.TemporaryDirectory(prefix="cupula-upload-") as folder:
+        path = await save(upload, Path(folder), "upload", limit)
+        mapping_path = None
+        if mapping is not None and mapping.filename:
+            mapping_path = await save(mapping, Path(folder), "mapping.yml", limit)
+        try:
+            return await run_in_threadpool(
+                ingest, store, path, dataset=dataset, agency=viewer.agency, marking=marking,
+                fmt=fmt, mapping=mapping_path, options=options,
+            )  # fmt: skip
+        except IngestError as exc:  # name the file as the user knows it, not our folder
+            raise IngestError(
+                Path(exc.path).name, exc.message, line=exc.line, field=exc.field
+            ) from None

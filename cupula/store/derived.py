@@ -1,0 +1,70 @@
+"""Results derived from a view, kept while nothing they depend on changes.
+
+A web request reads the same network or name index as the request before it; building
+them again each time costs seconds on a large store. ``Derived.get`` reuses a result
+only for a view with the same signature (exactly the same statements readable) and only
+while the store's data version is unchanged. A reuse still makes every check a read
+makes (the purpose), and counts the statements the result was built from in the view's
+usage, so the audit entry says what it would have said had the result been rebuilt.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from cupula.store.view import View
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Kept:
+    value: Any
+    usage: Counter[str]
+
+
+class Derived:
+    """A bounded cache of derived results, keyed by (name, view signature, data version)."""
+
+    def __init__(self, version: Callable[[], tuple[int, int]], size: int = 64) -> None:
+        self._version = version
+        self._size = size
+        self._kept: OrderedDict[tuple[str, str, tuple[int, int]], _Kept] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict[tuple[str, str, tuple[int, int]], threading.Lock] = {}
+
+    def get(self, view: View, name: str, build: Callable[[View], T]) -> T:
+        """``build(view)``, or the result kept from an equal view since the last change."""
+        view.check_read()
+        key = (name, view.signature(), self._version())
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is None:  # one builder per key; the others wait for its result
+                gate = self._building.setdefault(key, threading.Lock())
+        if kept is None:
+            with gate:
+                with self._lock:
+                    kept = self._kept.get(key)
+                if kept is None:
+                    before = Counter(view.usage)
+                    value = build(view)
+                    kept = _Kept(value, view.usage - before)
+                    with self._lock:
+                        self._kept[key] = kept
+                        self._building.pop(key, None)
+                        while len(self._kept) > self._size:
+                            self._kept.popitem(last=False)
+                    return value
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+        view.usage.update(kept.usage)
+        return cast(T, kept.value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()

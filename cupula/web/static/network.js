@@ -1,0 +1,151 @@
+// The network explorer: draws /api/graph with cytoscape.js; a double click (or the
+// "Expand" button) adds a node's neighbours. Everything it shows comes from the API,
+// so from the viewer's view.
+(function () {
+  "use strict";
+  const root = document.getElementById("graph");
+  if (!root || typeof cytoscape === "undefined") return;
+  const form = document.getElementById("filters");
+  const status = document.getElementById("status");
+  const details = document.getElementById("details");
+  const text = JSON.parse(root.dataset.text);
+  const COLOURS = { Person: "#3b6fb6", Company: "#e08a1e", Organization: "#8e44ad",
+    LegalEntity: "#7f8c8d", BankAccount: "#2e7d32", Vessel: "#00838f" };
+  const KIND_COLOURS = { communication: "#90a4ae", copresence: "#ab47bc", money: "#2e7d32",
+    ownership: "#e08a1e", family: "#d81b60", membership: "#5d4037", associate: "#546e7a" };
+  const cy = cytoscape({
+    container: root,
+    style: [
+      { selector: "node", style: {
+        "label": "data(name)", "font-size": 10, "text-valign": "bottom", "text-margin-y": 3,
+        "background-color": "data(colour)", "width": "data(size)", "height": "data(size)" } },
+      { selector: "node[?key_player]", style: { "border-width": 4, "border-color": "#c62828" } },
+      { selector: "node[?seed]", style: { "font-weight": "bold", "font-size": 12 } },
+      { selector: "node:selected", style: { "overlay-opacity": 0.25, "overlay-color": "#1d2330" } },
+      { selector: "edge", style: {
+        "width": "data(width)", "line-color": "data(colour)", "curve-style": "bezier",
+        "opacity": 0.75 } },
+      { selector: "edge[?directed]", style: {
+        "target-arrow-shape": "triangle", "target-arrow-color": "data(colour)" } },
+    ],
+  });
+  window.cupulaGraph = cy; // for the browser tests and the curious
+  const expanded = new Set();
+
+  function params(entities, hops) {
+    const p = new URLSearchParams();
+    entities.forEach((e) => p.append("entity", e));
+    p.set("hops", String(hops));
+    const data = new FormData(form);
+    for (const name of ["kind", "schema", "dataset"]) {
+      data.getAll(name).forEach((v) => p.append(name, v));
+    }
+    for (const name of ["since", "until", "max_nodes"]) {
+      if (data.get(name)) p.set(name, data.get(name));
+    }
+    if (root.dataset.purpose) p.set("purpose", root.dataset.purpose);
+    return p;
+  }
+
+  function addAll(body) {
+    const seeds = new Set(body.seeds);
+    const fresh = [];
+    for (const n of body.nodes) {
+      if (cy.getElementById(n.id).length) continue;
+      fresh.push({ group: "nodes", data: { ...n, seed: seeds.has(n.id),
+        colour: COLOURS[n.schema] || "#7f8c8d", size: 18 + 42 * (n.score || 0) } });
+    }
+    for (const e of body.edges) {
+      if (cy.getElementById(e.id).length) continue;
+      fresh.push({ group: "edges", data: { ...e, colour: KIND_COLOURS[e.kind] || "#90a4ae",
+        width: Math.min(1 + Math.log2(1 + e.count), 8) } });
+    }
+    cy.add(fresh);
+    return fresh.length;
+  }
+
+  function report(body) {
+    const left = body.truncated ? ` · ${body.truncated} ${text.left_out}` : "";
+    status.className = "";
+    status.textContent = `${cy.nodes().length} ${text.shown}${left}`;
+    root.dataset.nodes = String(cy.nodes().length);
+    listNodes();
+  }
+
+  async function load(entities, hops, replace) {
+    status.textContent = "…";
+    const response = await fetch("/api/graph?" + params(entities, hops), { credentials: "same-origin" });
+    const body = await response.json();
+    if (!response.ok) {
+      status.className = "error";
+      status.textContent = body.detail || response.statusText;
+      return;
+    }
+    if (replace) { cy.elements().remove(); expanded.clear(); }
+    entities.forEach((e) => expanded.add(e));
+    addAll(body);
+    cy.layout({ name: "cose", animate: false, nodeRepulsion: 9000, idealEdgeLength: 80 }).run();
+    report(body);
+  }
+
+  function link(href, label, id) {
+    const a = document.createElement("a");
+    a.href = href; a.textContent = label; if (id) a.id = id;
+    return a;
+  }
+
+  function show(node) {
+    const d = node.data();
+    const purpose = root.dataset.purpose ? "?purpose=" + encodeURIComponent(root.dataset.purpose) : "";
+    const box = document.createElement("div");
+    box.id = "selected";
+    const h = document.createElement("h3");
+    h.textContent = d.name;
+    box.append(h);
+    const p = document.createElement("p");
+    p.className = "muted";
+    p.textContent = `${d.schema} · ${d.id} · ${text.ties}: ${d.ties}` +
+      (d.score != null ? ` · ${text.score}: ${d.score.toFixed(2)}` : "") +
+      (d.key_player ? ` · ${text.key}` : "") +
+      (d.countries.length ? ` · ${d.countries.join(", ")}` : "");
+    box.append(p);
+    box.append(link("/entity/" + encodeURIComponent(d.id) + purpose, text.open, "open-selected"), " · ");
+    const money = new URLSearchParams({ entity: d.id });
+    if (root.dataset.purpose) money.set("purpose", root.dataset.purpose);
+    box.append(link("/money?" + money, text.money), " ");
+    const button = document.createElement("button");
+    button.id = "expand";
+    button.type = "button";
+    button.textContent = text.expand;
+    button.disabled = expanded.has(d.id);
+    button.addEventListener("click", () => load([d.id], 1, false));
+    box.append(button);
+    const old = document.getElementById("selected");
+    if (old) old.remove();
+    details.prepend(box);
+  }
+
+  function listNodes() {
+    const list = document.getElementById("node-list");
+    list.replaceChildren();
+    const nodes = cy.nodes().sort((a, b) => (b.data("score") || 0) - (a.data("score") || 0));
+    nodes.slice(0, 30).forEach((n) => {
+      const li = document.createElement("li");
+      const b = document.createElement("button");
+      b.type = "button"; b.className = "node-pick"; b.dataset.id = n.id();
+      b.textContent = n.data("name") + (n.data("key_player") ? " ●" : "");
+      b.addEventListener("click", () => { cy.$(":selected").unselect(); n.select(); show(n); });
+      li.append(b);
+      list.append(li);
+    });
+  }
+
+  cy.on("tap", "node", (event) => show(event.target));
+  cy.on("dbltap", "node", (event) => load([event.target.id()], 1, false));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const entity = document.getElementById("entity").value.trim();
+    if (entity) load([entity], Number(document.getElementById("hops").value), true);
+  });
+  if (root.dataset.entity) load([root.dataset.entity], Number(root.dataset.hops || 1), true);
+})();
