@@ -134,6 +134,18 @@ def list_users(store: Store) -> list[User]:
     return [_user(r) for r in rows]
 
 
+def set_password(store: Store, name: str, password: str) -> None:
+    """Set (or reset) a user's password for the web login; stored as an argon2id hash."""
+    if not password:
+        raise AccountError("an empty password")
+    get_user(store, name)
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(user_table).where(user_table.c.name == name)
+            .values(password_hash=HASHER.hash(password))
+        )  # fmt: skip
+
+
 def disable_user(store: Store, name: str) -> None:
     get_user(store, name)
     with store.engine.begin() as conn:

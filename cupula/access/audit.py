@@ -79,7 +79,7 @@ def append(
         # A concurrent writer may take the same number first: its transaction then
         # fails on the key, is rolled back whole, and this one tries the next number.
         try:
-            with store.engine.begin() as conn:
+            with store.append_lock, store.engine.begin() as conn:
                 last = conn.execute(select(A.seq, A.hash).order_by(desc(A.seq)).limit(1)).first()
                 seq, prev = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
                 at = now_iso()

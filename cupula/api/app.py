@@ -48,9 +48,12 @@ class JudgementIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
-def create_app(db: str | None = None, *, secret: bytes | None = None) -> FastAPI:
+def create_app(
+    db: str | None = None, *, secret: bytes | None = None, cache_size: int = 64
+) -> FastAPI:
     """The API over the store at ``db`` (default: ``CUPULA_DB`` or ./cupula.db). Sessions
-    are signed with ``secret`` (default: ``CUPULA_SECRET``, else random per process)."""
+    are signed with ``secret`` (default: ``CUPULA_SECRET``, else random per process).
+    ``cache_size`` derived results (networks, name indexes) are kept (0: none)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -67,7 +70,7 @@ def create_app(db: str | None = None, *, secret: bytes | None = None) -> FastAPI
     env_secret = os.environ.get(SECRET_ENV)
     app.state.secret = secret or (env_secret.encode() if env_secret else secrets.token_bytes(32))
     app.state.throttle = LoginThrottle()
-    app.state.derived = Derived(app.state.store.data_version)
+    app.state.derived = Derived(app.state.store.data_version, size=cache_size)
     errors.install(app)
 
     @app.post("/api/login", tags=["session"])

@@ -115,6 +115,20 @@ def user_list(ctx: typer.Context) -> None:
     out.print(table)
 
 
+@user_cli.command("password")
+def user_password(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="User whose password to set.")]
+) -> None:
+    """Set or reset a user's password for the web login (asked twice, never echoed)."""
+    secret = getpass.getpass("new password: ")
+    if getpass.getpass("again: ") != secret:
+        raise ValueError("the two passwords differ; nothing changed")
+    with session(ctx, "admin user password", {"user": name}) as s:
+        _require_admin(s)
+        accounts.set_password(s.store, name, secret)
+    out.print(f"password of {name} set")
+
+
 @user_cli.command("disable")
 def user_disable(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User to disable.")]

@@ -44,7 +44,10 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         # A load hands batches to a writer thread (see ingest.loader): the connection is
         # used by one thread at a time, but not always the one that opened it.
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # A server runs up to 40 requests at once (the thread pool): one connection each.
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, pool_size=40, max_overflow=24
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)

@@ -135,6 +135,10 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.generation = 0  # writes committed through this object (see data_version)
+        # Appends that read the last row and write the next (the audit chain) take this
+        # lock, so threads of one process (a server's requests) queue instead of racing;
+        # other processes are still caught by the database's unique key and retried.
+        self.append_lock = threading.Lock()
         upgrade(engine)
 
     @classmethod
