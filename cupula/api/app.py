@@ -22,7 +22,7 @@ from cupula.access import audit
 from cupula.api import errors, reads
 from cupula.api.auth import CSRF_COOKIE, SESSION_COOKIE, LoginThrottle, log_in
 from cupula.api.context import Ctx
-from cupula.api.upload import load_upload
+from cupula.api.upload import MAX_BYTES, load_upload
 from cupula.graph.network import KINDS
 from cupula.ingest import Format, LoadOptions
 from cupula.resolve.judgements import Verdict
@@ -49,11 +49,16 @@ class JudgementIn(BaseModel):
 
 
 def create_app(
-    db: str | None = None, *, secret: bytes | None = None, cache_size: int = 64
+    db: str | None = None,
+    *,
+    secret: bytes | None = None,
+    cache_size: int = 64,
+    upload_limit: int = MAX_BYTES,
 ) -> FastAPI:
     """The API over the store at ``db`` (default: ``CUPULA_DB`` or ./cupula.db). Sessions
     are signed with ``secret`` (default: ``CUPULA_SECRET``, else random per process).
-    ``cache_size`` derived results (networks, name indexes) are kept (0: none)."""
+    ``cache_size`` derived results (networks, name indexes) are kept (0: none); uploads
+    over ``upload_limit`` bytes are refused."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,6 +76,7 @@ def create_app(
     app.state.secret = secret or (env_secret.encode() if env_secret else secrets.token_bytes(32))
     app.state.throttle = LoginThrottle()
     app.state.derived = Derived(app.state.store.data_version, size=cache_size)
+    app.state.upload_limit = upload_limit
     errors.install(app)
 
     @app.post("/api/login", tags=["session"])
@@ -189,7 +195,7 @@ def create_app(
         options = LoadOptions(phase=phase, drop_invalid=drop_invalid)
         result = await load_upload(ctx.store, ctx.viewer, file, dataset=dataset,
                                    marking=marking, fmt=fmt, mapping=mapping,
-                                   options=options)  # fmt: skip
+                                   options=options, limit=app.state.upload_limit)  # fmt: skip
         ctx.written = result.statements_added
         ctx.written_by = {ctx.viewer.agency: result.statements_added}
         return {**result.__dict__, "summary": result.summary()}

@@ -5,6 +5,7 @@ bad input named by file, line and field, the file being the name the user sent).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 import tempfile
 from pathlib import Path
 
@@ -66,10 +67,11 @@ async def load_upload(
         if mapping is not None and mapping.filename:
             mapping_path = await save(mapping, Path(folder), "mapping.yml", limit)
         try:
-            return await run_in_threadpool(
+            result = await run_in_threadpool(
                 ingest, store, path, dataset=dataset, agency=viewer.agency, marking=marking,
                 fmt=fmt, mapping=mapping_path, options=options,
             )  # fmt: skip
+            return replace(result, path=path.name)  # the name sent, not our folder
         except IngestError as exc:  # name the file as the user knows it, not our folder
             raise IngestError(
                 Path(exc.path).name, exc.message, line=exc.line, field=exc.field

@@ -285,7 +285,8 @@ def install_work_pages(app: FastAPI) -> None:
             try:
                 result = await load_upload(ctx.store, ctx.viewer, file, dataset=dataset,
                                            marking=marking, fmt=Format(fmt) if fmt else None,
-                                           mapping=mapping, options=options)  # fmt: skip
+                                           mapping=mapping, options=options,
+                                           limit=app.state.upload_limit)  # fmt: skip
             except (IngestError, MarkingError, TooLarge, ValueError) as exc:
                 # the form again, with what was wrong (file, line, field); nothing loaded
                 ctx.outcome = f"refused: {exc}"
