@@ -5,8 +5,8 @@ bad input named by file, line and field, the file being the name the user sent).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi import UploadFile

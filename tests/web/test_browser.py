@@ -3,52 +3,24 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.api.test_api import db  # noqa: F401  (the fixture: two agencies, marked facts)
+from tests.web.serving import ARGS, CHROMIUM, serving
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = os.environ.get("CUPULA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
     pytest.skip("no Chromium (scripts/test.sh installs Debian's as root)", allow_module_level=True)
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
 def server(db: str) -> Iterator[str]:  # noqa: F811
-    import uvicorn
-
     from cupula.api import create_app
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(db, secret=b"browser-test"), host="127.0.0.1",
-                            port=port, log_level="warning")  # fmt: skip
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if instance.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(db, secret=b"browser-test")) as base:
+        yield base
 
 
 def log_in(page: object, base: str, user: str, password: str) -> None:
