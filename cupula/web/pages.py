@@ -202,7 +202,14 @@ def install_reading_pages(app: FastAPI) -> None:
         def read(ctx: Reading) -> dict[str, Any]:
             view = ctx.view()
             datasets = sorted(view.count_by("dataset"))
-            return {"entity": entity, "hops": max(0, min(hops, 3)), "kinds": KINDS,
+            start = entity
+            if not start:  # a first visit starts from the person ranked most likely to lead
+                try:
+                    leaders = reads.ranking(view, cache).leaders
+                    start = leaders[0].entity_id if leaders else ""
+                except NotFound:
+                    start = ""
+            return {"entity": start, "hops": max(0, min(hops, 3)), "kinds": KINDS,
                     "datasets": datasets, "vendor": vendor_ready(),
                     "title": TEXT[language(request)]["network"]}  # fmt: skip
 

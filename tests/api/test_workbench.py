@@ -18,6 +18,7 @@ from cupula.api import create_app
 from cupula.ingest import ingest
 from cupula.model.marking import Classification
 from cupula.store import Store
+from tests.ingest.test_mapping import MAPPING, ROWS, write_csv
 
 SHARED = "UNCLASSIFIED REL TO ESP B2"
 COLOMBIA_ONLY = "CONFIDENTIAL B2"
@@ -233,3 +234,20 @@ def statements(db: str) -> int:
             return w.count_statements()
     finally:
         store.close()
+
+
+def test_a_table_is_uploaded_with_its_mapping(client: TestClient, tmp_path: Path) -> None:
+    csrf = log_in(client, "ana")
+    table = write_csv(tmp_path / "registry.csv", ROWS).read_bytes()
+    form = {"dataset": "co-registry", "marking": "RESTRICTED REL TO ESP", "format": "mapping"}
+    files = {"file": ("registry.csv", table), "mapping": ("registry.yml", MAPPING.encode())}
+    sent = client.post("/api/loads", data=form, files=files,
+                       headers={"X-CSRF-Token": csrf, **PURPOSE})  # fmt: skip
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["statements_added"] > 0 and sent.json()["format"] == "mapping"
+    hits = client.get("/api/search?q=Yesica+Marin", headers=PURPOSE).json()
+    assert hits[0]["name"] == "Yésica Marín"
+    bad = {"file": ("registry.csv", table), "mapping": ("registry.yml", b"entities: [")}
+    refused = client.post("/api/loads", data={**form, "dataset": "co-registry-2"}, files=bad,
+                          headers={"X-CSRF-Token": csrf, **PURPOSE})  # fmt: skip
+    assert refused.status_code == 422 and "registry.yml" in refused.json()["detail"]
