@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import Request
 
 LANGUAGES = ("en", "es")
@@ -112,3 +114,61 @@ def language(request: Request) -> str:
         return asked
     accept = request.headers.get("accept-language", "").lower()
     return "es" if accept.startswith("es") else "en"
+
+
+# A leader's reasons are sentences written by ``graph.reasons`` in English (the command
+# line and the reports use them as they are); the Spanish interface rewrites each known
+# sentence form. tests/web/test_i18n.py checks that every sentence the ranking writes on
+# CAVIAR and on the demo case comes out with no English left.
+REASONS_ES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r) for p, r in [
+        (r"^in contact with (\d+) others \((.+?)\)", r"en contacto con \1 personas (\2)"),
+        (r"; (\d+) of them within the period analysed", r"; \1 de ellas en el periodo analizado"),
+        (r"^lies on (.+?) of the shortest paths between the others \((.+)\): a broker between "
+         r"parts of the network",
+         r"está en el \1 de los caminos más cortos entre los demás (\2): intermediario entre "
+         r"partes de la red"),
+        (r"^tied to the best-connected people \((\w+): (.+)\)",
+         r"vinculado a las personas mejor conectadas (\1: \2)"),
+        (r"^in the innermost core of the network \(k-core (\d+)\)",
+         r"en el núcleo más interno de la red (k-núcleo \1)"),
+        (r"^many contacts with no tie to each other \(Burt's constraint (\S+)\): controls what "
+         r"passes between them",
+         r"muchos contactos sin vínculo entre sí (restricción de Burt \1): controla lo que "
+         r"pasa entre ellos"),
+        (r"^brokers between (\d+) countries \((.+)\): (\d+) pairs of contacts in different "
+         r"countries with no tie of their own",
+         r"intermedia entre \1 países (\2): \3 pares de contactos en países distintos sin "
+         r"vínculo propio"),
+        (r"^initiated (\S+) of the directed contacts \((\d+) made, (\d+) received\): gives the "
+         r"orders",
+         r"inició el \1 de los contactos dirigidos (\2 hechos, \3 recibidos): da las órdenes"),
+        (r"^in none of the (\d+) seizures, but (.+) steps from the people in (\d+) of them: "
+         r"close to the operations, hands off the goods",
+         r"en ninguna de las \1 incautaciones, pero a \2 pasos de las personas de \3 de ellas: "
+         r"cerca de las operaciones, sin tocar la mercancía"),
+        (r"receives money from (\d+) different payers", r"recibe dinero de \1 pagadores distintos"),
+        (r"owns or controls (\d+) companies or assets", r"posee o controla \1 empresas o bienes"),
+        (r": where the money converges$", r": donde converge el dinero"),
+        (r"^among the top 20% by contacts in (\d+) of (\d+) phases \(present in (\d+)\)",
+         r"entre el 20 % con más contactos en \1 de \2 fases (presente en \3)"),
+        (r"^no single signal stands out; ranked on the combined score$",
+         r"ninguna señal destaca sola; ordenado por la puntuación combinada"),
+        # the standings quoted inside the sentences above
+        (r"tied highest of (\d+)", r"empatado en el mayor de \1"),
+        (r"the highest of (\d+)", r"el mayor de \1"),
+        (r"#(\d+) of (\d+)", r"n.º \1 de \2"),
+        (r"(\d) or (\d)", r"\1 o \2"),
+        (r"(\d) and (\w)", r"\1 y \2"),
+        (r"\) and (\w)", r") y \1"),
+    ]
+]  # fmt: skip
+
+
+def reason(text: str, lang: str) -> str:
+    """A leader's reason in the interface's language."""
+    if lang != "es":
+        return text
+    for pattern, replacement in REASONS_ES:
+        text = pattern.sub(replacement, text)
+    return text

@@ -39,12 +39,13 @@ from cupula.model.marking import MarkingError
 from cupula.report.sankey import HEIGHT, WIDTH, sankey
 from cupula.store.view import PurposeRequired
 from cupula.web.assets import CSP, vendor_ready
-from cupula.web.i18n import LANG_COOKIE, TEXT, language
+from cupula.web.i18n import LANG_COOKIE, TEXT, language, reason
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
+TEMPLATES.filters["reason"] = reason
 LOGIN_CSRF_COOKIE = "cupula_login_csrf"
 PageRead = Callable[[Reading], dict[str, Any]]  # what a page reads, from its request
 # Errors a page shows as a message with this status (anything else is the API's).
