@@ -15,7 +15,7 @@ The first ``--warmup`` seconds (logins, each agency's first build of what it rea
 are not counted; ``--seconds`` are measured after them.
 ``--think`` is the mean pause between one analyst's clicks (uniform on [t/2, 3t/2]);
 ``--think 0`` is a closed loop where 50 clients fire as fast as answers come back.
-Needs ``pip install locust`` (not a dependency of cupula).
+Needs locust: ``.venv/bin/pip install -e '.[bench]'``.
 """
 
 from __future__ import annotations
