@@ -27,15 +27,20 @@ FACTS = [
 ]
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    url = str(tmp_path / "api.db")
-    store = Store.open(url)
+def two_partners(store: Store) -> None:
+    """Colombia's DIJIN with its analyst ana, Spain's UDYCO with pepe (password: NAME-pass-1)."""
     accounts.add_agency(store, "CO-DIJIN", "COL", "DIJIN")
     accounts.add_agency(store, "ES-UDYCO", "ESP", "UDYCO")
     accounts.add_user(store, "ana", "CO-DIJIN", Classification.SECRET, password="ana-pass-1")
     accounts.add_user(store, "pepe", "ES-UDYCO", Classification.SECRET,
                       frozenset({Role.ANALYST}), password="pepe-pass-1")  # fmt: skip
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    url = str(tmp_path / "api.db")
+    store = Store.open(url)
+    two_partners(store)
     with store.writer() as w:
         for marking in (SHARED, COLOMBIA_ONLY):
             w.put_marking(marking)

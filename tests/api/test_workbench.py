@@ -18,6 +18,7 @@ from cupula.api import create_app
 from cupula.ingest import ingest
 from cupula.model.marking import Classification
 from cupula.store import Store
+from tests.api.test_api import two_partners
 from tests.ingest.test_mapping import MAPPING, ROWS, write_csv
 
 SHARED = "UNCLASSIFIED REL TO ESP B2"
@@ -67,10 +68,7 @@ def write(path: Path, entities: list[dict[str, Any]]) -> Path:
 def db(tmp_path: Path) -> str:
     url = str(tmp_path / "workbench.db")
     store = Store.open(url)
-    accounts.add_agency(store, "CO-DIJIN", "COL", "DIJIN")
-    accounts.add_agency(store, "ES-UDYCO", "ESP", "UDYCO")
-    accounts.add_user(store, "ana", "CO-DIJIN", Classification.SECRET, password="ana-pass-1")
-    accounts.add_user(store, "pepe", "ES-UDYCO", Classification.SECRET, password="pepe-pass-1")
+    two_partners(store)
     supervisor = frozenset({Role.ANALYST, Role.SUPERVISOR})
     accounts.add_user(store, "sara", "ES-UDYCO", Classification.SECRET, supervisor,
                       password="sara-pass-1")  # fmt: skip
