@@ -145,7 +145,7 @@ def create_app(
     def leaders(
         ctx: Ctx,
         dataset: Annotated[list[str] | None, Query()] = None,
-        top: Annotated[int, Query(ge=1, le=200)] = 20,
+        top: Annotated[int, Query(ge=1, le=reads.RANKED)] = 20,
     ) -> dict[str, Any]:
         """The people most likely at the top, with reasons (`cupula leaders`)."""
         return reads.leader_ranking(ctx.view(dataset), app.state.derived, top=top)

@@ -29,6 +29,8 @@ from cupula.resolve.search import NameIndex
 from cupula.store import View
 from cupula.store.derived import Derived
 
+RANKED = 200
+
 
 @dataclass(frozen=True)
 class GraphFilter:
@@ -64,7 +66,9 @@ def ranking(view: View, cache: Derived) -> Ranking:
     net = network(view, cache)
     if net.m == 0:
         raise NotFound("no ties to analyse among what you may see")
-    return cache.get(view, "leaders", lambda v: rank_leaders(net, options=LeaderOptions()))
+    # reasons for the first RANKED (the most a page or `top` asks for); scores for all
+    options = LeaderOptions(top=RANKED)
+    return cache.get(view, "leaders", lambda v: rank_leaders(net, options=options))
 
 
 def entity_values(view: View, entity_id: str) -> dict[str, Any]:
