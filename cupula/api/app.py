@@ -131,13 +131,15 @@ def create_app(
         schema: Annotated[list[str] | None, Query(max_length=20)] = None,
         since: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
         until: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
+        phase: Annotated[str | None, Query(max_length=50)] = None,
         dataset: Annotated[list[str] | None, Query()] = None,
         max_nodes: Annotated[int, Query(ge=1, le=1000)] = 150,
     ) -> dict[str, Any]:
         """The network around ``entity`` (one or more ids) for the explorer: nodes with
-        their leader score and key-player mark, ties collapsed per pair and kind."""
+        their leader score and key-player mark, ties collapsed per pair and kind. A date
+        range keeps dated ties only; ``phase`` the ties of one investigation phase."""
         only = reads.GraphFilter(tuple(k.value for k in kind or ()), tuple(schema or ()),
-                                 since, until)  # fmt: skip
+                                 since, until, phase)  # fmt: skip
         return reads.graph(ctx.view(dataset), app.state.derived, entity, hops=hops,
                            max_nodes=max_nodes, only=only)  # fmt: skip
 

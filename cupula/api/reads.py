@@ -34,14 +34,17 @@ RANKED = 200
 
 @dataclass(frozen=True)
 class GraphFilter:
-    """What the network explorer shows: tie kinds, node schemata, a date range."""
+    """What the network explorer shows: tie kinds, node schemata, a date range or a phase."""
 
     kinds: tuple[str, ...] = ()
     schemata: tuple[str, ...] = ()
     since: str | None = None
     until: str | None = None
+    phase: str | None = None  # an investigation phase (networks loaded with --phase)
 
     def window(self) -> Window:
+        if self.phase:
+            return Window(phase=self.phase)
         if self.since or self.until:
             return Window(between=(self.since or "0000", self.until or "9999"))
         return Window()

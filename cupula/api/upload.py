@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from fastapi import UploadFile
@@ -67,11 +66,10 @@ async def load_upload(
         if mapping is not None and mapping.filename:
             mapping_path = await save(mapping, Path(folder), "mapping.yml", limit)
         try:
-            result = await run_in_threadpool(
+            return await run_in_threadpool(
                 ingest, store, path, dataset=dataset, agency=viewer.agency, marking=marking,
-                fmt=fmt, mapping=mapping_path, options=options,
+                fmt=fmt, mapping=mapping_path, options=options, source=path.name,
             )  # fmt: skip
-            return replace(result, path=path.name)  # the name sent, not our folder
         except IngestError as exc:  # name the file as the user knows it, not our folder
             raise IngestError(
                 Path(exc.path).name, exc.message, line=exc.line, field=exc.field

@@ -203,12 +203,14 @@ def ingest(
     force: bool = False,
     progress: Progress = no_progress,
     on_start: Callable[[int], None] | None = None,
+    source: str | None = None,
 ) -> LoadResult:
     """Load ``path`` into ``dataset`` as ``agency``, every statement under ``marking``.
 
     ``on_start`` is told the number of bytes to read (for a progress bar), ``progress``
-    the bytes read so far. Raises IngestError (or MarkingError) and writes nothing on
-    bad input.
+    the bytes read so far. ``source`` is what the load is recorded as coming from
+    (default: the path; an upload gives the name it was sent under). Raises IngestError
+    (or MarkingError) and writes nothing on bad input.
     """
     path = Path(path)
     mapping = Path(mapping) if mapping is not None else None
@@ -232,7 +234,7 @@ def ingest(
     if mapping is not None:
         fingerprint_extra += mapping.read_bytes()
     sha256 = sha256_files(files, fingerprint_extra)
-    result = LoadResult(str(path), dataset, fmt.value, str(parsed))
+    result = LoadResult(source or str(path), dataset, fmt.value, str(parsed))
     if on_start is not None:
         on_start(sum(f.stat().st_size for f in files))
     started = now_iso()
@@ -259,7 +261,7 @@ def ingest(
         writer.record_load(
             dataset=dataset,
             agency=agency,
-            path=str(path),
+            path=result.path,
             sha256=sha256,
             format=fmt.value,
             marking_id=marking_id,

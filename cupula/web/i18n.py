@@ -52,7 +52,7 @@ TEXT: dict[str, dict[str, str]] = {
         "drop_invalid": "Leave out values the schema rejects",
         "marking_hint": "e.g. CONFIDENTIAL REL TO COL,USA H2 B2",
         "loaded": "Loaded", "load_failed": "Nothing was loaded", "entity": "Entity",
-        "trace": "Trace",
+        "trace": "Trace", "phase_only": "Phase", "all_phases": "all",
     },
     "es": {
         "login": "Entrar", "user": "Usuario", "password": "Contraseña", "logout": "Salir",
@@ -103,7 +103,7 @@ TEXT: dict[str, dict[str, str]] = {
         "drop_invalid": "Omitir los valores que el esquema rechaza",
         "marking_hint": "p. ej. CONFIDENTIAL REL TO COL,USA H2 B2",
         "loaded": "Cargado", "load_failed": "No se cargó nada", "entity": "Entidad",
-        "trace": "Rastrear",
+        "trace": "Rastrear", "phase_only": "Fase", "all_phases": "todas",
     },
 }  # fmt: skip
 

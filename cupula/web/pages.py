@@ -210,7 +210,9 @@ def install_reading_pages(app: FastAPI) -> None:
                     start = leaders[0].entity_id if leaders else ""
                 except NotFound:
                     start = ""
+            phases = reads.network(view, cache).phases
             return {"entity": start, "hops": max(0, min(hops, 3)), "kinds": KINDS,
+                    "phases": phases,
                     "datasets": datasets, "vendor": vendor_ready(),
                     "title": TEXT[language(request)]["network"]}  # fmt: skip
 

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cupula.access import accounts
-from cupula.access.viewer import Role
+from cupula.access.viewer import Role, Viewer
 from cupula.api import create_app
 from cupula.ingest import ingest
 from cupula.model.marking import Classification
@@ -183,7 +183,7 @@ def test_the_audit_log_for_supervisors_and_for_an_agency(client: TestClient) -> 
     assert read["originators"] == {"CO-DIJIN": read["statements"]} and read["statements"] > 0
 
 
-def test_an_upload_loads_for_the_users_agency(client: TestClient) -> None:
+def test_an_upload_loads_for_the_users_agency(client: TestClient, db: str) -> None:
     csrf = log_in(client, "pepe")
     lines = [entity("e1", "Person", name="Fulano de Tal"), entity("e2", "Person", name="Mengano")]
     body = "\n".join(json.dumps(e) for e in lines).encode()
@@ -199,6 +199,10 @@ def test_an_upload_loads_for_the_users_agency(client: TestClient) -> None:
     client.cookies.clear()
     log_in(client, "ana")
     assert client.get("/api/search?q=Fulano", headers=PURPOSE).json()[0]["entity_id"] == "e1"
+    store = Store.open(db)
+    load = store.view(Viewer.local_admin()).loads()[-1]
+    store.close()
+    assert (load["path"], load["agency"]) == ("targets.jsonl", "ES-UDYCO")  # not our temp folder
 
 
 def test_a_bad_upload_says_where_and_loads_nothing(client: TestClient, db: str) -> None:

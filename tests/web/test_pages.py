@@ -34,6 +34,15 @@ def test_the_leaders_page_ranks_serero_first_with_reasons(tmp_path: Path) -> Non
         assert "Daniel Serero" in first and "<li>" in first
         spanish = client.get("/leaders", params={"dataset": "caviar", "lang": "es"})
         assert "Quién manda" in spanish.text and "Daniel Serero" in spanish.text
+        # the explorer offers CAVIAR's phases, and a phase shows that phase's ties only
+        assert "<option>11</option>" in client.get("/network").text
+        whole = client.get("/api/graph", params={"entity": "caviar-1"}).json()
+        first = client.get("/api/graph", params={"entity": "caviar-1", "phase": "1"}).json()
+        assert 0 < len(first["nodes"]) < len(whole["nodes"])
+        assert (
+            client.get("/api/graph", params={"entity": "caviar-1", "phase": "99"}).status_code
+            == 400
+        )
         client.cookies.clear()
         login = client.get("/login")
         csrf = login.text.split('name="csrf" value="')[1].split('"')[0]

@@ -40,7 +40,7 @@
     for (const name of ["kind", "schema", "dataset"]) {
       data.getAll(name).forEach((v) => p.append(name, v));
     }
-    for (const name of ["since", "until", "max_nodes"]) {
+    for (const name of ["since", "until", "phase", "max_nodes"]) {
       if (data.get(name)) p.set(name, data.get(name));
     }
     if (root.dataset.purpose) p.set("purpose", root.dataset.purpose);
