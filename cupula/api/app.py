@@ -25,6 +25,7 @@ from cupula.api.context import Ctx
 from cupula.api.upload import MAX_BYTES, load_upload
 from cupula.graph.network import KINDS
 from cupula.ingest import Format, LoadOptions
+from cupula.model.schemata import get_model
 from cupula.resolve.judgements import Verdict
 from cupula.resolve.service import clusters_for, judge_seen
 from cupula.store import Store
@@ -71,6 +72,7 @@ def create_app(
         lifespan=lifespan,
         description="Joint analysis of drug-trafficking networks, every fact marked.",
     )
+    get_model()  # FtM's schemata generated once, before requests arrive on many threads
     app.state.store = Store.open(db)
     env_secret = os.environ.get(SECRET_ENV)
     app.state.secret = secret or (env_secret.encode() if env_secret else secrets.token_bytes(32))

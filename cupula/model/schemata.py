@@ -8,6 +8,7 @@ YAML files into it once and regenerate it (FtM's ``generate`` is re-entrant).
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from followthemoney.model import Model
@@ -24,6 +25,10 @@ CUPULA_SCHEMATA = (
 )
 
 _loaded = False
+# A server's first requests arrive on several threads at once: one of them loads and
+# generates the model while the others wait (generating while another thread reads the
+# schemata fails with "dictionary changed size during iteration").
+_loading = threading.Lock()
 
 
 def get_model() -> Model:
@@ -31,10 +36,12 @@ def get_model() -> Model:
     global _loaded
     model = Model.instance()
     if not _loaded:
-        for path in sorted(SCHEMA_DIR.glob("*.yaml")):
-            model._load(str(path))
-        model.generate()
-        _loaded = True
+        with _loading:
+            if not _loaded:
+                for path in sorted(SCHEMA_DIR.glob("*.yaml")):
+                    model._load(str(path))
+                model.generate()
+                _loaded = True
     return model
 
 
