@@ -124,7 +124,8 @@ def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
     dated = [
         v for v in entity["values"] if v["property"].endswith("Date") or v["property"] == "date"
     ]
-    timeline = [{"date": v["value"], "what": v["property"], "dataset": v["dataset"]} for v in dated]
+    timeline = [{"date": v["value"], "property": v["property"], "dataset": v["dataset"]}
+                for v in dated]  # fmt: skip
     mine = net.index.get(entity_id)
     if mine is not None:
         rows = np.flatnonzero((net.src == mine) | (net.dst == mine))
@@ -132,9 +133,9 @@ def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
             if net.date[i] is None:
                 continue
             other = int(net.dst[i] if net.src[i] == mine else net.src[i])
-            what = f"{net.kind[i]}: {net.names[other]}"
-            timeline.append({"date": net.date[i], "what": what, "entity": net.node_ids[other],
-                             "evidence": net.tie_ids[i]})  # fmt: skip
+            tie = {"date": net.date[i], "kind": net.kind[i], "name": net.names[other],
+                   "entity": net.node_ids[other], "evidence": net.tie_ids[i]}  # fmt: skip
+            timeline.append(tie)
     timeline.sort(key=lambda t: str(t["date"]))
     return {**entity, "relationships": relationships, "timeline": timeline}
 

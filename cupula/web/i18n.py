@@ -53,6 +53,12 @@ TEXT: dict[str, dict[str, str]] = {
         "marking_hint": "e.g. CONFIDENTIAL REL TO COL,USA H2 B2",
         "loaded": "Loaded", "load_failed": "Nothing was loaded", "entity": "Entity",
         "trace": "Trace", "phase_only": "Phase", "all_phases": "all",
+        "kind_communication": "communication", "kind_copresence": "met",
+        "kind_money": "money", "kind_ownership": "ownership", "kind_family": "family",
+        "kind_membership": "membership", "kind_associate": "associate",
+        "schema_Person": "people", "schema_Company": "companies",
+        "schema_Organization": "organisations", "schema_LegalEntity": "other parties",
+        "schema_BankAccount": "bank accounts", "schema_Vessel": "vessels",
     },
     "es": {
         "login": "Entrar", "user": "Usuario", "password": "Contraseña", "logout": "Salir",
@@ -104,6 +110,12 @@ TEXT: dict[str, dict[str, str]] = {
         "marking_hint": "p. ej. CONFIDENTIAL REL TO COL,USA H2 B2",
         "loaded": "Cargado", "load_failed": "No se cargó nada", "entity": "Entidad",
         "trace": "Rastrear", "phase_only": "Fase", "all_phases": "todas",
+        "kind_communication": "comunicación", "kind_copresence": "encuentros",
+        "kind_money": "dinero", "kind_ownership": "propiedad", "kind_family": "familia",
+        "kind_membership": "pertenencia", "kind_associate": "asociados",
+        "schema_Person": "personas", "schema_Company": "empresas",
+        "schema_Organization": "organizaciones", "schema_LegalEntity": "otras partes",
+        "schema_BankAccount": "cuentas bancarias", "schema_Vessel": "buques",
     },
 }  # fmt: skip
 

@@ -17,11 +17,12 @@
     container: root,
     style: [
       { selector: "node", style: {
-        "label": "data(name)", "font-size": 10, "text-valign": "bottom", "text-margin-y": 3,
+        "label": "data(label)", "font-size": 10, "text-valign": "bottom", "text-margin-y": 3,
         "background-color": "data(colour)", "width": "data(size)", "height": "data(size)" } },
       { selector: "node[?key_player]", style: { "border-width": 4, "border-color": "#c62828" } },
       { selector: "node[?seed]", style: { "font-weight": "bold", "font-size": 12 } },
-      { selector: "node:selected", style: { "overlay-opacity": 0.25, "overlay-color": "#1d2330" } },
+      { selector: "node:selected", style: { "label": "data(name)", "overlay-opacity": 0.25,
+        "overlay-color": "#1d2330" } },
       { selector: "edge", style: {
         "width": "data(width)", "line-color": "data(colour)", "curve-style": "bezier",
         "opacity": 0.75 } },
@@ -47,13 +48,30 @@
     return p;
   }
 
+  // Sizes and labels relative to the best score drawn: the top of this picture stands out
+  // even where every score is high; only the top LABELLED (and seeds, key players and the
+  // selected node) carry their names, so that names stay readable.
+  const LABELLED = 15;
+  function restyle() {
+    const nodes = cy.nodes();
+    const best = Math.max(1e-9, ...nodes.map((n) => n.data("score") || 0));
+    const ranked = nodes.sort((a, b) => (b.data("score") || 0) - (a.data("score") || 0));
+    const named = new Set(ranked.slice(0, LABELLED).map((n) => n.id()));
+    nodes.forEach((n) => {
+      const share = (n.data("score") || 0) / best;
+      n.data("size", 12 + 48 * share * share);
+      const show = named.has(n.id()) || n.data("seed") || n.data("key_player");
+      n.data("label", show ? n.data("name") : "");
+    });
+  }
+
   function addAll(body) {
     const seeds = new Set(body.seeds);
     const fresh = [];
     for (const n of body.nodes) {
       if (cy.getElementById(n.id).length) continue;
       fresh.push({ group: "nodes", data: { ...n, seed: seeds.has(n.id),
-        colour: COLOURS[n.schema] || "#7f8c8d", size: 18 + 42 * (n.score || 0) } });
+        colour: COLOURS[n.schema] || "#7f8c8d", size: 20, label: n.name } });
     }
     for (const e of body.edges) {
       if (cy.getElementById(e.id).length) continue;
@@ -61,6 +79,7 @@
         width: Math.min(1 + Math.log2(1 + e.count), 8) } });
     }
     cy.add(fresh);
+    restyle();
     return fresh.length;
   }
 
@@ -133,7 +152,12 @@
       const li = document.createElement("li");
       const b = document.createElement("button");
       b.type = "button"; b.className = "node-pick"; b.dataset.id = n.id();
-      b.textContent = n.data("name") + (n.data("key_player") ? " ●" : "");
+      b.textContent = n.data("name");
+      if (n.data("key_player")) {
+        const mark = document.createElement("span");
+        mark.className = "flag"; mark.title = text.key; mark.textContent = " ●";
+        b.append(mark);
+      }
       b.addEventListener("click", () => { cy.$(":selected").unselect(); n.select(); show(n); });
       li.append(b);
       list.append(li);
