@@ -202,7 +202,7 @@ def install_reading_pages(app: FastAPI) -> None:
     def network_page(request: Request, entity: str = "", hops: int = 1) -> Response:
         def read(ctx: Reading) -> dict[str, Any]:
             view = ctx.view()
-            datasets = sorted(view.count_by("dataset"))
+            datasets = cache.get(view, "datasets", lambda v: sorted(v.count_by("dataset")))
             start = entity
             if not start:  # a first visit starts from the person ranked most likely to lead
                 try:
