@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from cupula.access.accounts import AccountError
@@ -40,6 +41,17 @@ STATUS: dict[type[Exception], int] = {
 def install(app: FastAPI) -> None:
     for exc_type in STATUS:
         app.add_exception_handler(exc_type, _handle)
+    app.add_exception_handler(RequestValidationError, _invalid)
+
+
+async def _invalid(_request: Request, exc: Exception) -> JSONResponse:
+    """A request that does not fit the schema: which field, and what is wrong with it."""
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in exc.errors()
+    ]
+    # the values sent are not echoed (a password too long would come back in the reply)
+    return JSONResponse({"error": "InvalidRequest", "detail": "; ".join(problems)}, status_code=422)
 
 
 async def _handle(_request: Request, exc: Exception) -> JSONResponse:

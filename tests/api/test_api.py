@@ -74,6 +74,15 @@ def test_nothing_without_a_login(client: TestClient) -> None:
     assert response.json()["error"] == "AccountError"
 
 
+def test_a_request_that_does_not_fit_says_which_field(client: TestClient) -> None:
+    secret = "x" * 1025
+    response = client.post("/api/login", json={"user": "ana", "password": secret})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "InvalidRequest" and body["detail"].startswith("body.password:")
+    assert secret not in response.text
+
+
 def test_a_wrong_password_and_then_too_many(client: TestClient) -> None:
     for _ in range(5):
         assert client.post("/api/login", json={"user": "ana", "password": "x"}).status_code == 401
