@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from cupula.access.accounts import AccountError
 from cupula.api.upload import TooLarge
@@ -42,6 +45,15 @@ def install(app: FastAPI) -> None:
     for exc_type in STATUS:
         app.add_exception_handler(exc_type, _handle)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(HTTPException, _http)
+
+
+async def _http(_request: Request, exc: Exception) -> JSONResponse:
+    """The framework's own refusals (no such route, method not allowed) in the same form."""
+    assert isinstance(exc, HTTPException)
+    name = HTTPStatus(exc.status_code).phrase.title().replace(" ", "")
+    return JSONResponse({"error": name, "detail": str(exc.detail)}, status_code=exc.status_code,
+                        headers=exc.headers)  # fmt: skip
 
 
 async def _invalid(_request: Request, exc: Exception) -> JSONResponse:

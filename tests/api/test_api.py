@@ -81,6 +81,8 @@ def test_a_request_that_does_not_fit_says_which_field(client: TestClient) -> Non
     body = response.json()
     assert body["error"] == "InvalidRequest" and body["detail"].startswith("body.password:")
     assert secret not in response.text
+    assert client.get("/api/nothing-here").json() == {"error": "NotFound", "detail": "Not Found"}
+    assert client.delete("/api/me").json()["error"] == "MethodNotAllowed"
 
 
 def test_a_wrong_password_and_then_too_many(client: TestClient) -> None:
