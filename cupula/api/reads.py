@@ -137,7 +137,25 @@ def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
                    "entity": net.node_ids[other], "evidence": net.tie_ids[i]}  # fmt: skip
             timeline.append(tie)
     timeline.sort(key=lambda t: str(t["date"]))
-    return {**entity, "relationships": relationships, "timeline": timeline}
+    return {**entity, "relationships": relationships, "timeline": timeline,
+            "similar": similar_names(view, cache, entity_id, entity["values"])}  # fmt: skip
+
+
+def similar_names(
+    view: View, cache: Derived, entity_id: str, values: list[dict[str, Any]], *, least: float = 0.7
+) -> list[dict[str, Any]]:
+    """Other entities whose names resemble this one's (the search index, not a judgement:
+    candidates for the analyst to compare, best first)."""
+    names = [v["value"] for v in values if v["property"] in ("name", "alias")][:5]
+    best: dict[str, dict[str, Any]] = {}
+    for name in names:
+        for hit in search_names(view, cache, name, 10):
+            other = hit["entity_id"]
+            if other == entity_id or hit["score"] < least:
+                continue
+            if other not in best or hit["score"] > best[other]["score"]:
+                best[other] = hit
+    return sorted(best.values(), key=lambda h: (-h["score"], h["entity_id"]))[:8]
 
 
 def leader_ranking(view: View, cache: Derived, *, top: int) -> dict[str, Any]:
@@ -189,6 +207,11 @@ def money_trail(view: View, cache: Derived, entity_id: str, *, backward: bool) -
     if result.total == 0:
         raise NotFound(f"no payments {'to' if backward else 'from'} {entity_id!r} that you may see")
     return result
+
+
+def dataset_counts(view: View, cache: Derived) -> dict[str, int]:
+    """Statements the view may read, by dataset."""
+    return cache.get(view, "datasets", lambda v: v.count_by("dataset"))
 
 
 def cooperation(view: View, cache: Derived) -> dict[str, Any]:

@@ -53,6 +53,13 @@ TEXT: dict[str, dict[str, str]] = {
         "marking_hint": "e.g. CONFIDENTIAL REL TO COL,USA H2 B2",
         "loaded": "Loaded", "load_failed": "Nothing was loaded", "entity": "Entity",
         "trace": "Trace", "phase_only": "Phase", "all_phases": "all",
+        "purpose_needed": "This page may show CONFIDENTIAL or SECRET facts: say why you are "
+                          "reading them (a case or a reason); it goes into the audit log.",
+        "similar": "Similar names elsewhere",
+        "similar_hint": "Other records whose names resemble this one's: candidates to compare, "
+                        "not a decision that they are the same.",
+        "start": "Start here", "you_see": "What you may see",
+        "start_hint": "Type a name in any script, or begin from",
         "kind_communication": "communication", "kind_copresence": "met",
         "kind_money": "money", "kind_ownership": "ownership", "kind_family": "family",
         "kind_membership": "membership", "kind_associate": "associate",
@@ -110,6 +117,14 @@ TEXT: dict[str, dict[str, str]] = {
         "marking_hint": "p. ej. CONFIDENTIAL REL TO COL,USA H2 B2",
         "loaded": "Cargado", "load_failed": "No se cargó nada", "entity": "Entidad",
         "trace": "Rastrear", "phase_only": "Fase", "all_phases": "todas",
+        "purpose_needed": "Esta página puede mostrar hechos CONFIDENTIAL o SECRET: indique por "
+                          "qué los consulta (un caso o un motivo); queda en el registro de "
+                          "auditoría.",
+        "similar": "Nombres parecidos en otros registros",
+        "similar_hint": "Otros registros con nombres parecidos: candidatos para comparar, "
+                        "no una decisión de que sean la misma persona.",
+        "start": "Por dónde empezar", "you_see": "Lo que usted puede ver",
+        "start_hint": "Escriba un nombre en cualquier alfabeto, o empiece por",
         "kind_communication": "comunicación", "kind_copresence": "encuentros",
         "kind_money": "dinero", "kind_ownership": "propiedad", "kind_family": "familia",
         "kind_membership": "pertenencia", "kind_associate": "asociados",

@@ -96,6 +96,12 @@ def _logged_in(request: Request) -> bool:
 
 def _failure(request: Request, exc: Exception) -> Response:
     status = next(code for t, code in PAGE_ERRORS.items() if isinstance(exc, t))
+    if isinstance(exc, PurposeRequired) and request.method == "GET":
+        # the same page again, once the analyst has said why
+        kept = {k: v for k, v in request.query_params.items() if k != "purpose"}
+        message = TEXT[language(request)]["purpose_needed"]
+        return render(request, "message.html", status, message=message, viewer=None,
+                      ask_purpose=True, action=request.url.path, kept=kept)  # fmt: skip
     return render(request, "message.html", status, message=str(exc), viewer=None)
 
 
@@ -185,8 +191,16 @@ def install_reading_pages(app: FastAPI) -> None:
     @app.get("/search", include_in_schema=False)
     def search_page(request: Request, q: str = "") -> Response:
         def read(ctx: Reading) -> dict[str, Any]:
-            hits = reads.search_names(ctx.view(), cache, q[:200], 20) if q.strip() else []
-            return {"q": q, "hits": hits, "title": q}
+            if q.strip():
+                return {"q": q, "hits": reads.search_names(ctx.view(), cache, q[:200], 20),
+                        "title": q}  # fmt: skip
+            # a first visit: where to begin, and what this analyst may see (once a purpose
+            # is given, where confidential statements are among it)
+            try:
+                datasets: dict[str, int] | None = reads.dataset_counts(ctx.view(), cache)
+            except PurposeRequired:
+                datasets = None
+            return {"q": "", "hits": [], "title": "", "datasets": datasets}
 
         return page(request, "search.html", read)
 
@@ -202,7 +216,7 @@ def install_reading_pages(app: FastAPI) -> None:
     def network_page(request: Request, entity: str = "", hops: int = 1) -> Response:
         def read(ctx: Reading) -> dict[str, Any]:
             view = ctx.view()
-            datasets = cache.get(view, "datasets", lambda v: sorted(v.count_by("dataset")))
+            datasets = sorted(reads.dataset_counts(view, cache))
             start = entity
             if not start:  # a first visit starts from the person ranked most likely to lead
                 try:

@@ -33,6 +33,7 @@ def entity(id_: str, schema: str, **props: str | list[str]) -> dict[str, Any]:
 SHARED_FACTS = [
     entity("p1", "Person", name="Jhon Jairo Restrepo Vargas", nationality="co"),
     entity("p3", "Person", name="Dairo Antonio Usuga"),
+    entity("p4", "Person", name="RESTREPO VARGAS, John Jairo"),  # another partner's spelling
     entity("c1", "Company", name="Inversiones Costa Azul S.L.", jurisdiction="es"),
     entity("t1", "Communication", initiator="p1", receiver="p3", date="2025-01-05"),
     entity("t2", "Communication", initiator="p1", receiver="p3", date="2025-02-05"),
@@ -132,6 +133,14 @@ def test_another_agency_never_gets_a_colombian_only_fact(client: TestClient) -> 
     for fact in NEVER:
         assert fact not in spain, fact
     assert "Jhon Jairo Restrepo Vargas" in spain and "Costa Azul" in spain
+
+
+def test_the_entity_page_offers_similar_names_elsewhere(client: TestClient) -> None:
+    log_in(client, "pepe")
+    page = client.get("/api/entities/p1", headers=PURPOSE).json()
+    assert [h["entity_id"] for h in page["similar"]] == ["p4"]
+    assert page["relationships"][0]["other"] == "p3" and page["relationships"][0]["count"] == 2
+    assert [t["date"] for t in page["timeline"]][:2] == ["2025-01-05", "2025-02-05"]
 
 
 def test_the_graph_expands_and_filters(client: TestClient) -> None:

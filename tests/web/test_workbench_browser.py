@@ -62,6 +62,13 @@ def test_an_analyst_expands_the_network_and_reads_why_someone_leads(
     browser: object, base: str
 ) -> None:
     page = logged_in(browser, base, "ana")
+    assert page.is_visible("#purpose-needed")  # the first page: confidential data, no purpose yet
+    page.click("#start a[href='/leaders']")
+    page.fill("#purpose", "op-test")  # asked why, then shown the page
+    page.click("#go")
+    assert "Jhon Jairo Restrepo Vargas" in page.inner_text("#leaders")
+    page.goto(f"{base}/search?{PURPOSE}")
+    assert "co-own" in page.inner_text("#datasets")
     page.goto(f"{base}/network?entity=p3&{PURPOSE}")
     page.wait_for_selector("#graph[data-nodes]")
     assert drawn_nodes(page) == 2  # Usuga and the one he talks to
@@ -75,6 +82,7 @@ def test_an_analyst_expands_the_network_and_reads_why_someone_leads(
     page.click("#open-selected")
     page.wait_for_selector("#caption")
     assert page.inner_text("#caption") == "Wílmer Escobar Ríos"
+    assert "Relationships" in page.content() and "Timeline" in page.content()
 
     page.goto(f"{base}/leaders?{PURPOSE}")
     first = page.locator("#leaders tr").nth(1)
