@@ -213,7 +213,10 @@ def install_reading_pages(app: FastAPI) -> None:
         return page(request, "entity.html", read)
 
     @app.get("/network", include_in_schema=False)
-    def network_page(request: Request, entity: str = "", hops: int = 1) -> Response:
+    def network_page(request: Request, entity: str = "", hops: str = "1") -> Response:
+        # a page takes what the address bar holds: a bad number is the default, not an error
+        depth = max(1, min(int(hops), 3)) if hops.isdigit() else 1
+
         def read(ctx: Reading) -> dict[str, Any]:
             view = ctx.view()
             datasets = sorted(reads.dataset_counts(view, cache))
@@ -225,7 +228,7 @@ def install_reading_pages(app: FastAPI) -> None:
                 except NotFound:
                     start = ""
             phases = reads.network(view, cache).phases
-            return {"entity": start, "hops": max(0, min(hops, 3)), "kinds": KINDS,
+            return {"entity": start, "hops": depth, "kinds": KINDS,
                     "phases": phases,
                     "datasets": datasets, "vendor": vendor_ready(),
                     "title": TEXT[language(request)]["network"]}  # fmt: skip
@@ -242,12 +245,14 @@ def install_reading_pages(app: FastAPI) -> None:
         return page(request, "leaders.html", read)
 
     @app.get("/money", include_in_schema=False)
-    def money_page(request: Request, entity: str = "", backward: bool = False) -> Response:
+    def money_page(request: Request, entity: str = "", backward: str = "") -> Response:
+        back = backward.lower() in ("true", "1", "on", "yes")
+
         def read(ctx: Reading) -> dict[str, Any]:
-            values: dict[str, Any] = {"entity": entity, "backward": backward, "result": None,
+            values: dict[str, Any] = {"entity": entity, "backward": back, "result": None,
                                       "title": TEXT[language(request)]["money"]}  # fmt: skip
             if entity:
-                result = reads.money_trail(ctx.view(), cache, entity, backward=backward)
+                result = reads.money_trail(ctx.view(), cache, entity, backward=back)
                 boxes, bands = sankey(result)
                 secrecy = sorted({d.countries[0] for d in result.destinations
                                   if d.secrecy and d.countries})  # fmt: skip
