@@ -39,8 +39,7 @@ class Derived:
 
     def get(self, view: View, name: str, build: Callable[[View], T]) -> T:
         """``build(view)``, or the result kept from an equal view since the last change."""
-        view.check_read()
-        key = (name, view.signature(), self._version())
+        key = (name, view.checked_signature(), self._version())
         with self._lock:
             kept = self._kept.get(key)
             if kept is None:  # one builder per key; the others wait for its result

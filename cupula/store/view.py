@@ -153,7 +153,14 @@ class View:
         """A digest of exactly what this view may read (the markings it is allowed and
         its datasets): results derived from a view may be shown to another view only
         when the two signatures are equal."""
-        allowed = self.allowed()
+        return self._signature(self.allowed())
+
+    def checked_signature(self) -> str:
+        """``signature()`` after the checks every read makes (``check_read``), reading the
+        marking table once for both: for results reused in place of a read."""
+        return self._signature(self.check_read())
+
+    def _signature(self, allowed: frozenset[str] | None) -> str:
         parts = [
             "*" if allowed is None else ",".join(sorted(allowed)),
             "*" if self.scope.datasets is None else ",".join(sorted(self.scope.datasets)),
