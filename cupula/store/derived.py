@@ -63,7 +63,3 @@ class Derived:
                 self._kept.move_to_end(key)
         view.usage.update(kept.usage)
         return cast(T, kept.value)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
