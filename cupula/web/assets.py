@@ -21,7 +21,7 @@ VENDOR = {
     "topojson-client.min.js": "topojson-client/dist/topojson-client.min.js",
     "countries-110m.json": "world-atlas/countries-110m.json",
 }
-OWN = {"network.js", "money.js", "cupula.css"}
+OWN = {"network.js", "money.js"}
 MISSING = "front-end libraries are not installed: run `bash scripts/setup.sh` (needs npm)"
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "

@@ -83,6 +83,8 @@ def test_a_request_that_does_not_fit_says_which_field(client: TestClient) -> Non
     assert secret not in response.text
     assert client.get("/api/nothing-here").json() == {"error": "NotFound", "detail": "Not Found"}
     assert client.delete("/api/me").json()["error"] == "MethodNotAllowed"
+    for unknown in ("/static/cupula.css", "/static/..%2Fpages.py", "/vendor/nothing.js"):
+        assert client.get(unknown).status_code == 404, unknown
 
 
 def test_a_wrong_password_and_then_too_many(client: TestClient) -> None:
