@@ -158,11 +158,15 @@ def entries(store: Store, *, originator: str | None = None) -> list[Entry]:
     return out
 
 
+def oversees(viewer: Viewer) -> bool:
+    """Whether ``viewer`` may read every entry (supervisors and administrators)."""
+    return viewer.has_role(Role.SUPERVISOR) or viewer.has_role(Role.ADMIN)
+
+
 def entries_for(viewer: Viewer, store: Store, *, originator: str | None = None) -> list[Entry]:
     """The entries ``viewer`` may read: supervisors and administrators every entry (or
     those of one ``originator``); anyone else only the reads of its own agency's data."""
-    overseer = viewer.has_role(Role.SUPERVISOR) or viewer.has_role(Role.ADMIN)
-    if not overseer and (originator is None or originator.upper() != viewer.agency):
+    if not oversees(viewer) and (originator is None or originator.upper() != viewer.agency):
         raise PermissionError(
             f"{viewer.user} may see the reads of {viewer.agency}'s data only: "
             f"originator {viewer.agency}"

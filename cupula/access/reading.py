@@ -22,8 +22,7 @@ class Reading:
     viewer: Viewer
     purpose: str | None
     views: list[View] = field(default_factory=list)
-    written: int = 0  # statements added by a write
-    written_by: dict[str, int] = field(default_factory=dict)
+    written_by: dict[str, int] = field(default_factory=dict)  # statements added, by owner
     outcome: str = "ok"  # or "refused: why", for the audit entry
 
     def view(self, datasets: Sequence[str] | None = None) -> View:
@@ -31,8 +30,12 @@ class Reading:
         self.views.append(view)
         return view
 
+    def wrote(self, agency: str, statements: int) -> None:
+        """Count statements a load added for ``agency`` into the audit entry."""
+        self.written_by[agency.upper()] = self.written_by.get(agency.upper(), 0) + statements
+
     def statements(self) -> int:
-        return sum(sum(v.usage.values()) for v in self.views) + self.written
+        return sum(sum(v.usage.values()) for v in self.views) + sum(self.written_by.values())
 
     def originators(self) -> dict[str, int]:
         total: Counter[str] = Counter(self.written_by)

@@ -197,11 +197,9 @@ def create_app(
     ) -> dict[str, Any]:
         """Load a file for your agency, every fact under ``marking`` (all or nothing)."""
         options = LoadOptions(phase=phase, drop_invalid=drop_invalid)
-        result = await load_upload(ctx.store, ctx.viewer, file, dataset=dataset,
-                                   marking=marking, fmt=fmt, mapping=mapping,
-                                   options=options, limit=app.state.upload_limit)  # fmt: skip
-        ctx.written = result.statements_added
-        ctx.written_by = {ctx.viewer.agency: result.statements_added}
+        result = await load_upload(ctx, file, dataset=dataset, marking=marking, fmt=fmt,
+                                   mapping=mapping, options=options,
+                                   limit=app.state.upload_limit)  # fmt: skip
         return {**result.__dict__, "summary": result.summary()}
 
     @app.get("/api/clusters", tags=["resolution"])

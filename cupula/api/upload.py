@@ -11,9 +11,8 @@ from pathlib import Path
 from fastapi import UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from cupula.access.viewer import Viewer
+from cupula.access.reading import Reading
 from cupula.ingest import Format, IngestError, LoadOptions, LoadResult, ingest
-from cupula.store import Store
 
 MAX_BYTES = 512 * 1024 * 1024
 CHUNK = 1024 * 1024
@@ -46,8 +45,7 @@ async def save(upload: UploadFile, folder: Path, default: str, limit: int = MAX_
 
 
 async def load_upload(
-    store: Store,
-    viewer: Viewer,
+    ctx: Reading,
     upload: UploadFile,
     *,
     dataset: str,
@@ -57,7 +55,9 @@ async def load_upload(
     options: LoadOptions,
     limit: int = MAX_BYTES,
 ) -> LoadResult:
-    """Load ``upload`` for the viewer's agency (the owner of what it loads)."""
+    """Load ``upload`` for the reader's agency (the owner of what it loads); the
+    statements added go into the request's audit entry."""
+    viewer = ctx.viewer
     if viewer.unrestricted:
         raise PermissionError("the local administrator loads with `cupula ingest`")
     with tempfile.TemporaryDirectory(prefix="cupula-upload-") as folder:
@@ -66,11 +66,13 @@ async def load_upload(
         if mapping is not None and mapping.filename:
             mapping_path = await save(mapping, Path(folder), "mapping.yml", limit)
         try:
-            return await run_in_threadpool(
-                ingest, store, path, dataset=dataset, agency=viewer.agency, marking=marking,
+            result = await run_in_threadpool(
+                ingest, ctx.store, path, dataset=dataset, agency=viewer.agency, marking=marking,
                 fmt=fmt, mapping=mapping_path, options=options, source=path.name,
             )  # fmt: skip
         except IngestError as exc:  # name the file as the user knows it, not our folder
             raise IngestError(
                 Path(exc.path).name, exc.message, line=exc.line, field=exc.field
             ) from None
+    ctx.wrote(viewer.agency, result.statements_added)
+    return result

@@ -136,8 +136,7 @@ def ingest_command(
             progress=advance,
             on_start=start,
         )
-        s.written = result.statements_added
-        s.written_by = {agency.upper(): result.statements_added}
+        s.wrote(agency, result.statements_added)
     out.print(result.summary(), highlight=False, markup=False, emoji=False)
 
 

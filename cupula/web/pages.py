@@ -27,7 +27,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from cupula.access import audit
 from cupula.access.accounts import AccountError
 from cupula.access.reading import Reading
-from cupula.access.viewer import Role
 from cupula.api import reads
 from cupula.api.auth import SESSION_COOKIE, csrf_token, log_in, user_of_session
 from cupula.api.context import request_context
@@ -277,7 +276,7 @@ def install_work_pages(app: FastAPI) -> None:
     def audit_page(request: Request, originator: str = "") -> Response:
         def read(ctx: Reading) -> dict[str, Any]:
             viewer = ctx.viewer
-            overseer = viewer.has_role(Role.SUPERVISOR) or viewer.has_role(Role.ADMIN)
+            overseer = audit.oversees(viewer)
             asked = originator or (None if overseer else viewer.agency)
             entries = audit.entries_for(viewer, ctx.store, originator=asked)[-200:]
             return {"entries": list(reversed(entries)), "originator": asked or "",
@@ -312,16 +311,14 @@ def install_work_pages(app: FastAPI) -> None:
                                       "title": TEXT[language(request)]["load"]}  # fmt: skip
             options = LoadOptions(phase=phase or None, drop_invalid=drop_invalid)
             try:
-                result = await load_upload(ctx.store, ctx.viewer, file, dataset=dataset,
-                                           marking=marking, fmt=Format(fmt) if fmt else None,
-                                           mapping=mapping, options=options,
+                result = await load_upload(ctx, file, dataset=dataset, marking=marking,
+                                           fmt=Format(fmt) if fmt else None, mapping=mapping,
+                                           options=options,
                                            limit=app.state.upload_limit)  # fmt: skip
             except (IngestError, MarkingError, TooLarge, ValueError) as exc:
                 # the form again, with what was wrong (file, line, field); nothing loaded
                 ctx.outcome = f"refused: {exc}"
                 return {**values, "error": str(exc), "status": 422}
-            ctx.written = result.statements_added
-            ctx.written_by = {ctx.viewer.agency: result.statements_added}
             return {**values, "result": result}
 
         return await form_page(request, csrf, "load.html", act)
