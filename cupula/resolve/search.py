@@ -56,6 +56,7 @@ class _Name:
     record: int
     text: str
     tokens: tuple[str, ...]
+    keys: dict[str, float]  # every index key of its tokens, with the credit a match earns
 
 
 class NameIndex:
@@ -69,11 +70,10 @@ class NameIndex:
                     tokens = name_tokens(form, record.organisation)
                     if not tokens:
                         continue
-                    n = len(self.names)
-                    self.names.append(_Name(r, text, tokens))
-                    for token in tokens:
-                        for key, _ in token_keys(token):
-                            self.postings[key].add(n)
+                    keys = dict(kc for token in tokens for kc in token_keys(token))
+                    for key in keys:
+                        self.postings[key].add(len(self.names))
+                    self.names.append(_Name(r, text, tokens, keys))
         self._total = max(len(self.names), 1)
         self._name_weight = [sum(self.weight(t) for t in name.tokens) for name in self.names]
 
@@ -84,17 +84,10 @@ class NameIndex:
         )
         return math.log2(1 + self._total / max(df, 1))
 
-    def _credit(self, query_token: str, name: _Name) -> float:
-        """The best credit ``query_token`` earns against one indexed name."""
-        best = 0.0
-        wanted = dict(token_keys(query_token))
-        for token in name.tokens:
-            for key, credit in token_keys(token):
-                if key in wanted:
-                    best = max(best, min(credit, wanted[key]))
-            if best == EXACT:
-                break
-        return best
+    @staticmethod
+    def _credit(query_keys: list[tuple[str, float]], name: _Name) -> float:
+        """The best credit a query token (its keys) earns against one indexed name."""
+        return max((credit for key, credit in query_keys if key in name.keys), default=0.0)
 
     def search(
         self, text: str, *, limit: int = 10, min_score: float = MIN_SCORE
@@ -103,16 +96,17 @@ class NameIndex:
         query = list(dict.fromkeys(t for form in forms for t in name_tokens(form)))
         if not query:
             return []
+        query_keys = {t: token_keys(t) for t in query}
         candidates: set[int] = set()
-        for token in query:
-            for key, _ in token_keys(token):
+        for keys in query_keys.values():
+            for key, _ in keys:
                 candidates.update(self.postings.get(key, ()))
         weights = {t: self.weight(t) for t in query}
         query_weight = sum(weights.values())
         best: dict[int, tuple[float, str]] = {}
         for n in candidates:
             name = self.names[n]
-            matched = sum(weights[t] * self._credit(t, name) for t in query)
+            matched = sum(weights[t] * self._credit(keys, name) for t, keys in query_keys.items())
             score = QUERY_SHARE * matched / query_weight + (1 - QUERY_SHARE) * min(
                 matched / self._name_weight[n], 1.0
             )
@@ -120,6 +114,6 @@ class NameIndex:
                 best[name.record] = (score, name.text)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], self.records[item[0]].key))
         return [
-            SearchHit(self.records[r].key, text, self.records[r].schema, round(score, 4))
-            for r, (score, text) in ranked[:limit]
+            SearchHit(self.records[r].key, shown, self.records[r].schema, round(score, 4))
+            for r, (score, shown) in ranked[:limit]
         ]
