@@ -66,6 +66,11 @@ async def _invalid(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": "InvalidRequest", "detail": "; ".join(problems)}, status_code=422)
 
 
+def status_of(exc: Exception) -> int:
+    """The HTTP status of one of the errors in ``STATUS`` (pages use it too)."""
+    return next(code for t, code in STATUS.items() if isinstance(exc, t))
+
+
 async def _handle(_request: Request, exc: Exception) -> JSONResponse:
-    status = next(code for t, code in STATUS.items() if isinstance(exc, t))
-    return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=status)
+    return JSONResponse({"error": type(exc).__name__, "detail": str(exc)},
+                        status_code=status_of(exc))  # fmt: skip

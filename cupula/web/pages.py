@@ -30,7 +30,7 @@ from cupula.access.reading import Reading
 from cupula.api import reads
 from cupula.api.auth import SESSION_COOKIE, csrf_token, log_in, user_of_session
 from cupula.api.context import request_context
-from cupula.api.errors import NotFound, TooManyAttempts
+from cupula.api.errors import STATUS, NotFound, TooManyAttempts, status_of
 from cupula.api.upload import TooLarge, load_upload
 from cupula.graph.network import KINDS
 from cupula.ingest import Format, IngestError, LoadOptions
@@ -47,16 +47,6 @@ TEMPLATES = Environment(
 TEMPLATES.filters["reason"] = reason
 LOGIN_CSRF_COOKIE = "cupula_login_csrf"
 PageRead = Callable[[Reading], dict[str, Any]]  # what a page reads, from its request
-# Errors a page shows as a message with this status (anything else is the API's).
-PAGE_ERRORS: dict[type[Exception], int] = {
-    NotFound: 404,
-    PurposeRequired: 400,
-    PermissionError: 403,
-    IngestError: 422,
-    MarkingError: 422,
-    TooLarge: 413,
-    ValueError: 400,
-}
 
 
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -94,7 +84,7 @@ def _logged_in(request: Request) -> bool:
 
 
 def _failure(request: Request, exc: Exception) -> Response:
-    status = next(code for t, code in PAGE_ERRORS.items() if isinstance(exc, t))
+    status = status_of(exc)
     if isinstance(exc, PurposeRequired) and request.method == "GET":
         # the same page again, once the analyst has said why
         kept = {k: v for k, v in request.query_params.items() if k != "purpose"}
@@ -113,7 +103,7 @@ def page(request: Request, template: str, read: PageRead) -> Response:
             values = read(ctx)
             return render(request, template, viewer=ctx.viewer,
                           csrf=_session_csrf(request), **values)  # fmt: skip
-    except tuple(PAGE_ERRORS) as exc:
+    except tuple(STATUS) as exc:  # the API's errors, shown as a page
         return _failure(request, exc)
 
 
@@ -132,7 +122,7 @@ async def form_page(
             status = values.pop("status", 200)
             return render(request, template, status, viewer=ctx.viewer,
                           csrf=_session_csrf(request), **values)  # fmt: skip
-    except tuple(PAGE_ERRORS) as exc:
+    except tuple(STATUS) as exc:  # the API's errors, shown as a page
         return _failure(request, exc)
 
 
