@@ -12,6 +12,12 @@ A viewer sees a statement when all of these hold:
    (another agency of the originator's country is *not* the originator: without REL TO
    naming it or its country, it sees nothing);
 3. when the marking names need-to-know cases (CASE ...), it is a member of every one.
+
+Every other access rule lives here too, so that no command, route or domain module
+decides on its own: who may load into which dataset under which marking (``may_load``,
+``may_mark``), what may leave in an export for a partner agency (``may_disseminate``),
+whose judgements steer a reader's clusters (``judgement_applies``) and who may manage
+agencies and users (``may_administer``).
 """
 
 from __future__ import annotations
@@ -19,8 +25,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cupula.access.viewer import Viewer
-from cupula.model.marking import Marking
+from cupula.access.viewer import Role, Viewer
+from cupula.model.marking import Handling, Marking
 
 
 @dataclass(frozen=True)
@@ -70,3 +76,72 @@ def decide(viewer: Viewer, marking: Marking) -> Decision:
 def allowed_markings(viewer: Viewer, markings: Mapping[str, Marking]) -> frozenset[str]:
     """The ids of the markings (id -> marking) whose statements ``viewer`` may see."""
     return frozenset(mid for mid, marking in markings.items() if decide(viewer, marking))
+
+
+def may_load(viewer: Viewer, agency: str, dataset_owner: str | None) -> Decision:
+    """Whether ``viewer`` may load data for ``agency`` into a dataset owned by
+    ``dataset_owner`` (None: a new dataset, which ``agency`` will own).
+
+    A user loads only for its own agency, and only into that agency's datasets; the
+    local administrator loads for any agency, but not into another agency's dataset.
+    """
+    agency = agency.upper()
+    if not viewer.unrestricted and viewer.agency != agency:
+        return Decision(False, (f"{viewer.user} loads for {viewer.agency}, not for {agency}",))
+    if dataset_owner is not None and dataset_owner != agency:
+        return Decision(False, (f"the dataset belongs to {dataset_owner}, not to {agency}",))
+    if dataset_owner is None:
+        return Decision(True, (f"a new dataset, owned by {agency} from now on",))
+    return Decision(True, (f"{agency} owns the dataset",))
+
+
+def may_mark(viewer: Viewer, marking: Marking) -> Decision:
+    """Whether ``viewer`` may write statements under ``marking``: only markings it could
+    read itself (a RESTRICTED-cleared user writes nothing SECRET, nor for a case it is
+    not a member of), and only as its own agency."""
+    if viewer.unrestricted:
+        return Decision(True, ("local administrator",))
+    if marking.originator != viewer.agency:
+        return Decision(False, (f"the originator {marking.originator} is not {viewer.agency}",))
+    decision = decide(viewer, marking)
+    if not decision:
+        return Decision(False, ("you could not read what you write: " + str(decision),))
+    return decision
+
+
+def may_disseminate(partner: str, partner_country: str | None, marking: Marking) -> Decision:
+    """Whether statements under ``marking`` may leave in an export for ``partner``.
+
+    Its own facts go back to the originator whatever their handling code. Anything
+    else leaves only when REL TO names the partner or its country, never when it is H2
+    (no onward dissemination) and never when it is held in need-to-know cases (an
+    agency cannot vouch that its receivers are members).
+    """
+    partner = partner.upper()
+    if partner == marking.originator:
+        return Decision(True, (f"{partner} is the originator",))
+    if marking.handling == Handling.H2:
+        return Decision(False, ("H2: no onward dissemination",))
+    if marking.compartments:
+        return Decision(
+            False, (f"held in case {', '.join(sorted(marking.compartments))} (need to know)",)
+        )
+    if partner in marking.releasable_to:
+        return Decision(True, (f"REL TO names {partner}",))
+    if partner_country and partner_country in marking.releasable_to:
+        return Decision(True, (f"REL TO names {partner_country}",))
+    return Decision(False, (f"REL TO names neither {partner} nor its country",))
+
+
+def judgement_applies(viewer: Viewer, author_agency: str) -> bool:
+    """Whether a judgement made at ``author_agency`` steers ``viewer``'s clusters: it
+    rests on what that agency saw, so it applies to that agency's readers (the local
+    administrator sees every agency's)."""
+    return viewer.unrestricted or viewer.agency == author_agency
+
+
+def may_administer(viewer: Viewer) -> Decision:
+    """Whether ``viewer`` may add or change agencies, users, passwords and tokens."""
+    if viewer.has_role(Role.ADMIN):
+        return Decision(True, ("administrator",))
+    return Decision(False, (f"{viewer.user} is not an administrator",))

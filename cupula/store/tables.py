@@ -167,3 +167,28 @@ resolution_pair_table = Table(
     Column("right_id", String(MAX_ID_LENGTH), primary_key=True),
     Column("bits", Float, nullable=False),  # log-odds of a match, prior included
 )
+
+# -- ownership and sessions (migration 0004) ---------------------------------------------
+
+# A dataset belongs to the agency that created it (its first load); only that agency's
+# users load into it (access.policy.may_load).
+dataset_table = Table(
+    "dataset",
+    metadata,
+    Column("name", String(128), primary_key=True),
+    Column("agency", String(64), nullable=False),
+    Column("created", String(32), nullable=False),
+)
+
+# Server-side web sessions: random tokens, only their hash kept; revocable.
+login_session_table = Table(
+    "login_session",
+    metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of the cookie's token
+    Column("user", String(64), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created", String(32), nullable=False),
+    Column("expires", String(32), nullable=False),
+    Column("revoked", Integer, nullable=False),
+    Index("ix_login_session_user", "user"),
+)
