@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import insert, select, update
 
 from cupula.access.viewer import Role, Viewer
+from cupula.errors import CupulaError
 from cupula.model.marking import AGENCY_RE, Classification, country_codes
 from cupula.model.statement import now_iso
 from cupula.store.store import Store
@@ -21,7 +22,7 @@ HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
 TOKEN_PREFIX = "cup"
 
 
-class AccountError(ValueError):
+class AccountError(CupulaError, ValueError):
     """A refused account operation or login; the message says why."""
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import desc, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from cupula.access.viewer import Role, Viewer
+from cupula.errors import InvalidInput, Refused
 from cupula.model.statement import now_iso
 from cupula.store.store import Store
 from cupula.store.tables import audit_table
@@ -167,7 +168,7 @@ def entries_for(viewer: Viewer, store: Store, *, originator: str | None = None) 
     """The entries ``viewer`` may read: supervisors and administrators every entry (or
     those of one ``originator``); anyone else only the reads of its own agency's data."""
     if not oversees(viewer) and (originator is None or originator.upper() != viewer.agency):
-        raise PermissionError(
+        raise Refused(
             f"{viewer.user} may see the reads of {viewer.agency}'s data only: "
             f"originator {viewer.agency}"
         )
@@ -197,7 +198,7 @@ def head(store: Store) -> str:
 def _parse_head(text: str) -> tuple[int, str]:
     seq_text, _, digest = text.partition(":")
     if not seq_text.isdigit() or len(digest) != len(GENESIS):
-        raise ValueError(f"a head is SEQ:HASH as `cupula audit head` prints it, not {text!r}")
+        raise InvalidInput(f"a head is SEQ:HASH as `cupula audit head` prints it, not {text!r}")
     return int(seq_text), digest
 
 

@@ -14,6 +14,7 @@ from cupula.access import accounts
 from cupula.access.viewer import Role
 from cupula.cli.app import app
 from cupula.cli.session import Session, session
+from cupula.errors import InvalidInput, Refused
 from cupula.model.marking import Classification
 
 admin = typer.Typer(
@@ -38,7 +39,7 @@ class ClearanceName(enum.StrEnum):
 
 def _require_admin(s: Session) -> None:
     if not s.viewer.has_role(Role.ADMIN):
-        raise PermissionError(f"{s.viewer.user} is not an administrator")
+        raise Refused(f"{s.viewer.user} is not an administrator")
 
 
 @agency_cli.command("add")
@@ -122,7 +123,7 @@ def user_password(
     """Set or reset a user's password for the web login (asked twice, never echoed)."""
     secret = getpass.getpass("new password: ")
     if getpass.getpass("again: ") != secret:
-        raise ValueError("the two passwords differ; nothing changed")
+        raise InvalidInput("the two passwords differ; nothing changed")
     with session(ctx, "admin user password", {"user": name}) as s:
         _require_admin(s)
         accounts.set_password(s.store, name, secret)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from cupula.cli.app import app
 from cupula.cli.session import Session, session
+from cupula.errors import InvalidInput, NotFound
 from cupula.graph.analysis import network_of
 from cupula.graph.disruption import recovery, simulate_removal, timeline
 from cupula.graph.keyplayers import key_players
@@ -46,7 +47,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 def window_of(phase: str | None, as_of: str | None, between: tuple[str, str] | None) -> Window:
     if sum(x is not None for x in (phase, as_of, between)) > 1:
-        raise ValueError("give one of --phase, --as-of, --between")
+        raise InvalidInput("give one of --phase, --as-of, --between")
     return Window(phase=phase, as_of=as_of, between=between)
 
 
@@ -59,7 +60,7 @@ def load_network(
     with err.status("reading the network you may see…", spinner="dots"):
         cut = network_of(s.view(datasets), window=window, kinds=kinds)
     if cut.network.m == 0:
-        raise ValueError(f"no ties to analyse ({window.describe()}, datasets: {datasets or 'all'})")
+        raise NotFound(f"no ties to analyse ({window.describe()}, datasets: {datasets or 'all'})")
     if cut.undated:
         err.print(f"{cut.undated:,} ties without a date or phase were left out of the cut.")
     return cut
@@ -102,7 +103,7 @@ def leaders(
             try:
                 weights[name] = float(value)
             except ValueError:
-                raise ValueError(f"--weight {item!r}: write NAME=NUMBER") from None
+                raise InvalidInput(f"--weight {item!r}: write NAME=NUMBER") from None
         cut = load_network(s, dataset, window, kind)
         with err.status("ranking…", spinner="dots"):
             ranking = rank_leaders(cut.network, options=LeaderOptions(weights=weights, top=top))

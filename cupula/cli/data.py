@@ -15,6 +15,7 @@ from cupula.access.accounts import list_agencies
 from cupula.cli.app import app
 from cupula.cli.progress import byte_progress
 from cupula.cli.session import session
+from cupula.errors import NotFound, Refused
 from cupula.export import EXPORT_FORMATS, Audience, export
 from cupula.ingest import Format, LoadOptions, ingest
 from cupula.model.entity import assemble
@@ -120,9 +121,7 @@ def ingest_command(
         ),
     ):
         if not s.viewer.unrestricted and s.viewer.agency != agency.upper():
-            raise PermissionError(
-                f"{s.viewer.user} loads for {s.viewer.agency}, not for {agency.upper()}"
-            )
+            raise Refused(f"{s.viewer.user} loads for {s.viewer.agency}, not for {agency.upper()}")
         result = ingest(
             s.store,
             path,
@@ -260,7 +259,7 @@ def export_command(
         if for_agency is not None:
             partner = next((a for a in list_agencies(s.store) if a.id == for_agency.upper()), None)
             if partner is None:
-                raise ValueError(f"--for {for_agency}: no such agency (cupula admin agency list)")
+                raise NotFound(f"--for {for_agency}: no such agency (cupula admin agency list)")
             audience = Audience(partner=partner.id, partner_country=partner.country, court=court)
         view = s.view(dataset)
         if output is None:

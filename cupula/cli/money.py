@@ -13,6 +13,7 @@ from rich.table import Table
 from cupula.cli.analysis import DatasetOption, JsonOption
 from cupula.cli.app import app
 from cupula.cli.session import Session, session
+from cupula.errors import InvalidInput, NotFound
 from cupula.money.flows import Flows, flows_of, trace_sources
 from cupula.money.ownership import owners, ownership_of
 from cupula.money.rates import Rates
@@ -142,13 +143,13 @@ def owners_command(
     a directorship), ultimate beneficial owners, and secrecy jurisdictions on the way."""
     with session(ctx, "owners", {"entity_id": entity_id}) as s:
         if not 0 < threshold <= 1:
-            raise ValueError("--threshold is a share between 0 and 1, e.g. 0.25")
+            raise InvalidInput("--threshold is a share between 0 and 1, e.g. 0.25")
         result = owners(ownership_of(s.view(dataset)), entity_id, threshold=threshold)
         if as_json:
             print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
             return
         if not result.owners:
-            raise ValueError(f"no owners or directors of {entity_id!r} that you may see")
+            raise NotFound(f"no owners or directors of {entity_id!r} that you may see")
         table = Table(title=f"Owners of {entity_id}", title_justify="left")
         for col in ("owner", "effective share", "controls", "chains", "secrecy"):
             table.add_column(col)
@@ -190,7 +191,7 @@ def alerts_command(
         if typology:
             unknown = set(typology) - set(TYPOLOGIES)
             if unknown:
-                raise ValueError(f"unknown typology {', '.join(sorted(unknown))}")
+                raise InvalidInput(f"unknown typology {', '.join(sorted(unknown))}")
             found = [a for a in found if a.typology in typology]
         if as_json:
             print(json.dumps([a.as_dict() for a in found], indent=2, ensure_ascii=False))

@@ -15,6 +15,7 @@ from rich.table import Table
 from cupula.cli.analysis import DatasetOption, JsonOption, _query
 from cupula.cli.app import app
 from cupula.cli.session import session
+from cupula.errors import NotFound
 from cupula.resolve.engine import ResolveOptions, score_records
 from cupula.resolve.judgements import Verdict, current, judge
 from cupula.resolve.records import Record, records_of
@@ -160,7 +161,7 @@ def merged(
         members = clusters_for(s.store, view).of(entity_id)
         entity = merged_entity(view, members or [entity_id])
         if entity is None:
-            raise ValueError(f"no entity {entity_id!r} among those you may see")
+            raise NotFound(f"no entity {entity_id!r} among those you may see")
         data = {"members": members or [entity_id], **entity.to_dict()}
         if as_json:
             print(json.dumps(data, indent=2, ensure_ascii=False))

@@ -19,28 +19,25 @@ from rich.markup import escape
 from cupula.access.accounts import AccountError, viewer_for
 from cupula.access.reading import Reading
 from cupula.access.viewer import Viewer
+from cupula.errors import CupulaError, Refused
 from cupula.ingest import IngestError
 from cupula.model.marking import MarkingError
-from cupula.money.rates import RateError
 from cupula.resolve.screening import ListError
-from cupula.resolve.service import NoRun, UnknownEntity
 from cupula.store import Store
 from cupula.store.view import PurposeRequired
 
 err = Console(stderr=True)
 
-# exception type -> (exit status, hint printed under the message)
+# cupula's own error types -> (exit status, hint printed under the message); the first
+# match wins, so subclasses come first. Any other exception is a bug: Python's traceback.
 ERRORS: dict[type[BaseException], tuple[int, str | None]] = {
     ListError: (2, "nothing was screened."),
     IngestError: (2, "nothing was loaded; the store is as it was."),
     MarkingError: (2, "nothing was loaded; the store is as it was."),
-    RateError: (2, None),
     PurposeRequired: (2, None),
     AccountError: (3, None),
-    PermissionError: (3, None),
-    NoRun: (2, None),
-    UnknownEntity: (2, None),
-    ValueError: (2, None),
+    Refused: (3, None),
+    CupulaError: (2, None),  # InvalidInput, NotFound, NotReady (no resolution run), RateError
 }
 
 
@@ -74,6 +71,9 @@ def session(ctx: typer.Context, action: str, query: dict[str, Any]) -> Iterator[
         raise typer.Exit(status) from None
     except typer.Exit as exc:
         outcome = f"exit {exc.exit_code}"
+        raise
+    except Exception:
+        outcome = "failed: internal error"  # a bug; its message is not for the audit log
         raise
     finally:
         if current is not None:

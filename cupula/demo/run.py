@@ -18,6 +18,7 @@ from rich.table import Table
 from cupula.access import accounts, audit
 from cupula.access.viewer import Role, Viewer
 from cupula.demo.generator import DemoCase, generate_case
+from cupula.errors import InvalidInput
 from cupula.evaluation.metrics import clustering_quality
 from cupula.graph.leaders import Leader, LeaderOptions, rank_leaders
 from cupula.graph.merging import merge_nodes
@@ -79,7 +80,7 @@ def fresh_store(db: str) -> Store:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         return Store.open(db)
-    raise ValueError("the demo builds an SQLite file; give --db a file path")
+    raise InvalidInput("the demo builds an SQLite file; give --db a file path")
 
 
 def caviar_names_file(workdir: Path) -> Path:

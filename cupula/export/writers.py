@@ -21,6 +21,7 @@ import orjson
 from followthemoney.export.graph import NXGraphExporter
 from followthemoney.proxy import EntityProxy
 
+from cupula.errors import InvalidInput
 from cupula.export.handling import Audience, for_audience, handling_note
 from cupula.model.entity import assemble_entities
 from cupula.model.statement import Statement
@@ -169,5 +170,5 @@ def export(view: View, fmt: str, out: TextIO, audience: Audience | None = None) 
         writer = EXPORT_FORMATS[fmt]
     except KeyError:
         known = ", ".join(EXPORT_FORMATS)
-        raise ValueError(f"unknown export format {fmt!r}; one of {known}") from None
+        raise InvalidInput(f"unknown export format {fmt!r}; one of {known}") from None
     return writer(Selection(view, audience or Audience()), out)

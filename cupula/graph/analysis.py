@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cupula.errors import InvalidInput
 from cupula.graph.network import KINDS
 from cupula.graph.projection import project
 from cupula.graph.temporal import Cut, Window, restrict
@@ -18,6 +19,8 @@ def network_of(
     if kinds:
         unknown = sorted(set(kinds) - set(KINDS))
         if unknown:
-            raise ValueError(f"unknown tie kind(s) {', '.join(unknown)}; known: {', '.join(KINDS)}")
+            raise InvalidInput(
+                f"unknown tie kind(s) {', '.join(unknown)}; known: {', '.join(KINDS)}"
+            )
         net = net.of_kinds(kinds)
     return restrict(net, window or Window())

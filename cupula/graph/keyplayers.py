@@ -21,6 +21,7 @@ from typing import Any
 import igraph as ig
 import numpy as np
 
+from cupula.errors import InvalidInput
 from cupula.graph.measures import betweenness
 from cupula.graph.network import FloatArray, IntArray, Network
 
@@ -102,7 +103,7 @@ def key_players(
     if criterion is None:
         criterion = "distance" if n <= DISTANCE_LIMIT else "fragmentation"
     if criterion not in CRITERIA:
-        raise ValueError(f"unknown criterion {criterion!r}; use {' or '.join(CRITERIA)}")
+        raise InvalidInput(f"unknown criterion {criterion!r}; use {' or '.join(CRITERIA)}")
     measure = CRITERIA[criterion]
     candidates = list(range(n))
     pool_used: int | None = None

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from cupula.errors import InvalidInput
 from cupula.graph import signals as sg
 from cupula.graph.measures import EXACT_BETWEENNESS_LIMIT
 from cupula.graph.network import FloatArray, IntArray, Network
@@ -96,7 +97,7 @@ def rank_leaders(net: Network, *, options: LeaderOptions | None = None) -> Ranki
     options = options or LeaderOptions()
     unknown = set(options.weights) - set(sg.DEFAULT_WEIGHTS)
     if unknown:
-        raise ValueError(
+        raise InvalidInput(
             f"unknown signal(s) {', '.join(sorted(unknown))}; "
             f"known: {', '.join(sg.DEFAULT_WEIGHTS)}"
         )

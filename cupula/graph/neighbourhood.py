@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from cupula.errors import InvalidInput
 from cupula.graph.network import Network
 
 
@@ -43,7 +44,7 @@ def neighbourhood(
     nodes for the drawing: size by score, key players highlighted."""
     options = options or NeighbourhoodOptions()
     if options.hops < 0:
-        raise ValueError("hops must be 0 or more")
+        raise InvalidInput("hops must be 0 or more")
     scores = scores or {}
     index = net.index
     start = [index[s] for s in dict.fromkeys(seeds) if s in index]

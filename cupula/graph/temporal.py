@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from cupula.errors import InvalidInput
 from cupula.graph.network import Network, phase_key
 
 
@@ -58,7 +59,7 @@ def restrict(net: Network, window: Window) -> Cut:
     if window.phase is not None:
         if window.phase not in net.phases:
             known = ", ".join(net.phases) or "none"
-            raise ValueError(f"no ties in phase {window.phase!r} (phases: {known})")
+            raise InvalidInput(f"no ties in phase {window.phase!r} (phases: {known})")
         last = phase_key(window.phase)
         now = np.array([p == window.phase for p in net.phase], dtype=bool)
         past = np.array([p is not None and phase_key(p) <= last for p in net.phase], dtype=bool)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cupula.errors import CupulaError
 
-class IngestError(Exception):
+
+class IngestError(CupulaError):
     """Bad input. Nothing of the load it interrupted is kept."""
 
     def __init__(

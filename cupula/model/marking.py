@@ -26,8 +26,10 @@ from functools import cache
 
 from rigour.territories import get_territories
 
+from cupula.errors import InvalidInput
 
-class MarkingError(ValueError):
+
+class MarkingError(InvalidInput):
     """A marking string that cannot be read; the message says what is wrong and where."""
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from followthemoney.proxy import EntityProxy
 
+from cupula.errors import NotFound
 from cupula.model.entity import countries_of, first_date, first_number
 from cupula.money.rates import Rates
 from cupula.store.view import View
@@ -108,7 +109,7 @@ def trace_sources(view: View, entity_id: str) -> list[str]:
     if start is not None and start.schema.is_a("Seizure"):
         sources = start.get("involved")
         if not sources:
-            raise ValueError(f"seizure {entity_id!r} names nobody involved that you may see")
+            raise NotFound(f"seizure {entity_id!r} names nobody involved that you may see")
         return list(sources)
     return [entity_id]
 

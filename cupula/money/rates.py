@@ -13,10 +13,12 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cupula.errors import InvalidInput
+
 DEFAULT_RATES = Path(__file__).parent / "data" / "rates.csv"
 
 
-class RateError(ValueError):
+class RateError(InvalidInput):
     """A currency or date the rate table cannot convert."""
 
 

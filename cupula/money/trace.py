@@ -30,6 +30,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from cupula.errors import InvalidInput
 from cupula.money.flows import Flows, Transfer
 from cupula.money.secrecy import secrecy_jurisdictions
 
@@ -347,7 +348,7 @@ def trace_many(
     is counted from each, as each of them paid or received it."""
     options = options or TraceOptions()
     if options.max_hops < 1:
-        raise ValueError("--max-hops must be at least 1")
+        raise InvalidInput("--max-hops must be at least 1")
     total, ends, dust = 0.0, [], 0.0
     for source in sources:
         part_total, part_ends, part_dust = _replay(flows, source, options)

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from cupula.errors import InvalidInput
 from cupula.resolve.blocking import candidates_sql, pair_budget
 from cupula.resolve.clustering import Links, cluster
 from cupula.resolve.frame import build_frame, record_tokens
@@ -49,9 +50,9 @@ class ResolveOptions:
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review <= self.match < 1.0:
-            raise ValueError("need 0 < review <= match < 1 (probabilities)")
+            raise InvalidInput("need 0 < review <= match < 1 (probabilities)")
         if self.max_block < 2 or self.max_cluster < 2:
-            raise ValueError("max_block and max_cluster must be at least 2")
+            raise InvalidInput("max_block and max_cluster must be at least 2")
 
     @property
     def match_bits(self) -> float:

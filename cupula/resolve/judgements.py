@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, RowMapping, insert, select
 
 from cupula.access.viewer import Viewer
+from cupula.errors import InvalidInput
 from cupula.model.statement import now_iso
 from cupula.store import Store
 from cupula.store.tables import judgement_table
@@ -42,7 +43,7 @@ class Judgement:
 
 def ordered(a: str, b: str) -> tuple[str, str]:
     if a == b:
-        raise ValueError("an entity cannot be judged against itself")
+        raise InvalidInput("an entity cannot be judged against itself")
     return (a, b) if a < b else (b, a)
 
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from followthemoney.proxy import EntityProxy
 from sqlalchemy import delete, insert, select
 
+from cupula.errors import NotFound, NotReady
 from cupula.model.entity import assemble
 from cupula.model.statement import now_iso
 from cupula.resolve.clustering import Links, cluster
@@ -30,11 +31,11 @@ P = resolution_pair_table.c
 R = resolution_run_table.c
 
 
-class UnknownEntity(LookupError):
+class UnknownEntity(NotFound):
     """No such entity among those the viewer may see (also when it exists, hidden)."""
 
 
-class NoRun(LookupError):
+class NoRun(NotReady):
     """No stored resolution for what this viewer may see: run ``cupula resolve``."""
 
 

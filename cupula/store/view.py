@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 
 from cupula.access.policy import allowed_markings
 from cupula.access.viewer import Viewer
+from cupula.errors import Refused
 from cupula.model.entity import assemble, assemble_entities, merged_schema
 from cupula.model.marking import Classification, Marking
 from cupula.model.statement import BASE, Statement
@@ -40,7 +41,7 @@ def parse_marking(text: str) -> Marking:
     return Marking.parse(text)
 
 
-class PurposeRequired(PermissionError):
+class PurposeRequired(Refused):
     """A read that may return CONFIDENTIAL or SECRET statements needs a stated purpose."""
 
 
