@@ -79,7 +79,7 @@ def free_port() -> int:
 
 SERVER = """
 import sys, uvicorn
-from cupula.api import create_app
+from cupula.app import create_app
 uvicorn.run(create_app(sys.argv[1], secret=b"bench", cache_size=int(sys.argv[3])),
             host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
 """

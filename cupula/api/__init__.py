@@ -1,6 +1,18 @@
-"""The HTTP API: a FastAPI app, thin over the library; every request reads through the
-viewer's view and appends to the audit log. ``create_app`` builds it."""
+"""The HTTP API under ``/api/``: one router per area, thin over the library; every
+request reads through the viewer's view and appends to the audit log (``cupula.http``).
+``cupula.app.create_app`` serves it with the pages."""
 
-from cupula.api.app import create_app
+from cupula.api import analysis, audit, cooperation, data, entities, money, resolution, session
 
-__all__ = ["create_app"]
+ROUTERS = [
+    session.router,
+    entities.router,
+    analysis.router,
+    money.router,
+    cooperation.router,
+    audit.router,
+    data.router,
+    resolution.router,
+]
+
+__all__ = ["ROUTERS"]

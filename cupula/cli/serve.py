@@ -20,6 +20,6 @@ def serve(
     your view and into the audit log. Interactive documentation at /docs."""
     import uvicorn
 
-    from cupula.api import create_app
+    from cupula.app import create_app
 
     uvicorn.run(create_app(ctx.obj["db"]), host=host, port=port, log_level="info")

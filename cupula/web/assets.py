@@ -9,7 +9,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 HERE = Path(__file__).parent
@@ -41,18 +41,21 @@ def country_codes() -> dict[str, str]:
     return {row["cca2"].lower(): row["ccn3"] for row in rows if row.get("ccn3")}
 
 
-def install(app: FastAPI) -> None:
-    @app.get("/static/{name}", include_in_schema=False)
-    def static(name: str) -> Response:
-        if name not in OWN:
-            return JSONResponse({"error": "NotFound", "detail": name}, status_code=404)
-        return FileResponse(STATIC / name, headers={"Cache-Control": "no-cache"})
+router = APIRouter(include_in_schema=False)
 
-    @app.get("/vendor/{name}", include_in_schema=False)
-    def vendor(name: str) -> Response:
-        if name == "country-codes.json" and (NODE_MODULES / "world-countries").is_dir():
-            return JSONResponse(country_codes(), headers={"Cache-Control": "max-age=86400"})
-        path = NODE_MODULES / VENDOR[name] if name in VENDOR else None
-        if path is None or not path.is_file():
-            return JSONResponse({"error": "NotFound", "detail": MISSING}, status_code=404)
-        return FileResponse(path, headers={"Cache-Control": "max-age=86400"})
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    if name not in OWN:
+        return JSONResponse({"error": "NotFound", "detail": name}, status_code=404)
+    return FileResponse(STATIC / name, headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/vendor/{name}")
+def vendor(name: str) -> Response:
+    if name == "country-codes.json" and (NODE_MODULES / "world-countries").is_dir():
+        return JSONResponse(country_codes(), headers={"Cache-Control": "max-age=86400"})
+    path = NODE_MODULES / VENDOR[name] if name in VENDOR else None
+    if path is None or not path.is_file():
+        return JSONResponse({"error": "NotFound", "detail": MISSING}, status_code=404)
+    return FileResponse(path, headers={"Cache-Control": "max-age=86400"})

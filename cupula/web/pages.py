@@ -3,11 +3,11 @@ leaders, money trail, cooperation figures, audit, data loading.
 
 Server-rendered with Jinja2 (autoescaped). Each page reads through the same request
 context as the API (the viewer's views, one audit entry per page) and the same reads
-(``api.reads``); the network explorer and the map draw in the browser from the API with
+(``http.reads``); the network explorer and the map draw in the browser from the API with
 the libraries ``web.assets`` serves. The purpose of a read travels as ``?purpose=``.
 
 The login form carries a CSRF token bound to a random cookie set with the form; forms
-after login carry the session's CSRF token (``api.auth.csrf_token``).
+after login carry the session's CSRF token (``http.auth.csrf_token``).
 """
 
 from __future__ import annotations
@@ -20,21 +20,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cupula.access import audit
 from cupula.access.accounts import AccountError
 from cupula.access.reading import Reading
-from cupula.api import reads
-from cupula.api.auth import SESSION_COOKIE, csrf_token, log_in, user_of_session
-from cupula.api.context import request_context
-from cupula.api.errors import STATUS, NotFound, TooManyAttempts, status_of
-from cupula.api.upload import TooLarge, load_upload
+from cupula.errors import CupulaError, InvalidInput, NotFound, TooManyAttempts
 from cupula.graph.network import KINDS
+from cupula.http import reads
+from cupula.http.auth import SESSION_COOKIE, csrf_token, log_in, user_of_session
+from cupula.http.context import request_context
+from cupula.http.errors import internal_error, status_of
+from cupula.http.state import Cache, UploadLimit
+from cupula.http.upload import load_upload
 from cupula.ingest import Format, IngestError, LoadOptions
-from cupula.model.marking import MarkingError
 from cupula.report.sankey import HEIGHT, WIDTH, sankey
 from cupula.store.view import PurposeRequired
 from cupula.web.assets import CSP, vendor_ready
@@ -47,6 +48,13 @@ TEMPLATES = Environment(
 TEMPLATES.filters["reason"] = reason
 LOGIN_CSRF_COOKIE = "cupula_login_csrf"
 PageRead = Callable[[Reading], dict[str, Any]]  # what a page reads, from its request
+INTERNAL = {
+    "en": "Something failed on the server; nothing of it is shown here. "
+    "Give the administrator the error id {id}.",
+    "es": "Algo falló en el servidor; aquí no se muestra nada de ello. "
+    "Indique al administrador el identificador de error {id}.",
+}
+router = APIRouter(include_in_schema=False)
 
 
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -84,6 +92,9 @@ def _logged_in(request: Request) -> bool:
 
 
 def _failure(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, CupulaError):  # a bug: the log has it under an id, the page the id
+        message = INTERNAL[language(request)].format(id=internal_error(request, exc))
+        return render(request, "message.html", 500, message=message, viewer=None)
     status = status_of(exc)
     if isinstance(exc, PurposeRequired) and request.method == "GET":
         # the same page again, once the analyst has said why
@@ -103,7 +114,7 @@ def page(request: Request, template: str, read: PageRead) -> Response:
             values = read(ctx)
             return render(request, template, viewer=ctx.viewer,
                           csrf=_session_csrf(request), **values)  # fmt: skip
-    except tuple(STATUS) as exc:  # the API's errors, shown as a page
+    except Exception as exc:  # the same error map as the API's, shown as a page
         return _failure(request, exc)
 
 
@@ -122,193 +133,196 @@ async def form_page(
             status = values.pop("status", 200)
             return render(request, template, status, viewer=ctx.viewer,
                           csrf=_session_csrf(request), **values)  # fmt: skip
-    except tuple(STATUS) as exc:  # the API's errors, shown as a page
+    except Exception as exc:  # the same error map as the API's, shown as a page
         return _failure(request, exc)
 
 
-def install(app: FastAPI) -> None:
-    install_session_pages(app)
-    install_reading_pages(app)
-    install_work_pages(app)
+@router.get("/")
+def home(request: Request) -> Response:
+    return RedirectResponse("/search" if SESSION_COOKIE in request.cookies else "/login")
 
 
-def install_session_pages(app: FastAPI) -> None:
-    @app.get("/", include_in_schema=False)
-    def home(request: Request) -> Response:
-        return RedirectResponse("/search" if SESSION_COOKIE in request.cookies else "/login")
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", csrf=token, viewer=None)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+    return response
 
-    @app.get("/login", include_in_schema=False)
-    def login_form(request: Request) -> Response:
-        token = secrets.token_urlsafe(24)
-        response = render(request, "login.html", csrf=token, viewer=None)
-        response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
-        return response
 
-    @app.post("/login", include_in_schema=False)
-    def login_submit(
-        request: Request,
-        user: str = Form(max_length=64),
-        password: str = Form(max_length=1024),
-        csrf: str = Form(max_length=200),
-    ) -> Response:
-        expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-        if not expected or not hmac.compare_digest(csrf, expected):
-            return render(request, "message.html", 403, message="CSRF", viewer=None)
-        response = RedirectResponse("/search", status_code=303)
+@router.post("/login")
+def login_submit(
+    request: Request,
+    user: str = Form(max_length=64),
+    password: str = Form(max_length=1024),
+    csrf: str = Form(max_length=200),
+) -> Response:
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not hmac.compare_digest(csrf, expected):
+        return render(request, "message.html", 403, message="CSRF", viewer=None)
+    response = RedirectResponse("/search", status_code=303)
+    try:
+        state = request.app.state
+        log_in(state.store, state.secret, state.throttle, request, response,
+               user, password)  # fmt: skip
+    except TooManyAttempts as exc:
+        return render(request, "message.html", 429, message=str(exc), viewer=None)
+    except AccountError:
+        return render(request, "login.html", 401, csrf=csrf, error=True, viewer=None)
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: str = Form(max_length=200)) -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    session = request.cookies.get(SESSION_COOKIE)
+    if session is not None and hmac.compare_digest(csrf, _session_csrf(request)):
+        response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/search")
+def search_page(request: Request, cache: Cache, q: str = "") -> Response:
+    def read(ctx: Reading) -> dict[str, Any]:
+        if q.strip():
+            return {"q": q, "hits": reads.search_names(ctx.view(), cache, q[:200], 20),
+                    "title": q}  # fmt: skip
+        # a first visit: where to begin, and what this analyst may see (once a purpose
+        # is given, where confidential statements are among it)
         try:
-            log_in(app.state.store, app.state.secret, app.state.throttle, request, response,
-                   user, password)  # fmt: skip
-        except TooManyAttempts as exc:
-            return render(request, "message.html", 429, message=str(exc), viewer=None)
-        except AccountError:
-            return render(request, "login.html", 401, csrf=csrf, error=True, viewer=None)
-        response.delete_cookie(LOGIN_CSRF_COOKIE)
-        return response
+            datasets: dict[str, int] | None = reads.dataset_counts(ctx.view(), cache)
+        except PurposeRequired:
+            datasets = None
+        return {"q": "", "hits": [], "title": "", "datasets": datasets}
 
-    @app.post("/logout", include_in_schema=False)
-    def logout(request: Request, csrf: str = Form(max_length=200)) -> Response:
-        response = RedirectResponse("/login", status_code=303)
-        session = request.cookies.get(SESSION_COOKIE)
-        if session is not None and hmac.compare_digest(csrf, _session_csrf(request)):
-            response.delete_cookie(SESSION_COOKIE)
-        return response
+    return page(request, "search.html", read)
 
 
-def install_reading_pages(app: FastAPI) -> None:
-    cache = app.state.derived
+@router.get("/entity/{entity_id}")
+def entity_page(request: Request, cache: Cache, entity_id: str) -> Response:
+    def read(ctx: Reading) -> dict[str, Any]:
+        entity = reads.entity_page(ctx.view(), cache, entity_id)
+        return {"entity": entity, "title": entity["caption"]}
 
-    @app.get("/search", include_in_schema=False)
-    def search_page(request: Request, q: str = "") -> Response:
-        def read(ctx: Reading) -> dict[str, Any]:
-            if q.strip():
-                return {"q": q, "hits": reads.search_names(ctx.view(), cache, q[:200], 20),
-                        "title": q}  # fmt: skip
-            # a first visit: where to begin, and what this analyst may see (once a purpose
-            # is given, where confidential statements are among it)
+    return page(request, "entity.html", read)
+
+
+@router.get("/network")
+def network_page(request: Request, cache: Cache, entity: str = "", hops: str = "1") -> Response:
+    # a page takes what the address bar holds: a bad number is the default, not an error
+    depth = max(1, min(int(hops), 3)) if hops.isdigit() else 1
+
+    def read(ctx: Reading) -> dict[str, Any]:
+        view = ctx.view()
+        datasets = sorted(reads.dataset_counts(view, cache))
+        start = entity
+        if not start:  # a first visit starts from the person ranked most likely to lead
             try:
-                datasets: dict[str, int] | None = reads.dataset_counts(ctx.view(), cache)
-            except PurposeRequired:
-                datasets = None
-            return {"q": "", "hits": [], "title": "", "datasets": datasets}
+                leaders = reads.ranking(view, cache).leaders
+                start = leaders[0].entity_id if leaders else ""
+            except NotFound:
+                start = ""
+        phases = reads.network(view, cache).phases
+        return {"entity": start, "hops": depth, "kinds": KINDS,
+                "phases": phases,
+                "datasets": datasets, "vendor": vendor_ready(),
+                "title": TEXT[language(request)]["network"]}  # fmt: skip
 
-        return page(request, "search.html", read)
-
-    @app.get("/entity/{entity_id}", include_in_schema=False)
-    def entity_page(request: Request, entity_id: str) -> Response:
-        def read(ctx: Reading) -> dict[str, Any]:
-            entity = reads.entity_page(ctx.view(), cache, entity_id)
-            return {"entity": entity, "title": entity["caption"]}
-
-        return page(request, "entity.html", read)
-
-    @app.get("/network", include_in_schema=False)
-    def network_page(request: Request, entity: str = "", hops: str = "1") -> Response:
-        # a page takes what the address bar holds: a bad number is the default, not an error
-        depth = max(1, min(int(hops), 3)) if hops.isdigit() else 1
-
-        def read(ctx: Reading) -> dict[str, Any]:
-            view = ctx.view()
-            datasets = sorted(reads.dataset_counts(view, cache))
-            start = entity
-            if not start:  # a first visit starts from the person ranked most likely to lead
-                try:
-                    leaders = reads.ranking(view, cache).leaders
-                    start = leaders[0].entity_id if leaders else ""
-                except NotFound:
-                    start = ""
-            phases = reads.network(view, cache).phases
-            return {"entity": start, "hops": depth, "kinds": KINDS,
-                    "phases": phases,
-                    "datasets": datasets, "vendor": vendor_ready(),
-                    "title": TEXT[language(request)]["network"]}  # fmt: skip
-
-        return page(request, "network.html", read)
-
-    @app.get("/leaders", include_in_schema=False)
-    def leaders_page(request: Request, dataset: str = "") -> Response:
-        def read(ctx: Reading) -> dict[str, Any]:
-            ranking = reads.leader_ranking(ctx.view([dataset] if dataset else None), cache, top=20)
-            return {"ranking": ranking, "dataset": dataset,
-                    "title": TEXT[language(request)]["leaders"]}  # fmt: skip
-
-        return page(request, "leaders.html", read)
-
-    @app.get("/money", include_in_schema=False)
-    def money_page(request: Request, entity: str = "", backward: str = "") -> Response:
-        back = backward.lower() in ("true", "1", "on", "yes")
-
-        def read(ctx: Reading) -> dict[str, Any]:
-            values: dict[str, Any] = {"entity": entity, "backward": back, "result": None,
-                                      "title": TEXT[language(request)]["money"]}  # fmt: skip
-            if entity:
-                result = reads.money_trail(ctx.view(), cache, entity, backward=back)
-                boxes, bands = sankey(result)
-                secrecy = sorted({d.countries[0] for d in result.destinations
-                                  if d.secrecy and d.countries})  # fmt: skip
-                values.update(result=result, boxes=boxes, bands=bands, width=WIDTH,
-                              height=HEIGHT, amounts=json.dumps(result.by_country),
-                              secrecy=json.dumps(secrecy), vendor=vendor_ready())  # fmt: skip
-            return values
-
-        return page(request, "money.html", read)
-
-    @app.get("/cooperation", include_in_schema=False)
-    def cooperation_page(request: Request) -> Response:
-        def read(ctx: Reading) -> dict[str, Any]:
-            return {"figures": reads.cooperation(ctx.view(), cache),
-                    "title": TEXT[language(request)]["cooperation"]}  # fmt: skip
-
-        return page(request, "cooperation.html", read)
+    return page(request, "network.html", read)
 
 
-def install_work_pages(app: FastAPI) -> None:
-    @app.get("/audit", include_in_schema=False)
-    def audit_page(request: Request, originator: str = "") -> Response:
-        def read(ctx: Reading) -> dict[str, Any]:
-            viewer = ctx.viewer
-            overseer = audit.oversees(viewer)
-            asked = originator or (None if overseer else viewer.agency)
-            entries = audit.entries_for(viewer, ctx.store, originator=asked)[-200:]
-            return {"entries": list(reversed(entries)), "originator": asked or "",
-                    "overseer": overseer, "title": TEXT[language(request)]["audit"]}  # fmt: skip
+@router.get("/leaders")
+def leaders_page(request: Request, cache: Cache, dataset: str = "") -> Response:
+    def read(ctx: Reading) -> dict[str, Any]:
+        ranking = reads.leader_ranking(ctx.view([dataset] if dataset else None), cache, top=20)
+        return {"ranking": ranking, "dataset": dataset,
+                "title": TEXT[language(request)]["leaders"]}  # fmt: skip
 
-        return page(request, "audit.html", read)
+    return page(request, "leaders.html", read)
 
-    formats = [f.value for f in Format]
 
-    @app.get("/load", include_in_schema=False)
-    def load_form(request: Request) -> Response:
-        def read(ctx: Reading) -> dict[str, Any]:
-            return {"formats": formats, "result": None,
-                    "title": TEXT[language(request)]["load"]}  # fmt: skip
+@router.get("/money")
+def money_page(request: Request, cache: Cache, entity: str = "", backward: str = "") -> Response:
+    back = backward.lower() in ("true", "1", "on", "yes")
 
-        return page(request, "load.html", read)
+    def read(ctx: Reading) -> dict[str, Any]:
+        values: dict[str, Any] = {"entity": entity, "backward": back, "result": None,
+                                  "title": TEXT[language(request)]["money"]}  # fmt: skip
+        if entity:
+            result = reads.money_trail(ctx.view(), cache, entity, backward=back)
+            boxes, bands = sankey(result)
+            secrecy = sorted({d.countries[0] for d in result.destinations
+                              if d.secrecy and d.countries})  # fmt: skip
+            values.update(result=result, boxes=boxes, bands=bands, width=WIDTH,
+                          height=HEIGHT, amounts=json.dumps(result.by_country),
+                          secrecy=json.dumps(secrecy), vendor=vendor_ready())  # fmt: skip
+        return values
 
-    @app.post("/load", include_in_schema=False)
-    async def load_submit(
-        request: Request,
-        file: UploadFile,
-        csrf: str = Form(max_length=200),
-        dataset: str = Form(min_length=1, max_length=100),
-        marking: str = Form(min_length=1, max_length=300),
-        fmt: str = Form("", alias="format", max_length=20),
-        mapping: UploadFile | None = None,
-        phase: str = Form("", max_length=50),
-        drop_invalid: bool = Form(False),
-    ) -> Response:
-        async def act(ctx: Reading) -> dict[str, Any]:
-            values: dict[str, Any] = {"formats": formats, "result": None, "error": None,
-                                      "title": TEXT[language(request)]["load"]}  # fmt: skip
-            options = LoadOptions(phase=phase or None, drop_invalid=drop_invalid)
-            try:
-                result = await load_upload(ctx, file, dataset=dataset, marking=marking,
-                                           fmt=Format(fmt) if fmt else None, mapping=mapping,
-                                           options=options,
-                                           limit=app.state.upload_limit)  # fmt: skip
-            except (IngestError, MarkingError, TooLarge, ValueError) as exc:
-                # the form again, with what was wrong (file, line, field); nothing loaded
-                ctx.outcome = f"refused: {exc}"
-                return {**values, "error": str(exc), "status": 422}
-            return {**values, "result": result}
+    return page(request, "money.html", read)
 
-        return await form_page(request, csrf, "load.html", act)
+
+@router.get("/cooperation")
+def cooperation_page(request: Request, cache: Cache) -> Response:
+    def read(ctx: Reading) -> dict[str, Any]:
+        return {"figures": reads.cooperation(ctx.view(), cache),
+                "title": TEXT[language(request)]["cooperation"]}  # fmt: skip
+
+    return page(request, "cooperation.html", read)
+
+
+@router.get("/audit")
+def audit_page(request: Request, originator: str = "") -> Response:
+    def read(ctx: Reading) -> dict[str, Any]:
+        viewer = ctx.viewer
+        overseer = audit.oversees(viewer)
+        asked = originator or (None if overseer else viewer.agency)
+        entries = audit.entries_for(viewer, ctx.store, originator=asked)[-200:]
+        return {"entries": list(reversed(entries)), "originator": asked or "",
+                "overseer": overseer, "title": TEXT[language(request)]["audit"]}  # fmt: skip
+
+    return page(request, "audit.html", read)
+
+
+FORMATS = [f.value for f in Format]
+
+
+@router.get("/load")
+def load_form(request: Request) -> Response:
+    def read(ctx: Reading) -> dict[str, Any]:
+        return {"formats": FORMATS, "result": None,
+                "title": TEXT[language(request)]["load"]}  # fmt: skip
+
+    return page(request, "load.html", read)
+
+
+@router.post("/load")
+async def load_submit(
+    request: Request,
+    limit: UploadLimit,
+    file: UploadFile,
+    csrf: str = Form(max_length=200),
+    dataset: str = Form(min_length=1, max_length=100),
+    marking: str = Form(min_length=1, max_length=300),
+    fmt: str = Form("", alias="format", max_length=20),
+    mapping: UploadFile | None = None,
+    phase: str = Form("", max_length=50),
+    drop_invalid: bool = Form(False),
+) -> Response:
+    async def act(ctx: Reading) -> dict[str, Any]:
+        values: dict[str, Any] = {"formats": FORMATS, "result": None, "error": None,
+                                  "title": TEXT[language(request)]["load"]}  # fmt: skip
+        options = LoadOptions(phase=phase or None, drop_invalid=drop_invalid)
+        try:
+            if fmt and fmt not in FORMATS:
+                raise InvalidInput(f"format {fmt!r}: one of {', '.join(FORMATS)}, or none")
+            result = await load_upload(ctx, file, dataset=dataset, marking=marking,
+                                       fmt=Format(fmt) if fmt else None, mapping=mapping,
+                                       options=options, limit=limit)  # fmt: skip
+        except (IngestError, InvalidInput) as exc:  # a marking, a size, a format too
+            # the form again, with what was wrong (file, line, field); nothing loaded
+            ctx.outcome = f"refused: {exc}"
+            return {**values, "error": str(exc), "status": 422}
+        return {**values, "result": result}
+
+    return await form_page(request, csrf, "load.html", act)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from cupula.access import accounts, audit
 from cupula.access.viewer import Role
-from cupula.api import create_app
+from cupula.app import create_app
 from cupula.model.marking import Classification, Marking
 from cupula.model.statement import BASE, make_statement
 from cupula.store import Store

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from cupula.access import accounts
-from cupula.api import create_app
+from cupula.app import create_app
 from cupula.store import Store
 from tests.api.test_workbench import db  # noqa: F401  (the fixture: marked ties, payments)
 

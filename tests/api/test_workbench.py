@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from cupula.access import accounts
 from cupula.access.viewer import Role, Viewer
-from cupula.api import create_app
+from cupula.app import create_app
 from cupula.ingest import ingest
 from cupula.model.marking import Classification
 from cupula.store import Store

@@ -17,7 +17,7 @@ if not os.path.exists(CHROMIUM):
 
 @pytest.fixture
 def server(db: str) -> Iterator[str]:  # noqa: F811
-    from cupula.api import create_app
+    from cupula.app import create_app
 
     with serving(create_app(db, secret=b"browser-test")) as base:
         yield base

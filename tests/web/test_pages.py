@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from cupula.access import accounts
-from cupula.api import create_app
+from cupula.app import create_app
 from cupula.demo.run import load_caviar
 from cupula.model.marking import Classification
 from cupula.store import Store

@@ -27,7 +27,7 @@ PURPOSE = "purpose=op-test"
 
 @pytest.fixture
 def base(db: str) -> Iterator[str]:  # noqa: F811
-    from cupula.api import create_app
+    from cupula.app import create_app
 
     with serving(create_app(db, secret=b"browser-test")) as url:
         yield url

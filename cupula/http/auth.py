@@ -21,7 +21,7 @@ from fastapi import Request, Response
 
 from cupula.access.accounts import AccountError, login, viewer_for, viewer_for_token
 from cupula.access.viewer import Viewer
-from cupula.api.errors import TooManyAttempts
+from cupula.errors import Refused, TooManyAttempts
 from cupula.store import Store
 
 SESSION_COOKIE = "cupula_session"
@@ -117,5 +117,5 @@ def viewer_of(store: Store, secret: bytes, request: Request) -> Viewer:
     if request.method not in SAFE_METHODS and not getattr(request.state, "csrf_form", False):
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent, csrf_token(secret, session)):
-            raise PermissionError("missing or wrong X-CSRF-Token header")
+            raise Refused("missing or wrong X-CSRF-Token header")
     return viewer_for(store, user)

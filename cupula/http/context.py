@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from cupula.access.reading import Reading
-from cupula.api.auth import viewer_of
+from cupula.errors import CupulaError
+from cupula.http.auth import viewer_of
 from cupula.store import Store
 
 
@@ -23,7 +24,10 @@ def request_context(request: Request) -> Iterator[Reading]:
     try:
         yield ctx
     except Exception as exc:
-        ctx.outcome = f"refused: {exc}"
+        # our own errors say why; any other is a bug whose message is not for the log readers
+        ctx.outcome = (
+            f"refused: {exc}" if isinstance(exc, CupulaError) else "failed: internal error"
+        )
         raise
     finally:
         route = request.scope.get("route")

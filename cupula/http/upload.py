@@ -12,6 +12,7 @@ from fastapi import UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from cupula.access.reading import Reading
+from cupula.errors import InvalidInput, Refused
 from cupula.ingest import Format, IngestError, LoadOptions, LoadResult, ingest
 
 MAX_BYTES = 512 * 1024 * 1024
@@ -19,7 +20,7 @@ CHUNK = 1024 * 1024
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class TooLarge(ValueError):
+class TooLarge(InvalidInput):
     """An upload over the size limit (load bigger files with `cupula ingest`)."""
 
 
@@ -59,7 +60,7 @@ async def load_upload(
     statements added go into the request's audit entry."""
     viewer = ctx.viewer
     if viewer.unrestricted:
-        raise PermissionError("the local administrator loads with `cupula ingest`")
+        raise Refused("the local administrator loads with `cupula ingest`")
     with tempfile.TemporaryDirectory(prefix="cupula-upload-") as folder:
         path = await save(upload, Path(folder), "upload", limit)
         mapping_path = None

@@ -13,15 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from cupula.api.errors import NotFound
 from cupula.cooperation import figures
+from cupula.entity_page import entity_page as entity_page_of
+from cupula.errors import NotFound
 from cupula.graph.analysis import network_of
 from cupula.graph.keyplayers import key_players
 from cupula.graph.leaders import LeaderOptions, Ranking, rank_leaders
 from cupula.graph.neighbourhood import NeighbourhoodOptions, neighbourhood
 from cupula.graph.network import Network
 from cupula.graph.temporal import Window
-from cupula.model.entity import assemble
 from cupula.money.flows import Flows, flows_of, trace_sources
 from cupula.money.trace import TraceOptions, TraceResult, trace_many
 from cupula.resolve.records import records_of
@@ -52,7 +52,7 @@ class GraphFilter:
 
 def search_names(view: View, cache: Derived, q: str, limit: int) -> list[dict[str, Any]]:
     """Entities whose names match ``q`` in any script (``resolve.search``)."""
-    index = cache.get(view, "names", lambda v: NameIndex(records_of(v)))
+    index = names(view, cache)
     return [{"entity_id": h.entity_id, "name": h.name, "schema": h.schema, "score": h.score}
             for h in index.search(q, limit=limit)]  # fmt: skip
 
@@ -74,88 +74,14 @@ def ranking(view: View, cache: Derived) -> Ranking:
     return cache.get(view, "leaders", lambda v: rank_leaders(net, options=options))
 
 
-def entity_values(view: View, entity_id: str) -> dict[str, Any]:
-    """Every value of an entity with its source, marking and grading."""
-    statements = list(view.statements(entity_id=entity_id))
-    if not statements:
-        raise NotFound(f"no entity {entity_id!r} among what you may see")
-    entity = assemble(entity_id, statements)
-    markings = view.all_markings()  # the marking table; only those of these statements shown
-    values = [
-        {
-            "property": s.prop,
-            "value": s.value,
-            "dataset": s.dataset,
-            "marking": str(markings[s.marking_id]) if s.marking_id in markings else None,
-            "reliability": markings[s.marking_id].reliability if s.marking_id in markings else None,
-            "credibility": markings[s.marking_id].credibility if s.marking_id in markings else None,
-            "origin": s.origin,
-            "first_seen": s.first_seen,
-        }
-        for s in statements
-        if s.prop != "id"
-    ]
-    return {"id": entity_id, "schema": entity.schema.name, "caption": entity.caption,
-            "values": values}  # fmt: skip
+def names(view: View, cache: Derived) -> NameIndex:
+    """The name index of what the view may see (built once per view and data version)."""
+    return cache.get(view, "names", lambda v: NameIndex(records_of(v)))
 
 
 def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
-    """The entity's values, its relationships (ties in the network, one per partner and
-    kind) and its timeline (dated values and dated ties, oldest first)."""
-    entity = entity_values(view, entity_id)
-    net = network(view, cache)
-    related = neighbourhood(net, [entity_id], options=NeighbourhoodOptions(hops=1, max_nodes=500))
-    names = {n["id"]: n["name"] for n in related["nodes"]}
-    relationships = [
-        {
-            "other": e["target"] if e["source"] == entity_id else e["source"],
-            "name": names[e["target"] if e["source"] == entity_id else e["source"]],
-            "kind": e["kind"],
-            "direction": "out" if e["directed"] and e["source"] == entity_id else
-                         "in" if e["directed"] else "",
-            "count": e["count"],
-            "first": e["first"],
-            "last": e["last"],
-        }
-        for e in related["edges"]
-        if entity_id in (e["source"], e["target"])
-    ]  # fmt: skip
-    relationships.sort(key=lambda r: (-r["count"], r["name"]))
-    dated = [
-        v for v in entity["values"] if v["property"].endswith("Date") or v["property"] == "date"
-    ]
-    timeline = [{"date": v["value"], "property": v["property"], "dataset": v["dataset"]}
-                for v in dated]  # fmt: skip
-    mine = net.index.get(entity_id)
-    if mine is not None:
-        rows = np.flatnonzero((net.src == mine) | (net.dst == mine))
-        for i in rows.tolist():
-            if net.date[i] is None:
-                continue
-            other = int(net.dst[i] if net.src[i] == mine else net.src[i])
-            tie = {"date": net.date[i], "kind": net.kind[i], "name": net.names[other],
-                   "entity": net.node_ids[other], "evidence": net.tie_ids[i]}  # fmt: skip
-            timeline.append(tie)
-    timeline.sort(key=lambda t: str(t["date"]))
-    return {**entity, "relationships": relationships, "timeline": timeline,
-            "similar": similar_names(view, cache, entity_id, entity["values"])}  # fmt: skip
-
-
-def similar_names(
-    view: View, cache: Derived, entity_id: str, values: list[dict[str, Any]], *, least: float = 0.7
-) -> list[dict[str, Any]]:
-    """Other entities whose names resemble this one's (the search index, not a judgement:
-    candidates for the analyst to compare, best first)."""
-    names = [v["value"] for v in values if v["property"] in ("name", "alias")][:5]
-    best: dict[str, dict[str, Any]] = {}
-    for name in names:
-        for hit in search_names(view, cache, name, 10):
-            other = hit["entity_id"]
-            if other == entity_id or hit["score"] < least:
-                continue
-            if other not in best or hit["score"] > best[other]["score"]:
-                best[other] = hit
-    return sorted(best.values(), key=lambda h: (-h["score"], h["entity_id"]))[:8]
+    """The entity's values, relationships, timeline and similar names (``entity_page``)."""
+    return entity_page_of(view, network(view, cache), names(view, cache), entity_id)
 
 
 def leader_ranking(view: View, cache: Derived, *, top: int) -> dict[str, Any]:

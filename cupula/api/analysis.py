@@ -1,0 +1,53 @@
+"""The network around some entities, and who leads it."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from cupula.api.models import PROBLEMS, Graph, Leaders
+from cupula.graph.network import KINDS
+from cupula.http import reads
+from cupula.http.context import Ctx
+from cupula.http.state import Cache
+
+router = APIRouter(prefix="/api", tags=["analysis"], responses=PROBLEMS)
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+Kind = enum.StrEnum("Kind", {k.upper(): k for k in KINDS})  # type: ignore[misc]
+
+
+@router.get("/graph")
+def graph(
+    ctx: Ctx,
+    cache: Cache,
+    entity: Annotated[list[str], Query(min_length=1, max_length=50)],
+    hops: Annotated[int, Query(ge=0, le=3)] = 1,
+    kind: Annotated[list[Kind] | None, Query()] = None,
+    schema: Annotated[list[str] | None, Query(max_length=20)] = None,
+    since: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
+    until: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
+    phase: Annotated[str | None, Query(max_length=50)] = None,
+    dataset: Annotated[list[str] | None, Query()] = None,
+    max_nodes: Annotated[int, Query(ge=1, le=1000)] = 150,
+) -> Graph:
+    """The network around ``entity`` (one or more ids) for the explorer: nodes with
+    their leader score and key-player mark, ties collapsed per pair and kind. A date
+    range keeps dated ties only; ``phase`` the ties of one investigation phase."""
+    only = reads.GraphFilter(tuple(k.value for k in kind or ()), tuple(schema or ()),
+                             since, until, phase)  # fmt: skip
+    found = reads.graph(ctx.view(dataset), cache, entity, hops=hops, max_nodes=max_nodes,
+                        only=only)  # fmt: skip
+    return Graph.model_validate(found)
+
+
+@router.get("/leaders")
+def leaders(
+    ctx: Ctx,
+    cache: Cache,
+    dataset: Annotated[list[str] | None, Query()] = None,
+    top: Annotated[int, Query(ge=1, le=reads.RANKED)] = 20,
+) -> Leaders:
+    """The people most likely at the top, with reasons (`cupula leaders`)."""
+    return Leaders.model_validate(reads.leader_ranking(ctx.view(dataset), cache, top=top))
