@@ -4,12 +4,12 @@ exactly what it gets from a store holding only the statements it may see."""
 
 from __future__ import annotations
 
-from cupula.errors import NotFound
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cupula.access.policy import decide
 from cupula.access.viewer import Viewer
+from cupula.errors import NotFound
 from cupula.http import reads
 from cupula.model.marking import Marking
 from cupula.model.statement import Statement
