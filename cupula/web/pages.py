@@ -93,8 +93,8 @@ def _logged_in(request: Request) -> bool:
 
 def _failure(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, CupulaError):  # a bug: the log has it under an id, the page the id
-        message = INTERNAL[language(request)].format(id=internal_error(request, exc))
-        return render(request, "message.html", 500, message=message, viewer=None)
+        failed = INTERNAL[language(request)].format(id=internal_error(request, exc))
+        return render(request, "message.html", 500, message=failed, viewer=None)
     status = status_of(exc)
     if isinstance(exc, PurposeRequired) and request.method == "GET":
         # the same page again, once the analyst has said why
