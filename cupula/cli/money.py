@@ -55,8 +55,8 @@ def run_trace(
     return view, flows, trace_many(flows, sources, options)
 
 
-def no_payments(entity_id: str, backward: bool) -> ValueError:
-    return ValueError(f"no payments {'to' if backward else 'from'} {entity_id!r} that you may see")
+def no_payments(entity_id: str, backward: bool) -> NotFound:
+    return NotFound(f"no payments {'to' if backward else 'from'} {entity_id!r} that you may see")
 
 
 @app.command(name="trace")

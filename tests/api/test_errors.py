@@ -117,11 +117,10 @@ def builtin_raises(root: Path = PACKAGE) -> list[str]:
         banned = {"PermissionError"} | (
             {"ValueError", "LookupError", "KeyError"} if facing else set()
         )
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-                name = getattr(node.exc.func, "id", None)
-                if name in banned:
-                    found.append(f"{path.relative_to(root.parent)}:{node.lineno}: raise {name}")
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):  # raised or built to raise
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in banned:
+                name = getattr(node.func, "id", None)
+                found.append(f"{path.relative_to(root.parent)}:{node.lineno}: {name}(…)")
     return found
 
 
@@ -133,4 +132,5 @@ def test_the_raise_check_can_fail(tmp_path: Path) -> None:
     (tmp_path / "cli").mkdir()
     (tmp_path / "cli" / "x.py").write_text("raise ValueError('--top must be positive')\n")
     (tmp_path / "graph.py").write_text("def f():\n    raise PermissionError('not yours')\n")
-    assert len(builtin_raises(tmp_path)) == 2
+    (tmp_path / "cli" / "y.py").write_text("def f():\n    return KeyError('no such')\n")
+    assert len(builtin_raises(tmp_path)) == 3
