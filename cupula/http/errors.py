@@ -26,7 +26,7 @@ from cupula.ingest import IngestError
 from cupula.model.marking import MarkingError
 from cupula.store.view import PurposeRequired
 
-__all__ = ["STATUS", "NotFound", "TooManyAttempts", "install", "internal_error", "status_of"]
+__all__ = ["STATUS", "install", "internal_error", "status_of"]
 
 log = logging.getLogger("cupula.http")
 
