@@ -67,8 +67,8 @@ async def load_upload(
             mapping_path = await save(mapping, Path(folder), "mapping.yml", limit)
         try:
             result = await run_in_threadpool(
-                ingest, ctx.store, path, dataset=dataset, agency=viewer.agency, marking=marking,
-                fmt=fmt, mapping=mapping_path, options=options, source=path.name,
+                ingest, ctx.store, path, by=viewer, dataset=dataset, agency=viewer.agency,
+                marking=marking, fmt=fmt, mapping=mapping_path, options=options, source=path.name,
             )  # fmt: skip
         except IngestError as exc:  # name the file as the user knows it, not our folder
             raise IngestError(

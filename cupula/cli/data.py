@@ -119,13 +119,10 @@ def ingest_command(
             advance,
         ),
     ):
-        if not s.viewer.unrestricted and s.viewer.agency != agency.upper():
-            raise PermissionError(
-                f"{s.viewer.user} loads for {s.viewer.agency}, not for {agency.upper()}"
-            )
         result = ingest(
             s.store,
             path,
+            by=s.viewer,
             dataset=dataset,
             agency=agency,
             marking=marking,

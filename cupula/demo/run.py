@@ -103,6 +103,7 @@ def load_caviar(store: Store, workdir: Path) -> list[LoadResult]:
             ingest(
                 store,
                 CAVIAR / f"phase{phase}.csv",
+                by=Viewer.local_admin(),
                 dataset="caviar",
                 agency=CAVIAR_AGENCY,
                 marking=CAVIAR_MARKING,
@@ -114,6 +115,7 @@ def load_caviar(store: Store, workdir: Path) -> list[LoadResult]:
         ingest(
             store,
             caviar_names_file(workdir),
+            by=Viewer.local_admin(),
             dataset="caviar",
             agency=CAVIAR_AGENCY,
             marking=CAVIAR_MARKING,
@@ -133,6 +135,7 @@ def load_case(store: Store, case: DemoCase, workdir: Path) -> list[LoadResult]:
             ingest(
                 store,
                 path,
+                by=Viewer.local_admin(),
                 dataset=demo_file.dataset,
                 agency=demo_file.agency,
                 marking=demo_file.marking,
@@ -147,10 +150,10 @@ def run_demo(
     console = console or Console()
     store = fresh_store(db)
     case = generate_case(seed)
+    passwords = register_partners(store)  # loads name registered agencies
     with tempfile.TemporaryDirectory(prefix="cupula-demo-") as tmp:
         workdir = Path(tmp)
         results = load_caviar(store, workdir) + load_case(store, case, workdir)
-    passwords = register_partners(store)
     for result in results:  # the demo loads as the local administrator, on the record
         audit.append(
             store,

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cupula.cli.main import app
-from tests.conftest import PACKAGE_DATA
+from tests.conftest import PACKAGE_DATA, fresh_db
 
 runner = CliRunner()
 CAVIAR = PACKAGE_DATA / "caviar"
@@ -25,7 +25,7 @@ def run(db: str, *args: str, user: str | None = None, expect: int = 0) -> str:
 
 @pytest.fixture(scope="module")
 def caviar_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = str(tmp_path_factory.mktemp("caviar") / "c.db")
+    db = fresh_db(tmp_path_factory.mktemp("caviar") / "c.db")
     for phase in range(1, 12):
         run(
             db,
@@ -102,7 +102,7 @@ def test_eval_leaders_json(tmp_path: Path) -> None:
     data.mkdir()
     (data / "caviar").symlink_to(CAVIAR)
     report = json.loads(
-        run(str(tmp_path / "x.db"), "eval", "leaders", "--json", "--data", str(data))
+        run(fresh_db(tmp_path / "x.db"), "eval", "leaders", "--json", "--data", str(data))
     )
     assert "montagna" in report["skipped"]
     assert all(n["leader_score"]["top_rank"] == 1 for n in report["networks"])

@@ -8,7 +8,7 @@ import pytest
 from cupula.ingest import IngestError, LoadOptions, ingest
 from cupula.store import Store
 from cupula.summary import summarize
-from tests.conftest import PACKAGE_DATA, seen
+from tests.conftest import ADMIN, PACKAGE_DATA, seen
 
 CAVIAR = PACKAGE_DATA / "caviar"
 MONTAGNA = PACKAGE_DATA.parent.parent / "evaluation" / "data" / "montagna"
@@ -20,6 +20,7 @@ def load(store: Store, path: Path, dataset: str = "net", **options: object) -> o
     return ingest(
         store,
         path,
+        by=ADMIN,
         dataset=dataset,
         agency="CA-RCMP",
         marking=MARKING,

@@ -16,8 +16,8 @@ from cupula.store import Store
 def test_the_leaders_page_ranks_serero_first_with_reasons(tmp_path: Path) -> None:
     db = str(tmp_path / "caviar.db")
     store = Store.open(db)
-    load_caviar(store, tmp_path)
     accounts.add_agency(store, "CA-RCMP", "CAN", "RCMP")
+    load_caviar(store, tmp_path)
     accounts.add_agency(store, "XX-OTHER", "FRA", "not cleared for CAVIAR")
     accounts.add_user(store, "marc", "CA-RCMP", Classification.SECRET, password="marc-pass-1")
     accounts.add_user(store, "zoe", "XX-OTHER", Classification.SECRET, password="zoe-pass-1")
