@@ -21,7 +21,6 @@ from cupula.graph.leaders import LeaderOptions, Ranking, rank_leaders
 from cupula.graph.neighbourhood import NeighbourhoodOptions, neighbourhood
 from cupula.graph.network import Network
 from cupula.graph.temporal import Window
-from cupula.model.entity import assemble
 from cupula.money.flows import Flows, flows_of, trace_sources
 from cupula.money.trace import TraceOptions, TraceResult, trace_many
 from cupula.resolve.records import records_of
@@ -79,7 +78,7 @@ def entity_values(view: View, entity_id: str) -> dict[str, Any]:
     statements = list(view.statements(entity_id=entity_id))
     if not statements:
         raise NotFound(f"no entity {entity_id!r} among what you may see")
-    entity = assemble(entity_id, statements)
+    entity = view.assemble(entity_id, statements)
     markings = view.all_markings()  # the marking table; only those of these statements shown
     values = [
         {

@@ -17,7 +17,6 @@ from cupula.cli.progress import byte_progress
 from cupula.cli.session import session
 from cupula.export import EXPORT_FORMATS, Audience, export
 from cupula.ingest import Format, LoadOptions, ingest
-from cupula.model.entity import assemble
 from cupula.summary import summarize
 
 out = Console()
@@ -177,7 +176,7 @@ def show(
         view = s.view()
         statements = list(view.statements(entity_id=entity_id))
         markings = view.markings()
-        entity = assemble(entity_id, statements) if statements else None
+        entity = view.assemble(entity_id, statements) if statements else None
     if entity is None:  # the same answer whether it does not exist or may not be seen
         err.print(f"no entity {entity_id!r} in the store")
         raise typer.Exit(1)

@@ -56,7 +56,7 @@ class Selection:
         return for_audience(self.view.statements(), self.markings, self.audience)
 
     def entities(self) -> Iterator[EntityProxy]:
-        return assemble_entities(self.statements())
+        return assemble_entities(self.statements(), self.view.dataset_order())
 
 
 def export_ftm(selection: Selection, out: TextIO) -> int:

@@ -20,15 +20,15 @@ from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
-from followthemoney.proxy import EntityProxy
 from sqlalchemy import Select, false, func, select
 from sqlalchemy.engine import Engine
 
 from cupula.access.policy import allowed_markings
 from cupula.access.viewer import Viewer
-from cupula.model.entity import assemble, assemble_entities, merged_schema
+from cupula.model.entity import DatasetOrder, Entity, assemble, assemble_entities, merged_schema
 from cupula.model.marking import Classification, Marking
 from cupula.model.statement import BASE, Statement
+from cupula.store import ownership
 from cupula.store.tables import STATEMENT_COLUMNS, load_table, marking_table, statement_table
 
 S = statement_table.c
@@ -59,6 +59,7 @@ class View:
         self.scope = scope
         self.viewer = scope.viewer
         self.usage: Counter[str] = Counter()  # statements returned or counted, by marking
+        self._order: DatasetOrder | None = None
 
     # -- the one filter -----------------------------------------------------------------
 
@@ -129,13 +130,24 @@ class View:
             query = query.where(S.dataset == dataset)
         return self._stream(query.order_by(S.entity_id, S.prop, S.value, S.id))
 
-    def entity(self, entity_id: str) -> EntityProxy | None:
+    def dataset_order(self) -> DatasetOrder:
+        """Datasets by age (which created an entity: its owner gives the caption)."""
+        if self._order is None:
+            with self.engine.connect() as conn:
+                self._order = ownership.dataset_order(conn)
+        return self._order
+
+    def assemble(self, entity_id: str, statements: Iterable[Statement]) -> Entity:
+        """One entity from statements this view returned, captioned by its owner."""
+        return assemble(entity_id, statements, self.dataset_order())
+
+    def entity(self, entity_id: str) -> Entity | None:
         """The entity as this viewer may see it (None if it sees no statement of it)."""
         statements = list(self.statements(entity_id=entity_id))
-        return assemble(entity_id, statements) if statements else None
+        return self.assemble(entity_id, statements) if statements else None
 
-    def entities(self) -> Iterator[EntityProxy]:
-        return assemble_entities(self.statements())
+    def entities(self) -> Iterator[Entity]:
+        return assemble_entities(self.statements(), self.dataset_order())
 
     def entity_ids(self, schemata: Iterable[str]) -> list[str]:
         """Ids of the entities in scope stated to be of one of ``schemata``, sorted."""
