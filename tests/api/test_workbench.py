@@ -21,6 +21,8 @@ from cupula.store import Store
 from tests.api.test_api import two_partners
 from tests.ingest.test_mapping import MAPPING, ROWS, write_csv
 
+ADMIN = Viewer.local_admin()  # who adds the agencies and users
+
 SHARED = "UNCLASSIFIED REL TO ESP B2"
 COLOMBIA_ONLY = "CONFIDENTIAL B2"
 
@@ -71,7 +73,7 @@ def db(tmp_path: Path) -> str:
     store = Store.open(url)
     two_partners(store)
     supervisor = frozenset({Role.ANALYST, Role.SUPERVISOR})
-    accounts.add_user(store, "sara", "ES-UDYCO", Classification.SECRET, supervisor,
+    accounts.add_user(store, ADMIN, "sara", "ES-UDYCO", Classification.SECRET, supervisor,
                       password="sara-pass-1")  # fmt: skip
     ingest(store, write(tmp_path / "shared.jsonl", SHARED_FACTS), dataset="co-shared",
            agency="CO-DIJIN", marking=SHARED)  # fmt: skip
@@ -83,7 +85,7 @@ def db(tmp_path: Path) -> str:
 
 @pytest.fixture
 def client(db: str) -> Iterator[TestClient]:
-    with TestClient(create_app(db, secret=b"t", upload_limit=4096)) as c:
+    with TestClient(create_app(db, upload_limit=4096)) as c:
         yield c
 
 
