@@ -41,7 +41,7 @@ def register_agencies(store: Store, *agencies: str) -> Store:
     known = {a.id for a in accounts.list_agencies(store)}
     for agency in agencies or TEST_AGENCIES:
         if agency not in known:
-            accounts.add_agency(store, agency, agency_country(agency) or "COL", agency)
+            accounts.add_agency(store, ADMIN, agency, agency_country(agency) or "COL", agency)
     return store
 
 

@@ -9,9 +9,7 @@ outcome and how many statements of which originator it was given.
 from __future__ import annotations
 
 import enum
-import os
-import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -19,9 +17,10 @@ from fastapi import FastAPI, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from cupula.access import audit
-from cupula.api import errors, reads
-from cupula.api.auth import CSRF_COOKIE, SESSION_COOKIE, LoginThrottle, log_in
+from cupula.api import docs, errors, proxies, reads
+from cupula.api.auth import log_in, log_out
 from cupula.api.context import Ctx
+from cupula.api.throttle import LoginThrottle
 from cupula.api.upload import MAX_BYTES, load_upload
 from cupula.graph.network import KINDS
 from cupula.ingest import Format, LoadOptions
@@ -32,7 +31,6 @@ from cupula.store import Store
 from cupula.store.derived import Derived
 from cupula.web import assets, pages
 
-SECRET_ENV = "CUPULA_SECRET"
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 Kind = enum.StrEnum("Kind", {k.upper(): k for k in KINDS})  # type: ignore[misc]
 
@@ -52,14 +50,15 @@ class JudgementIn(BaseModel):
 def create_app(
     db: str | None = None,
     *,
-    secret: bytes | None = None,
     cache_size: int = 64,
     upload_limit: int = MAX_BYTES,
+    trusted_proxies: Sequence[str] | None = None,
 ) -> FastAPI:
-    """The API over the store at ``db`` (default: ``CUPULA_DB`` or ./cupula.db). Sessions
-    are signed with ``secret`` (default: ``CUPULA_SECRET``, else random per process).
-    ``cache_size`` derived results (networks, name indexes) are kept (0: none); uploads
-    over ``upload_limit`` bytes are refused."""
+    """The API over the store at ``db`` (default: ``CUPULA_DB`` or ./cupula.db); login
+    sessions are kept in the store. ``cache_size`` derived results (networks, name
+    indexes) are kept (0: none); uploads over ``upload_limit`` bytes are refused;
+    forwarded headers are believed from ``trusted_proxies`` only (default:
+    ``CUPULA_TRUSTED_PROXIES``; none when unset)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,28 +70,31 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
         description="Joint analysis of drug-trafficking networks, every fact marked.",
+        openapi_url=None,  # served to logged-in users only (api.docs)
+        docs_url=None,
+        redoc_url=None,
     )
     get_model()  # FtM's schemata generated once, before requests arrive on many threads
     app.state.store = Store.open(db)
-    env_secret = os.environ.get(SECRET_ENV)
-    app.state.secret = secret or (env_secret.encode() if env_secret else secrets.token_bytes(32))
     app.state.throttle = LoginThrottle()
     app.state.derived = Derived(app.state.store.data_version, size=cache_size)
     app.state.upload_limit = upload_limit
     errors.install(app)
+    proxies.install(app, proxies.trusted_proxies(trusted_proxies))
+    docs.install(app)
 
     @app.post("/api/login", tags=["session"])
     def login_route(body: Credentials, request: Request, response: Response) -> dict[str, Any]:
         """Log in with a password; sets the session cookie; returns the CSRF token."""
-        viewer, token = log_in(app.state.store, app.state.secret, app.state.throttle,
-                               request, response, body.user, body.password)  # fmt: skip
+        viewer, token = log_in(app.state.store, app.state.throttle, request, response,
+                               body.user, body.password)  # fmt: skip
         audit.append(app.state.store, viewer, "api login", {"outcome": "ok"}, purpose=None)
         return {"user": viewer.user, "agency": viewer.agency, "csrf": token}
 
     @app.post("/api/logout", tags=["session"])
-    def logout(ctx: Ctx, response: Response) -> dict[str, str]:
-        response.delete_cookie(SESSION_COOKIE)
-        response.delete_cookie(CSRF_COOKIE)
+    def logout(ctx: Ctx, request: Request, response: Response) -> dict[str, str]:
+        """End the session (its cookie stops working at once, everywhere)."""
+        log_out(app.state.store, request, response)
         return {"user": ctx.viewer.user}
 
     @app.get("/api/me", tags=["session"])

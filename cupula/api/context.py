@@ -17,7 +17,7 @@ from cupula.store import Store
 def request_context(request: Request) -> Iterator[Reading]:
     """The viewer, purpose and views of one request; its audit entry when it ends."""
     store: Store = request.app.state.store
-    viewer = viewer_of(store, request.app.state.secret, request)
+    viewer = viewer_of(store, request)
     purpose = request.headers.get("x-purpose") or request.query_params.get("purpose")
     ctx = Reading(store, viewer, purpose)
     try:

@@ -62,11 +62,12 @@ USERS = [
 def register_partners(store: Store) -> dict[str, str]:
     """The partners and one user each; returns each user's password, made up for this
     demo store only (printed once, stored only as argon2id hashes)."""
+    admin = Viewer.local_admin()  # the demo is set up on this machine
     for agency_id, country, name in AGENCIES:
-        accounts.add_agency(store, agency_id, country, name)
+        accounts.add_agency(store, admin, agency_id, country, name)
     passwords = {name: secrets.token_urlsafe(9) for name, *_ in USERS}
     for name, agency, clearance, roles in USERS:
-        accounts.add_user(store, name, agency, clearance, frozenset(roles),
+        accounts.add_user(store, admin, name, agency, clearance, frozenset(roles),
                           password=passwords[name])  # fmt: skip
     return passwords
 

@@ -16,5 +16,5 @@ def register_agency(store: Store, agency: str) -> Viewer:
         country = agency_country(agency)
         if country is None:
             raise ValueError(f"{agency}: no country in its id")
-        accounts.add_agency(store, agency, country, agency)
+        accounts.add_agency(store, Viewer.local_admin(), agency, country, agency)
     return Viewer.local_admin()

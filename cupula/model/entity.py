@@ -38,10 +38,10 @@ def merged_schema(names: Iterable[str]) -> Schema:
 class Entity(EntityProxy):
     """An entity assembled from several datasets' statements, captioned by its owner.
 
-    The owner of an entity is the oldest dataset that holds statements about it (the
-    one that created it). What other partners add (an alias, a second name) is shown
-    among its values but never chooses its caption: a partner cannot rename another
-    agency's target in that agency's own pages, rankings and exports.
+    The owner of an entity is the agency of the oldest dataset that holds statements
+    about it (the one that created it). What other agencies add (an alias, a second
+    name) is shown among its values but never chooses its caption: a partner cannot
+    rename another agency's target in that agency's own pages, rankings and exports.
     """
 
     __slots__ = ["owner_caption"]
@@ -68,19 +68,28 @@ class Entity(EntityProxy):
         self.owner_caption = data.get("owner_caption")
 
 
-# dataset -> sort key, oldest first (``store.ownership.dataset_order``)
+# dataset -> (created, its owning agency) (``store.ownership.dataset_order``)
 DatasetOrder = Mapping[str, tuple[str, str]]
 
 
-def _owner(items: list[Statement], order: DatasetOrder | None) -> str:
-    """The dataset that created the entity: the oldest in ``order``; without an order
-    (or for datasets it does not know), the one whose statements were first seen."""
+def _owners(items: list[Statement], order: DatasetOrder | None) -> set[str]:
+    """The datasets of the agency that created the entity: the agency of the oldest
+    dataset in ``order``. Datasets ``order`` does not know count as their own agency,
+    and as younger than those it knows, the first seen first."""
     first: dict[str, str] = {}
     for stmt in items:
         if stmt.dataset not in first or stmt.first_seen < first[stmt.dataset]:
             first[stmt.dataset] = stmt.first_seen
     known = order or {}
-    return min(first, key=lambda d: (d not in known, known.get(d, ("", "")), first[d], d))
+
+    def age(d: str) -> tuple[bool, str, str, str]:
+        return (d not in known, known[d][0] if d in known else "", first[d], d)
+
+    oldest = min(first, key=age)
+    if oldest not in known:
+        return {oldest}
+    agency = known[oldest][1]
+    return {d for d in first if d in known and known[d][1] == agency}
 
 
 def _fill(proxy: EntityProxy, schema: Schema, items: Iterable[Statement]) -> None:
@@ -104,10 +113,10 @@ def assemble(
     proxy.owner_caption = None
     _fill(proxy, schema, items)
     if len({s.dataset for s in items}) > 1:
-        owner = _owner(items, order)
+        owners = _owners(items, order)
         own = Entity(schema, {"id": entity_id})
         own.owner_caption = None
-        _fill(own, schema, (s for s in items if s.dataset == owner))
+        _fill(own, schema, (s for s in items if s.dataset in owners))
         if any(own.get(prop, quiet=True) for prop in schema.caption):
             proxy.owner_caption = own.caption
     return proxy

@@ -46,9 +46,10 @@ def datasets_of(conn: Connection, agency: str) -> set[str]:
 
 
 def dataset_order(conn: Connection) -> dict[str, tuple[str, str]]:
-    """A sort key per dataset, oldest first: (created, name)."""
-    rows = conn.execute(select(dataset_table.c.name, dataset_table.c.created))
-    return {str(name): (str(created), str(name)) for name, created in rows}
+    """Per dataset: (when it was created, the agency that owns it)."""
+    table = dataset_table.c
+    rows = conn.execute(select(table.name, table.created, table.agency))
+    return {str(name): (str(created), str(agency)) for name, created, agency in rows}
 
 
 def _batches(ids: Iterable[str]) -> Iterator[list[str]]:

@@ -7,7 +7,7 @@ context as the API (the viewer's views, one audit entry per page) and the same r
 the libraries ``web.assets`` serves. The purpose of a read travels as ``?purpose=``.
 
 The login form carries a CSRF token bound to a random cookie set with the form; forms
-after login carry the session's CSRF token (``api.auth.csrf_token``).
+after login carry the session's own CSRF token (``api.auth``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from cupula.access import audit
 from cupula.access.accounts import AccountError
 from cupula.access.reading import Reading
 from cupula.api import reads
-from cupula.api.auth import SESSION_COOKIE, csrf_token, log_in, user_of_session
+from cupula.api.auth import SESSION_COOKIE, csrf_matches, log_in, log_out, session_of
 from cupula.api.context import request_context
 from cupula.api.errors import STATUS, NotFound, TooManyAttempts, status_of
 from cupula.api.upload import TooLarge, load_upload
@@ -71,16 +71,12 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
 
 
 def _session_csrf(request: Request) -> str:
-    session = request.cookies.get(SESSION_COOKIE, "")
-    return csrf_token(request.app.state.secret, session)
+    session = session_of(request.app.state.store, request)
+    return session.csrf if session else ""
 
 
 def _logged_in(request: Request) -> bool:
-    try:
-        user_of_session(request.app.state.secret, request.cookies.get(SESSION_COOKIE, ""))
-    except AccountError:
-        return False
-    return True
+    return session_of(request.app.state.store, request) is not None
 
 
 def _failure(request: Request, exc: Exception) -> Response:
@@ -113,7 +109,7 @@ async def form_page(
     """A form sent to a page: the session's CSRF token checked, then ``act`` as ``page``."""
     if not _logged_in(request):
         return RedirectResponse("/login", status_code=303)
-    if not hmac.compare_digest(csrf, _session_csrf(request)):
+    if not csrf_matches(request.app.state.store, request, csrf):
         return render(request, "message.html", 403, message="CSRF", viewer=None)
     request.state.csrf_form = True
     try:
@@ -152,12 +148,11 @@ def install_session_pages(app: FastAPI) -> None:
         csrf: str = Form(max_length=200),
     ) -> Response:
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-        if not expected or not hmac.compare_digest(csrf, expected):
+        if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
             return render(request, "message.html", 403, message="CSRF", viewer=None)
         response = RedirectResponse("/search", status_code=303)
         try:
-            log_in(app.state.store, app.state.secret, app.state.throttle, request, response,
-                   user, password)  # fmt: skip
+            log_in(app.state.store, app.state.throttle, request, response, user, password)
         except TooManyAttempts as exc:
             return render(request, "message.html", 429, message=str(exc), viewer=None)
         except AccountError:
@@ -168,9 +163,8 @@ def install_session_pages(app: FastAPI) -> None:
     @app.post("/logout", include_in_schema=False)
     def logout(request: Request, csrf: str = Form(max_length=200)) -> Response:
         response = RedirectResponse("/login", status_code=303)
-        session = request.cookies.get(SESSION_COOKIE)
-        if session is not None and hmac.compare_digest(csrf, _session_csrf(request)):
-            response.delete_cookie(SESSION_COOKIE)
+        if csrf_matches(app.state.store, request, csrf):
+            log_out(app.state.store, request, response)
         return response
 
 

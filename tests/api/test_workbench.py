@@ -72,7 +72,7 @@ def db(tmp_path: Path) -> str:
     store = Store.open(url)
     two_partners(store)
     supervisor = frozenset({Role.ANALYST, Role.SUPERVISOR})
-    accounts.add_user(store, "sara", "ES-UDYCO", Classification.SECRET, supervisor,
+    accounts.add_user(store, ADMIN, "sara", "ES-UDYCO", Classification.SECRET, supervisor,
                       password="sara-pass-1")  # fmt: skip
     ingest(store, write(tmp_path / "shared.jsonl", SHARED_FACTS), by=ADMIN, dataset="co-shared",
            agency="CO-DIJIN", marking=SHARED)  # fmt: skip
@@ -84,7 +84,7 @@ def db(tmp_path: Path) -> str:
 
 @pytest.fixture
 def client(db: str) -> Iterator[TestClient]:
-    with TestClient(create_app(db, secret=b"t", upload_limit=4096)) as c:
+    with TestClient(create_app(db, upload_limit=4096)) as c:
         yield c
 
 

@@ -29,7 +29,7 @@ PURPOSE = "purpose=op-test"
 def base(db: str) -> Iterator[str]:  # noqa: F811
     from cupula.api import create_app
 
-    with serving(create_app(db, secret=b"browser-test")) as url:
+    with serving(create_app(db)) as url:
         yield url
 
 
