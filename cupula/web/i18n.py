@@ -161,8 +161,9 @@ def _seizures(match: re.Match[str]) -> str:
     none = ngettext("es", "in none of the {n} seizure", "in none of the {n} seizures",
                     int(match.group(1)))  # fmt: skip
     steps = match.group(2)
-    return (f"{none}, pero a {steps} {'paso' if steps == '1' else 'pasos'} de las personas de "
-            f"{match.group(3)} de ellas: cerca de las operaciones, sin tocar la mercancía")  # fmt: skip
+    walk = "paso" if steps == "1" else "pasos"
+    return (f"{none}, pero a {steps} {walk} de las personas de {match.group(3)} de ellas: "
+            f"cerca de las operaciones, sin tocar la mercancía")  # fmt: skip
 
 
 def _directed(match: re.Match[str]) -> str:
@@ -184,51 +185,50 @@ def _phases(match: re.Match[str]) -> str:
 # checks that every sentence the ranking writes on CAVIAR and on the demo case comes out
 # with no English left, and that a count of one reads as one.
 Replacement = str | Callable[[re.Match[str]], str]
-REASONS_ES: list[tuple[re.Pattern[str], Replacement]] = [
-    (re.compile(p), r) for p, r in [
-        (r"^in contact with (\d+) others?",
-         _counted("in contact with {n} other", "in contact with {n} others")),
-        (r"(?<=; )(\d+) of them within the period analysed",
-         _counted("{n} of them within the period analysed",
-                  "{n} of them within the period analysed")),
-        (r"^lies on (.+?) of the shortest paths between the others \((.+)\): a broker between "
-         r"parts of the network",
-         r"está en el \1 de los caminos más cortos entre los demás (\2): intermediario entre "
-         r"partes de la red"),
-        (r"^tied to the best-connected people \((\w+): (.+)\)",
-         r"vinculado a las personas mejor conectadas (\1: \2)"),
-        (r"^in the innermost core of the network \(k-core (\d+)\)",
-         r"en el núcleo más interno de la red (k-núcleo \1)"),
-        (r"^many contacts with no tie to each other \(Burt's constraint (\S+)\): controls what "
-         r"passes between them",
-         r"muchos contactos sin vínculo entre sí (restricción de Burt \1): controla lo que "
-         r"pasa entre ellos"),
-        (r"^brokers between (\d+) countr(?:y|ies) \((.+)\): (\d+) pairs? of contacts in "
-         r"different countries with no tie of their own", _pairs),
-        (r"^initiated (\S+) of the directed contacts \((\d+) made, (\d+) received\): gives the "
-         r"orders", _directed),
-        (r"^in none of the (\d+) seizures?, but (.+) steps? from the people in (\d+) of them: "
-         r"close to the operations, hands off the goods", _seizures),
-        (r"receives money from (\d+) different payers?",
-         _counted("receives money from {n} different payer",
-                  "receives money from {n} different payers")),
-        (r"owns or controls (\d+) (?:companies or assets|company or asset)",
-         _counted("owns or controls {n} company or asset",
-                  "owns or controls {n} companies or assets")),
-        (r": where the money converges$", r": donde converge el dinero"),
-        (r"^among the top 20% by contacts in (\d+) of (\d+) phases? \(present in (\d+)\)",
-         _phases),
-        (r"^no single signal stands out; ranked on the combined score$",
-         r"ninguna señal destaca sola; ordenado por la puntuación combinada"),
-        # the standings quoted inside the sentences above
-        (r"tied highest of (\d+)", r"empatado en el mayor de \1"),
-        (r"the highest of (\d+)", r"el mayor de \1"),
-        (r"#(\d+) of (\d+)", r"n.º \1 de \2"),
-        (r"(\d) or (\d)", r"\1 o \2"),
-        (r"(\w) and (\w)", r"\1 y \2"),  # lists: "CO and ES", "2 and 3"
-        (r"\) and (\w)", r") y \1"),
-    ]
+_REASON_FORMS: list[tuple[str, Replacement]] = [
+    (r"^in contact with (\d+) others?",
+     _counted("in contact with {n} other", "in contact with {n} others")),
+    (r"(?<=; )(\d+) of them within the period analysed",
+     _counted("{n} of them within the period analysed",
+              "{n} of them within the period analysed")),
+    (r"^lies on (.+?) of the shortest paths between the others \((.+)\): a broker between "
+     r"parts of the network",
+     r"está en el \1 de los caminos más cortos entre los demás (\2): intermediario entre "
+     r"partes de la red"),
+    (r"^tied to the best-connected people \((\w+): (.+)\)",
+     r"vinculado a las personas mejor conectadas (\1: \2)"),
+    (r"^in the innermost core of the network \(k-core (\d+)\)",
+     r"en el núcleo más interno de la red (k-núcleo \1)"),
+    (r"^many contacts with no tie to each other \(Burt's constraint (\S+)\): controls what "
+     r"passes between them",
+     r"muchos contactos sin vínculo entre sí (restricción de Burt \1): controla lo que "
+     r"pasa entre ellos"),
+    (r"^brokers between (\d+) countr(?:y|ies) \((.+)\): (\d+) pairs? of contacts in "
+     r"different countries with no tie of their own", _pairs),
+    (r"^initiated (\S+) of the directed contacts \((\d+) made, (\d+) received\): gives the "
+     r"orders", _directed),
+    (r"^in none of the (\d+) seizures?, but (.+) steps? from the people in (\d+) of them: "
+     r"close to the operations, hands off the goods", _seizures),
+    (r"receives money from (\d+) different payers?",
+     _counted("receives money from {n} different payer",
+              "receives money from {n} different payers")),
+    (r"owns or controls (\d+) (?:companies or assets|company or asset)",
+     _counted("owns or controls {n} company or asset",
+              "owns or controls {n} companies or assets")),
+    (r": where the money converges$", r": donde converge el dinero"),
+    (r"^among the top 20% by contacts in (\d+) of (\d+) phases? \(present in (\d+)\)",
+     _phases),
+    (r"^no single signal stands out; ranked on the combined score$",
+     r"ninguna señal destaca sola; ordenado por la puntuación combinada"),
+    # the standings quoted inside the sentences above
+    (r"tied highest of (\d+)", r"empatado en el mayor de \1"),
+    (r"the highest of (\d+)", r"el mayor de \1"),
+    (r"#(\d+) of (\d+)", r"n.º \1 de \2"),
+    (r"(\d) or (\d)", r"\1 o \2"),
+    (r"(\w) and (\w)", r"\1 y \2"),  # lists: "CO and ES", "2 and 3"
+    (r"\) and (\w)", r") y \1"),
 ]  # fmt: skip
+REASONS_ES = [(re.compile(p), r) for p, r in _REASON_FORMS]
 
 
 def reason(text: str, lang: str) -> str:

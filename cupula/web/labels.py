@@ -8,10 +8,13 @@ catalog under the context ``value``; any other value is shown as it was loaded.
 
 from __future__ import annotations
 
+from typing import Any
+
 from babel import Locale
+from jinja2 import Environment
 
 from cupula.model.schemata import get_schema
-from cupula.web.i18n import gettext, pgettext
+from cupula.web.i18n import gettext, ngettext, number, pgettext
 
 COUNTRY_TYPES = ("country",)
 
@@ -41,3 +44,18 @@ def value_label(schema: str, prop: str, value: str, lang: str) -> str:
     if described is not None and described.type.name in COUNTRY_TYPES:
         return country_name(value, lang)
     return pgettext(lang, "value", value)
+
+
+def install_filters(env: Environment) -> None:
+    """The templates' words for the model and for figures; each takes the page's ``lang``:
+    ``{{ entity.schema | schema_label(lang) }}``, ``{{ ngettext(lang, "{n} tie", "{n} ties",
+    n) }}``, ``{{ _(lang, "max") }}``, ``{{ n | number(lang) }}``."""
+    filters: dict[str, Any] = {
+        "schema_label": lambda name, lang, plural=False: schema_label(name, lang, plural=plural),
+        "property_label": lambda prop, schema, lang: property_label(schema, prop, lang),
+        "value_label": lambda value, schema, prop, lang: value_label(schema, prop, value, lang),
+        "country_name": lambda code, lang: country_name(code, lang),
+        "number": lambda value, lang: number(value, lang),
+    }
+    env.filters.update(filters)
+    env.globals.update({"_": gettext, "ngettext": ngettext})
