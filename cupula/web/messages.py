@@ -56,7 +56,8 @@ def _dropped(text: str, lang: str) -> str:
 
 
 def _type_name(name: str, lang: str) -> str:
-    described = registry.get(name)
+    known = {t.name: t for t in registry.types}  # registry.get() fails on other names
+    described = known.get(name)
     return gettext(lang, described.label).lower() if described is not None else name
 
 

@@ -115,7 +115,7 @@ def test_an_analyst_loads_a_file_and_a_bad_one_is_refused(browser: object, base:
     page.fill("#dataset", "es-udyco-targets")
     page.fill("#marking", "RESTRICTED REL TO COL")
     page.click("#submit-load")
-    assert "targets.jsonl: 1 records read" in page.inner_text("#loaded")
+    assert "targets.jsonl: 1 record read" in page.inner_text("#loaded")
     page.goto(f"{base}/search?q=Fulano&{PURPOSE}")
     assert page.inner_text("#hits a") == "Fulano de Tal"
 
@@ -125,7 +125,7 @@ def test_an_analyst_loads_a_file_and_a_bad_one_is_refused(browser: object, base:
     page.fill("#dataset", "es-udyco-targets")
     page.fill("#marking", "RESTRICTED REL TO COL")
     page.click("#submit-load")
-    assert "more.jsonl, line 2" in page.inner_text("#load-error")
+    assert "file more.jsonl, line 2" in page.inner_text("#load-error")
 
 
 def test_another_agency_meets_no_colombian_only_fact_anywhere(browser: object, base: str) -> None:
