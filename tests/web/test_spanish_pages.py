@@ -116,7 +116,7 @@ def test_loads_are_summarised_and_refused_in_spanish_in_the_forms_terms(
     right = load(client, "ties.csv", table, format="edgelist", encoding="latin-1")
     assert "ties.csv: 3 registros leídos como edgelist" in right
     unknown = load(client, "ties.csv", table, format="edgelist", encoding="rot13")
-    assert "codificación desconocida 'rot13'" in unknown
+    assert "codificación desconocida &#39;rot13&#39;" in unknown
     assert 'id="encoding"' in client.get("/load", params=PURPOSE).text
 
 
