@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel import Locale
+from babel.numbers import format_decimal
 from jinja2 import Environment
 
 from cupula.model.schemata import get_schema
@@ -49,13 +50,17 @@ def value_label(schema: str, prop: str, value: str, lang: str) -> str:
 def install_filters(env: Environment) -> None:
     """The templates' words for the model and for figures; each takes the page's ``lang``:
     ``{{ entity.schema | schema_label(lang) }}``, ``{{ ngettext(lang, "{n} tie", "{n} ties",
-    n) }}``, ``{{ _(lang, "max") }}``, ``{{ n | number(lang) }}``."""
+    n) }}``, ``{{ _(lang, "max") }}``, ``{{ n | number(lang) }}``, ``{{ x | decimal(lang) }}``
+    (two decimals: 0.70 in English, 0,70 in Spanish)."""
     filters: dict[str, Any] = {
         "schema_label": lambda name, lang, plural=False: schema_label(name, lang, plural=plural),
         "property_label": lambda prop, schema, lang: property_label(schema, prop, lang),
         "value_label": lambda value, schema, prop, lang: value_label(schema, prop, value, lang),
         "country_name": lambda code, lang: country_name(code, lang),
         "number": lambda value, lang: number(value, lang),
+        "decimal": lambda value, lang, digits=2: format_decimal(
+            value, format="0." + "0" * digits, locale=lang
+        ),
     }
     env.filters.update(filters)
     env.globals.update({"_": gettext, "ngettext": ngettext})

@@ -84,6 +84,18 @@ FORMS: list[tuple[re.Pattern[str], str]] = [
          "cannot tell the format; give the Format (one of {formats})"),
         (r"^the mapping format needs --mapping FILE$", "the mapping format needs a Mapping file"),
         (r"^an Excel file needs a --mapping$", "an Excel file needs a Mapping file"),
+        # the reads' and the sessions' refusals
+        (r"^no entity (?P<entity>.+) among what you may see$",
+         "no entity {entity} among what you may see"),
+        (r"^no ties to analyse among what you may see$",
+         "no ties to analyse among what you may see"),
+        (r"^none of these entities has ties among what you may see \(with these filters\)$",
+         "none of these entities has ties among what you may see (with these filters)"),
+        (r"^(?P<file>.+): larger than (?P<size>\d+) MiB; use `cupula ingest`$",
+         "{file}: larger than {size} MiB; larger files are loaded with `cupula ingest`"),
+        (r"^too many failed logins; wait a minute and try again$",
+         "too many failed logins; wait a minute and try again"),
+        (r"^CSRF$", "This form has expired: open the page again and send it once more."),
     ]
 ]  # fmt: skip
 

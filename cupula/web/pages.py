@@ -120,7 +120,8 @@ async def form_page(
     if not _logged_in(request):
         return RedirectResponse("/login", status_code=303)
     if not hmac.compare_digest(csrf, _session_csrf(request)):
-        return render(request, "message.html", 403, message="CSRF", viewer=None)
+        expired = message("CSRF", language(request))
+        return render(request, "message.html", 403, message=expired, viewer=None)
     request.state.csrf_form = True
     try:
         with request_context(request) as ctx:
@@ -159,13 +160,15 @@ def install_session_pages(app: FastAPI) -> None:
     ) -> Response:
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not expected or not hmac.compare_digest(csrf, expected):
-            return render(request, "message.html", 403, message="CSRF", viewer=None)
+            expired = message("CSRF", language(request))
+            return render(request, "message.html", 403, message=expired, viewer=None)
         response = RedirectResponse("/search", status_code=303)
         try:
             log_in(app.state.store, app.state.secret, app.state.throttle, request, response,
                    user, password)  # fmt: skip
         except TooManyAttempts as exc:
-            return render(request, "message.html", 429, message=str(exc), viewer=None)
+            return render(request, "message.html", 429,
+                          message=message(str(exc), language(request)), viewer=None)  # fmt: skip
         except AccountError:
             return render(request, "login.html", 401, csrf=csrf, error=True, viewer=None)
         response.delete_cookie(LOGIN_CSRF_COOKIE)
