@@ -14,7 +14,7 @@ from babel import Locale
 from babel.numbers import format_decimal
 from jinja2 import Environment
 
-from cupula.model.schemata import get_schema
+from cupula.model.schemata import get_model, get_schema
 from cupula.web.i18n import gettext, ngettext, number, pgettext
 
 COUNTRY_TYPES = ("country",)
@@ -25,6 +25,11 @@ def schema_label(schema: str, lang: str, *, plural: bool = False) -> str:
     if found is None:
         return schema
     return gettext(lang, found.plural if plural else found.label)
+
+
+def schema_labels(lang: str) -> dict[str, str]:
+    """Every schema's label in ``lang``, by name (for the pages' scripts)."""
+    return {name: schema_label(name, lang) for name in sorted(get_model().schemata)}
 
 
 def property_label(schema: str, prop: str, lang: str) -> str:
@@ -63,4 +68,4 @@ def install_filters(env: Environment) -> None:
         ),
     }
     env.filters.update(filters)
-    env.globals.update({"_": gettext, "ngettext": ngettext})
+    env.globals.update({"_": gettext, "ngettext": ngettext, "schema_labels": schema_labels})

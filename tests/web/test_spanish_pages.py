@@ -166,3 +166,15 @@ def test_the_explorer_sizes_companies_by_the_money_through_them(client: TestClie
     page = client.get("/network", params={**PURPOSE, "entity": "c1"}).text
     money = json.loads(page.split('data-money="', 1)[1].split('"', 1)[0].replace("&#34;", '"'))
     assert "c2" not in money and money == {"p1": 1000.0, "c1": 1000.0}
+
+
+def test_refusals_are_said_in_spanish(client: TestClient) -> None:
+    log_in(client, "pepe")
+    missing = client.get("/entity/nobody", params=PURPOSE)
+    assert missing.status_code == 404
+    assert "ninguna entidad &#39;nobody&#39; entre lo que usted puede ver" in missing.text
+    hidden = client.get("/entity/p2", params=PURPOSE)  # Colombian-only: the same answer
+    assert main(hidden.text).replace("p2", "X") == main(missing.text).replace("nobody", "X")
+    explorer = client.get("/network", params={**PURPOSE, "entity": "p1"}).text
+    words = json.loads(explorer.split("data-text='", 1)[1].split("'", 1)[0].replace("&#34;", '"'))
+    assert words["schemata"]["Person"] == "Persona" and words["money_through"] == "Dinero que pasa"

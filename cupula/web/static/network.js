@@ -135,8 +135,12 @@
     box.append(h);
     const p = document.createElement("p");
     p.className = "muted";
-    p.textContent = `${d.schema} · ${d.id} · ${text.ties}: ${d.ties}` +
-      (d.score != null ? ` · ${text.score}: ${d.score.toFixed(2)}` : "") +
+    const lang = document.documentElement.lang || "en";
+    const decimals = { minimumFractionDigits: 2, maximumFractionDigits: 2 };
+    const schema = (text.schemata && text.schemata[d.schema]) || d.schema;
+    p.textContent = `${schema} · ${d.id} · ${text.ties}: ${d.ties}` +
+      (d.score != null ? ` · ${text.score}: ${d.score.toLocaleString(lang, decimals)}` : "") +
+      (d.money ? ` · ${text.money_through}: ${Math.round(d.money).toLocaleString(lang)}` : "") +
       (d.key_player ? ` · ${text.key}` : "") +
       (d.countries.length ? ` · ${d.countries.join(", ")}` : "");
     box.append(p);
