@@ -75,6 +75,7 @@ def test_the_entity_page_names_schema_properties_and_values_in_spanish(
     cooperation = main(client.get("/cooperation", params=PURPOSE).text)
     assert "cocaína" in cooperation and "solicitada" in cooperation
     assert not re.search(r"\b(cocaine|requested)\b", cooperation)
+    assert "Estados Unidos → Colombia" in cooperation  # the extradition's route, by name
     network = client.get("/network", params={**PURPOSE, "entity": "p1"}).text
     assert "máx." in network and ">max<" not in network and "max " not in main(network)
 
