@@ -42,6 +42,7 @@ from cupula.web import money_view
 from cupula.web.assets import CSP, vendor_ready
 from cupula.web.i18n import LANG_COOKIE, TEXT, gettext, language, reason
 from cupula.web.labels import install_filters
+from cupula.web.landing import what_you_may_see
 from cupula.web.messages import ingest_error, load_summary, message
 
 TEMPLATES = Environment(
@@ -192,13 +193,11 @@ def install_reading_pages(app: FastAPI) -> None:
             if q.strip():
                 return {"q": q, "hits": reads.search_names(ctx.view(), cache, q[:200], 20),
                         "title": q}  # fmt: skip
-            # a first visit: where to begin, and what this analyst may see (once a purpose
-            # is given, where confidential statements are among it)
-            try:
-                datasets: dict[str, int] | None = reads.dataset_counts(ctx.view(), cache)
-            except PurposeRequired:
-                datasets = None
-            return {"q": "", "hits": [], "title": "", "datasets": datasets}
+            # a first visit: where to begin, and what this analyst may see (all of it once
+            # a purpose is given, where confidential statements are among it)
+            datasets, complete = what_you_may_see(ctx, cache)
+            return {"q": "", "hits": [], "title": "", "datasets": datasets,
+                    "complete": complete}  # fmt: skip
 
         return page(request, "search.html", read)
 

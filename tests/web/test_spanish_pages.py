@@ -152,10 +152,17 @@ def test_the_landing_card_shows_what_the_reader_may_see(client: TestClient) -> N
     log_in(client, "ana")
     first = client.get("/search", params={"lang": "es"}).text
     card = first.split("Lo que usted puede ver", 1)[1].split("</div>", 1)[0]
+    # before any purpose: the unclassified dataset counted, the confidential one not, and
+    # the way to count it
+    shared = '<td>co-shared</td><td class="num">31</td>'
+    assert shared in card and "co-own" not in card
     assert 'id="card-purpose"' in card and "Indique por qué consulta" in card
     counted = client.get("/search", params=PURPOSE).text
     card = counted.split("Lo que usted puede ver", 1)[1].split("</div>", 1)[0]
-    assert "co-shared" in card and "co-own" in card
+    assert shared in card and "co-own" in card and "card-purpose" not in card
+    log_in(client, "pepe")  # the other agency: only what is released to it
+    card = client.get("/search", params={"lang": "es"}).text.split("Lo que usted puede ver")[1]
+    assert "co-shared" in card and "co-own" not in card
 
 
 def test_the_explorer_sizes_companies_by_the_money_through_them(client: TestClient) -> None:
