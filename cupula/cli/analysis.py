@@ -111,7 +111,7 @@ def leaders(
             return
         table = Table(
             title=f"Leaders ({window.describe()}): {ranking.candidates:,} people, "
-            f"{ranking.ties:,} ties",
+            f"{ranking.ties:,} ties between {ranking.pairs:,} pairs",
             title_justify="left",
         )
         table.add_column("#", justify="right")
@@ -208,13 +208,16 @@ def keyplayers(
         out.print(table)
         if states:
             table = Table(title="Phase by phase", title_justify="left")
-            for col in ("phase", "people", "ties", "largest group", "most connected", "seizures"):
+            columns = ("phase", "people", "ties", "pairs", "largest group", "most connected",
+                       "seizures")  # fmt: skip
+            for col in columns:
                 table.add_column(col)
             for st in states:
                 table.add_row(
                     st.phase,
                     str(st.people),
                     str(st.ties),
+                    str(st.pairs),
                     str(st.largest_group),
                     ", ".join(st.most_connected),
                     "; ".join(st.seizures),

@@ -12,6 +12,7 @@ after login carry the session's own CSRF token (``api.auth``).
 
 from __future__ import annotations
 
+import codecs
 import hmac
 import json
 import secrets
@@ -37,14 +38,19 @@ from cupula.ingest import Format, IngestError, LoadOptions
 from cupula.model.marking import MarkingError
 from cupula.report.sankey import HEIGHT, WIDTH, sankey
 from cupula.store.view import PurposeRequired
+from cupula.web import money_view
 from cupula.web.assets import CSP, vendor_ready
-from cupula.web.i18n import LANG_COOKIE, TEXT, language, reason
+from cupula.web.i18n import LANG_COOKIE, TEXT, gettext, language, reason
+from cupula.web.labels import install_filters
+from cupula.web.landing import what_you_may_see
+from cupula.web.messages import ingest_error, load_summary, message
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
 TEMPLATES.filters["reason"] = reason
+install_filters(TEMPLATES)
 LOGIN_CSRF_COOKIE = "cupula_login_csrf"
 PageRead = Callable[[Reading], dict[str, Any]]  # what a page reads, from its request
 
@@ -84,10 +90,11 @@ def _failure(request: Request, exc: Exception) -> Response:
     if isinstance(exc, PurposeRequired) and request.method == "GET":
         # the same page again, once the analyst has said why
         kept = {k: v for k, v in request.query_params.items() if k != "purpose"}
-        message = TEXT[language(request)]["purpose_needed"]
-        return render(request, "message.html", status, message=message, viewer=None,
+        asked = TEXT[language(request)]["purpose_needed"]
+        return render(request, "message.html", status, message=asked, viewer=None,
                       ask_purpose=True, action=request.url.path, kept=kept)  # fmt: skip
-    return render(request, "message.html", status, message=str(exc), viewer=None)
+    return render(request, "message.html", status, message=message(str(exc), language(request)),
+                  viewer=None)  # fmt: skip
 
 
 def page(request: Request, template: str, read: PageRead) -> Response:
@@ -110,7 +117,8 @@ async def form_page(
     if not _logged_in(request):
         return RedirectResponse("/login", status_code=303)
     if not csrf_matches(request.app.state.store, request, csrf):
-        return render(request, "message.html", 403, message="CSRF", viewer=None)
+        expired = message("CSRF", language(request))
+        return render(request, "message.html", 403, message=expired, viewer=None)
     request.state.csrf_form = True
     try:
         with request_context(request) as ctx:
@@ -149,12 +157,14 @@ def install_session_pages(app: FastAPI) -> None:
     ) -> Response:
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
-            return render(request, "message.html", 403, message="CSRF", viewer=None)
+            expired = message("CSRF", language(request))
+            return render(request, "message.html", 403, message=expired, viewer=None)
         response = RedirectResponse("/search", status_code=303)
         try:
             log_in(app.state.store, app.state.throttle, request, response, user, password)
         except TooManyAttempts as exc:
-            return render(request, "message.html", 429, message=str(exc), viewer=None)
+            return render(request, "message.html", 429,
+                          message=message(str(exc), language(request)), viewer=None)  # fmt: skip
         except AccountError:
             return render(request, "login.html", 401, csrf=csrf, error=True, viewer=None)
         response.delete_cookie(LOGIN_CSRF_COOKIE)
@@ -177,13 +187,11 @@ def install_reading_pages(app: FastAPI) -> None:
             if q.strip():
                 return {"q": q, "hits": reads.search_names(ctx.view(), cache, q[:200], 20),
                         "title": q}  # fmt: skip
-            # a first visit: where to begin, and what this analyst may see (once a purpose
-            # is given, where confidential statements are among it)
-            try:
-                datasets: dict[str, int] | None = reads.dataset_counts(ctx.view(), cache)
-            except PurposeRequired:
-                datasets = None
-            return {"q": "", "hits": [], "title": "", "datasets": datasets}
+            # a first visit: where to begin, and what this analyst may see (all of it once
+            # a purpose is given, where confidential statements are among it)
+            datasets, complete = what_you_may_see(ctx, cache)
+            return {"q": "", "hits": [], "title": "", "datasets": datasets,
+                    "complete": complete}  # fmt: skip
 
         return page(request, "search.html", read)
 
@@ -212,7 +220,7 @@ def install_reading_pages(app: FastAPI) -> None:
                     start = ""
             phases = reads.network(view, cache).phases
             return {"entity": start, "hops": depth, "kinds": KINDS,
-                    "phases": phases,
+                    "phases": phases, "money": money_view.amounts_through(view, cache),
                     "datasets": datasets, "vendor": vendor_ready(),
                     "title": TEXT[language(request)]["network"]}  # fmt: skip
 
@@ -235,7 +243,13 @@ def install_reading_pages(app: FastAPI) -> None:
             values: dict[str, Any] = {"entity": entity, "backward": back, "result": None,
                                       "title": TEXT[language(request)]["money"]}  # fmt: skip
             if entity:
-                result = reads.money_trail(ctx.view(), cache, entity, backward=back)
+                view = ctx.view()
+                try:
+                    result = reads.money_trail(view, cache, entity, backward=back)
+                except NotFound:  # the page, its navigation and a message: no dead end
+                    values["empty"] = True
+                    return values
+                values["source_name"] = money_view.caption(view, cache, entity)
                 boxes, bands = sankey(result)
                 secrecy = sorted({d.countries[0] for d in result.destinations
                                   if d.secrecy and d.countries})  # fmt: skip
@@ -289,11 +303,22 @@ def install_work_pages(app: FastAPI) -> None:
         mapping: UploadFile | None = None,
         phase: str = Form("", max_length=50),
         drop_invalid: bool = Form(False),
+        encoding: str = Form("", max_length=40),
     ) -> Response:
+        lang = language(request)
+
         async def act(ctx: Reading) -> dict[str, Any]:
             values: dict[str, Any] = {"formats": formats, "result": None, "error": None,
-                                      "title": TEXT[language(request)]["load"]}  # fmt: skip
-            options = LoadOptions(phase=phase or None, drop_invalid=drop_invalid)
+                                      "title": TEXT[lang]["load"]}  # fmt: skip
+            try:  # a text encoding (not a codec such as rot13 or hex)
+                if not codecs.lookup(encoding or "utf-8")._is_text_encoding:
+                    raise LookupError(encoding)
+            except LookupError:
+                error = gettext(lang, "unknown encoding {encoding!r}").format(encoding=encoding)
+                ctx.outcome = f"refused: unknown encoding {encoding!r}"
+                return {**values, "error": error, "status": 422}
+            options = LoadOptions(phase=phase or None, drop_invalid=drop_invalid,
+                                  encoding=encoding or None)  # fmt: skip
             try:
                 result = await load_upload(ctx, file, dataset=dataset, marking=marking,
                                            fmt=Format(fmt) if fmt else None, mapping=mapping,
@@ -302,7 +327,9 @@ def install_work_pages(app: FastAPI) -> None:
             except (IngestError, MarkingError, TooLarge, ValueError) as exc:
                 # the form again, with what was wrong (file, line, field); nothing loaded
                 ctx.outcome = f"refused: {exc}"
-                return {**values, "error": str(exc), "status": 422}
-            return {**values, "result": result}
+                shown = ingest_error(exc, lang) if isinstance(exc, IngestError) else str(exc)
+                return {**values, "error": message(shown, lang), "status": 422}
+            summary = load_summary(result, lang, file=file.filename)
+            return {**values, "result": result, "summary": summary}
 
         return await form_page(request, csrf, "load.html", act)
