@@ -8,6 +8,8 @@ import typer
 
 from cupula.cli.app import app
 
+GRACE_S = 3
+
 
 @app.command()
 def serve(
@@ -21,5 +23,18 @@ def serve(
     import uvicorn
 
     from cupula.api import create_app
+    from cupula.ingest.isolated import stop_all
 
-    uvicorn.run(create_app(ctx.obj["db"]), host=host, port=port, log_level="info")
+    config = uvicorn.Config(
+        create_app(ctx.obj["db"]),
+        host=host,
+        port=port,
+        log_level="info",
+        # On SIGTERM or Ctrl+C, requests still running after this many seconds are
+        # cancelled (an upload's load process is then killed, its load not kept).
+        timeout_graceful_shutdown=GRACE_S,
+    )
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        stop_all()

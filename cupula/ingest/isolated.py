@@ -15,8 +15,11 @@ from a server's threads.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
+import os
 import pickle
+import threading
 import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -31,6 +34,7 @@ from cupula.store import Store
 # on a laptop; a load still running after this is stopped and answered with an error.
 LOAD_BUDGET_S = 300.0
 POLL_S = 0.02
+NICE = 10  # added to a load process's niceness
 CONTEXT = multiprocessing.get_context("forkserver")
 CONTEXT.set_forkserver_preload(["cupula.ingest.isolated"])
 _running: set[BaseProcess] = set()
@@ -49,8 +53,20 @@ def _portable(exc: BaseException) -> BaseException:
     return exc
 
 
-def _load(url: str, path: str, options: dict[str, Any], answer: Connection) -> None:
+def _watch(lifeline: Connection) -> None:
+    """In the child: end it, uncommitted, when the server that asked for the load is gone
+    (its end of the lifeline closes, however it ended: killed, crashed, stopped)."""
+    with contextlib.suppress(EOFError, OSError):
+        lifeline.recv()
+    os._exit(1)
+
+
+def _load(
+    url: str, path: str, options: dict[str, Any], answer: Connection, lifeline: Connection
+) -> None:
     """In the child: open the store, load, send back ("ok", result) or ("error", exc)."""
+    threading.Thread(target=_watch, args=(lifeline,), daemon=True).start()
+    os.nice(NICE)  # the server's requests come first on a busy machine
     try:
         store = Store.open(url)
         try:
@@ -86,13 +102,18 @@ async def load_isolated(
     budget = LOAD_BUDGET_S if budget is None else budget
     url = store.engine.url.render_as_string(hide_password=False)
     receive, send = CONTEXT.Pipe(duplex=False)
+    lifeline, keep_alive = CONTEXT.Pipe(duplex=False)  # the child watches; we hold the end
     process = CONTEXT.Process(
-        target=_load, args=(url, str(path), options, send), name="cupula-load", daemon=True
+        target=_load,
+        args=(url, str(path), options, send, lifeline),
+        name="cupula-load",
+        daemon=True,
     )
     _running.add(process)
     try:
         await asyncio.to_thread(process.start)  # the first start launches the fork server
         send.close()
+        lifeline.close()
         deadline = time.monotonic() + budget
         while not receive.poll():
             if not process.is_alive() and not receive.poll():
@@ -109,6 +130,7 @@ async def load_isolated(
     finally:
         receive.close()
         _stop(process)
+        keep_alive.close()
     if status == "error":
         raise payload
     assert isinstance(payload, LoadResult)
