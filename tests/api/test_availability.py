@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +65,10 @@ def logged_in(base: str) -> Iterator[httpx.Client]:
 
 def upload(client: httpx.Client, body: bytes, answers: list[httpx.Response]) -> threading.Thread:
     def send() -> None:
-        try:
+        with suppress(httpx.HTTPError):  # the server went away (the SIGTERM test)
             answers.append(
                 client.post("/api/loads", data=FORM, files={"file": ("bulk.jsonl", body)})
             )
-        except httpx.HTTPError:
-            pass  # the server went away (the SIGTERM test)
 
     thread = threading.Thread(target=send, daemon=True)
     thread.start()
