@@ -66,7 +66,7 @@ def time_search(folder: Path) -> float:
 def main() -> None:
     figures: dict[str, float] = {}
     for size in SIZES:
-        figures[f"phonetic_{size}_s"] = round(time_phonetic(size), 4)
+        figures[f"phonetic_{size}_s"] = round(time_phonetic(size), 6)
         print(f"phonetic, one token of {size:,} characters: {figures[f'phonetic_{size}_s']} s")
     with tempfile.TemporaryDirectory() as folder:
         figures["search_with_1m_name_s"] = round(time_search(Path(folder)), 3)
