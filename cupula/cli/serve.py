@@ -8,6 +8,8 @@ import typer
 
 from cupula.cli.app import app
 
+GRACE_S = 3
+
 
 def _check_proxies(value: str | None) -> str | None:
     from cupula.api.proxies import ProxyError, trusted_proxies
@@ -40,9 +42,22 @@ def serve(
     import uvicorn
 
     from cupula.api import create_app
+    from cupula.ingest.isolated import stop_all
 
     proxies = trusted_proxies.split(",") if trusted_proxies else []
-    # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app
-    # reads forwarded headers itself, from the trusted proxies only (api.proxies)
-    uvicorn.run(create_app(ctx.obj["db"], trusted_proxies=proxies), host=host, port=port,
-                log_level="info", proxy_headers=False)  # fmt: skip
+    config = uvicorn.Config(
+        create_app(ctx.obj["db"], trusted_proxies=proxies),
+        host=host,
+        port=port,
+        log_level="info",
+        # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app
+        # reads forwarded headers itself, from the trusted proxies only (api.proxies)
+        proxy_headers=False,
+        # On SIGTERM or Ctrl+C, requests still running after this many seconds are
+        # cancelled (an upload's load process is then killed, its load not kept).
+        timeout_graceful_shutdown=GRACE_S,
+    )
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        stop_all()

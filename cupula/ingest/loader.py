@@ -22,6 +22,7 @@ from cupula.access.viewer import Viewer
 from cupula.ingest.errors import IngestError
 from cupula.ingest.fragment import Fragment, fragment_statements
 from cupula.ingest.ftm_json import read_ftm_json
+from cupula.ingest.limits import check_file_sizes
 from cupula.ingest.mapping import EXCEL_SUFFIXES, read_table
 from cupula.ingest.network import NetworkOptions, read_attendance, read_edgelist, read_matrix
 from cupula.ingest.ofac import find_trio, read_ofac
@@ -298,6 +299,7 @@ def ingest(
         raise IngestError(mapping, "no such mapping file")
     fmt = Format(fmt) if fmt is not None else detect_format(path, mapping)
     files = input_files(path, fmt)
+    check_file_sizes(files, fmt.value)
     fingerprint_extra = json.dumps(
         {"format": fmt.value, "options": asdict(options)}, sort_keys=True
     ).encode()
