@@ -11,7 +11,9 @@ one dataset under one marking that the view may read:
 
 - a read that covers whole cells (a pass over every statement in scope, or over one
   dataset; a count grouped by cell) records each cell's count: the cell is *whole*, and
-  any later read of it adds nothing;
+  any later read of it adds nothing; a count over a view of every dataset records its
+  count per marking, which covers every cell of that marking (a count grouped by
+  marking alone is the cheaper query);
 - a count over every entity's id statement (``prop == "id"``) makes a cell's id
   statements whole, so reads of entity ids add nothing to it either;
 - a narrower read (one entity, some schemata) keeps the ids of the statements it
@@ -36,18 +38,32 @@ class Usage:
     """Distinct statements given out, by cell (see the module's docstring)."""
 
     def __init__(self) -> None:
+        self.markings_whole: dict[str, int] = {}  # markings read whole in every dataset
         self.whole: dict[Cell, int] = {}  # cells read whole: their statement counts
         self.ids_whole: dict[Cell, int] = {}  # cells whose id statements were read whole
         self.ids: dict[Cell, set[str]] = {}  # statement ids of narrower reads, by cell
         self.id_ids: dict[Cell, set[str]] = {}  # ... of their id statements, kept apart
         self.cut: Counter[Cell] = Counter()  # passes over whole cells that stopped early
 
+    def _covered(self, cell: Cell) -> bool:
+        return cell in self.whole or cell[1] in self.markings_whole
+
     # -- recording --------------------------------------------------------------------
+
+    def read_markings_whole(self, counts: Mapping[str, int]) -> None:
+        """Every statement under these markings, in every dataset, was given."""
+        for marking_id, count in counts.items():
+            # A load between two reads of one marking makes the later count larger.
+            self.markings_whole[marking_id] = max(count, self.markings_whole.get(marking_id, 0))
+        for kept in (self.whole, self.ids_whole, self.ids, self.id_ids, self.cut):
+            for cell in [c for c in kept if c[1] in counts]:
+                del kept[cell]
 
     def read_whole(self, counts: Mapping[Cell, int]) -> None:
         """Every statement of these cells was given (a full pass, a count by cell)."""
         for cell, count in counts.items():
-            # A load between two reads of one cell makes the later count larger.
+            if cell[1] in self.markings_whole:
+                continue
             self.whole[cell] = max(count, self.whole.get(cell, 0))
             self.ids_whole.pop(cell, None)
             self.ids.pop(cell, None)
@@ -57,19 +73,19 @@ class Usage:
     def read_ids_whole(self, counts: Mapping[Cell, int]) -> None:
         """Every id statement of these cells was given (a count of the entities)."""
         for cell, count in counts.items():
-            if cell not in self.whole:
+            if not self._covered(cell):
                 self.ids_whole[cell] = max(count, self.ids_whole.get(cell, 0))
                 self.id_ids.pop(cell, None)
 
     def read_cut(self, counts: Mapping[Cell, int]) -> None:
         """A pass over whole cells stopped early, having given ``counts``."""
         for cell, count in counts.items():
-            if cell not in self.whole:
+            if not self._covered(cell):
                 self.cut[cell] += count
 
     def read(self, cell: Cell, statement_id: str, *, is_id: bool) -> None:
         """One statement given by a narrower read (``is_id``: an id statement)."""
-        if cell in self.whole:
+        if self._covered(cell):
             return
         if is_id:
             if cell not in self.ids_whole:
@@ -79,21 +95,25 @@ class Usage:
 
     def merge(self, other: Usage) -> None:
         """Add what ``other`` gave (over the same or other cells of the same viewer)."""
+        self.read_markings_whole(other.markings_whole)
         self.read_whole(other.whole)
         self.read_ids_whole(other.ids_whole)
         self.read_cut(other.cut)
         for cell, ids in other.ids.items():
-            if cell not in self.whole:
+            if not self._covered(cell):
                 self.ids.setdefault(cell, set()).update(ids)
         for cell, ids in other.id_ids.items():
-            if cell not in self.whole and cell not in self.ids_whole:
+            if not self._covered(cell) and cell not in self.ids_whole:
                 self.id_ids.setdefault(cell, set()).update(ids)
 
     # -- reading ----------------------------------------------------------------------
 
-    def by_cell(self) -> dict[Cell, int]:
+    def _counts(self) -> dict[tuple[str | None, str], int]:
+        """Statements given by cell, and by marking (dataset None) where read whole."""
+        out: dict[tuple[str | None, str], int] = {
+            (None, m): n for m, n in self.markings_whole.items() if n
+        }
         cells = set(self.whole) | set(self.ids_whole) | set(self.ids) | set(self.id_ids)
-        out: dict[Cell, int] = {}
         for cell in cells | set(self.cut):
             if cell in self.whole:
                 count = self.whole[cell]
@@ -106,7 +126,7 @@ class Usage:
 
     def by_marking(self) -> dict[str, int]:
         out: Counter[str] = Counter()
-        for (_dataset, marking_id), count in self.by_cell().items():
+        for (_dataset, marking_id), count in self._counts().items():
             out[marking_id] += count
         return dict(out)
 
@@ -120,10 +140,10 @@ class Usage:
         return dict(out)
 
     def total(self) -> int:
-        return sum(self.by_cell().values())
+        return sum(self._counts().values())
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Usage) and self.by_cell() == other.by_cell()
+        return isinstance(other, Usage) and self._counts() == other._counts()
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
