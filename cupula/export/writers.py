@@ -53,7 +53,11 @@ class Selection:
         self.markings = view.markings()
 
     def statements(self) -> Iterator[Statement]:
-        return for_audience(self.view.statements(), self.markings, self.audience)
+        # Read only what may go, so the audit entry counts what the export gave out.
+        receivable = [
+            m for m, marking in self.markings.items() if self.audience.may_receive(marking)
+        ]
+        return for_audience(self.view.statements(markings=receivable), self.markings, self.audience)
 
     def entities(self) -> Iterator[EntityProxy]:
         return assemble_entities(self.statements(), self.view.dataset_order())

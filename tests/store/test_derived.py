@@ -95,7 +95,7 @@ def test_a_reuse_still_needs_a_purpose_and_counts_for_the_audit(filled: Store) -
     cache.get(built, "names", names)
     reused = filled.view(COLOMBIA, purpose="t")
     cache.get(reused, "names", names)
-    assert reused.usage == built.usage and sum(reused.usage.values()) == 4
+    assert reused.usage == built.usage and reused.usage.total() == 4
     assert reused.originators() == {"CO-DIJIN": 4}
     with pytest.raises(PurposeRequired):
         cache.get(filled.view(COLOMBIA), "names", names)
