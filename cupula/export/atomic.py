@@ -20,8 +20,20 @@ from typing import TextIO
 
 @contextmanager
 def atomic_output(path: Path) -> Iterator[TextIO]:
-    """A text file that becomes ``path`` when the block ends without an error."""
-    folder = path.parent if str(path.parent) else Path(".")
+    """A text file that becomes ``path`` when the block ends without an error.
+
+    A path that is not a regular file (``/dev/stdout``, a named pipe) is written to as
+    it is: it cannot be replaced, and must not be. A link to a file is followed, so the
+    file it names is replaced, not the link.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8", newline="") as out:
+            yield out
+        return
+    path = path.resolve() if path.is_symlink() else path
+    folder = path.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(f"cannot write {path}: there is no folder {folder}")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:

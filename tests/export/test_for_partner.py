@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,25 @@ def test_an_export_failing_half_way_leaves_no_partial_file(
     monkeypatch.undo()
     code, _ = cupula(db, "export", "--format", "statements", "-o", str(target))
     assert code == 0 and "DEA's own H2" in names(target.read_text("utf-8"))
+
+
+def test_an_export_to_a_device_or_a_missing_folder(db: str, tmp_path: Path) -> None:
+    code, out = cupula(db, "export", "--format", "ftm", "-o", str(tmp_path / "no" / "x.json"))
+    assert code == 2 and "there is no folder" in " ".join(out.split())
+    assert not (tmp_path / "no").exists()
+    pipe = tmp_path / "pipe"  # like /dev/stdout: written to, never replaced by a file
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()))
+    reader.start()
+    code, out = cupula(db, "export", "--format", "ftm", "-o", str(pipe))
+    reader.join(timeout=30)
+    assert code == 0, out
+    assert pipe.is_fifo() and '"p1"' in received[0]
+    real = tmp_path / "real.json"
+    real.write_text("earlier\n")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    code, out = cupula(db, "export", "--format", "ftm", "-o", str(link))
+    assert code == 0, out
+    assert link.is_symlink() and '"p1"' in real.read_text()
