@@ -81,7 +81,6 @@ def test_every_command_of_the_readme_runs_as_written(tmp_path: Path) -> None:
         pytest.skip(f"{SHARED} is absent: the README loads the OFAC list from ../shared/data")
     work = clone_like(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CUPULA_")}
-    env["CUPULA_SHARED_DATA"] = str(tmp_path / "shared" / "data")
     timings = []
     outputs: dict[str, str] = {}
     for command in using_it_block(README.read_text("utf-8")):

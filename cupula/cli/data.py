@@ -252,8 +252,9 @@ def export_command(
 
     What you may see, and with `--for AGENCY` only what that partner may receive. The
     statements CSV carries each statement's marking and handling note (H1, H3); a cell
-    that a spreadsheet would run as a formula (= + - @ first) starts with a quote.
-    With `-o` the file appears only when the export is complete.
+    that a spreadsheet would run as a formula (= + - @, tab or CR first; plain numbers
+    such as -5 excepted) starts with a quote. With `-o` the file appears only when the
+    export is complete.
     """
     if fmt not in EXPORT_FORMATS:
         err.print(f"[red]error:[/red] --format must be one of {', '.join(EXPORT_FORMATS)}")

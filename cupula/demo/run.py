@@ -101,7 +101,8 @@ def fresh_store(db: str, loads: set[Load]) -> Store:
     url = resolve_url(db)
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
-        if path.exists() and path.stat().st_size > 0:
+        wal = Path(str(path) + "-wal")
+        if path.exists() and (path.stat().st_size > 0 or wal.exists()):
             others = _other_loads(path, loads)
             if others:
                 raise DemoRefused(
