@@ -259,8 +259,9 @@ def export_command(
     if fmt not in EXPORT_FORMATS:
         err.print(f"[red]error:[/red] --format must be one of {', '.join(EXPORT_FORMATS)}")
         raise typer.Exit(2)
-    if output is not None and not output.parent.is_dir():
-        err.print(f"[red]error:[/red] -o {output}: there is no folder {output.parent}")
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        problem = "is a folder" if output.is_dir() else f"there is no folder {output.parent}"
+        err.print(f"[red]error:[/red] -o {output}: {problem}", highlight=False)
         raise typer.Exit(2)
     query = {"format": fmt, "datasets": dataset, "for": for_agency, "court": court}
     with session(ctx, "export", query) as s:

@@ -136,6 +136,8 @@ def test_an_export_to_a_device_or_a_missing_folder(db: str, tmp_path: Path) -> N
     code, out = cupula(db, "export", "--format", "ftm", "-o", str(tmp_path / "no" / "x.json"))
     assert code == 2 and "there is no folder" in " ".join(out.split())
     assert not (tmp_path / "no").exists()
+    code, out = cupula(db, "export", "--format", "ftm", "-o", str(tmp_path))
+    assert code == 2 and "is a folder" in " ".join(out.split())
     pipe = tmp_path / "pipe"  # like /dev/stdout: written to, never replaced by a file
     os.mkfifo(pipe)
     received: list[str] = []
