@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cupula.cli.app import app
+from cupula.cli.dates import FORMS, as_of_date, date_range
 from cupula.cli.session import Session, session
 from cupula.graph.analysis import network_of
 from cupula.graph.disruption import recovery, simulate_removal, timeline
@@ -28,12 +29,20 @@ DatasetOption = Annotated[
     typer.Option("--dataset", "-d", help="Only these datasets (repeat) [default: all you see]."),
 ]
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="Only ties dated up to this day (ISO date).")
+    str | None,
+    typer.Option(
+        "--as-of",
+        help=f"Only ties dated up to this day: {FORMS}.",
+        callback=as_of_date,
+    ),
 ]
 BetweenOption = Annotated[
     tuple[str, str] | None,
     typer.Option(
-        "--between", help="Only ties dated within START END (ISO dates).", show_default=False
+        "--between",
+        help=f"Only ties dated within START END: {FORMS}.",
+        show_default=False,
+        callback=date_range,
     ),
 ]
 PhaseOption = Annotated[str | None, typer.Option(help="Only the ties of this phase.")]

@@ -16,6 +16,7 @@ from cupula.cli.app import app
 from cupula.cli.progress import byte_progress
 from cupula.cli.session import session
 from cupula.export import EXPORT_FORMATS, Audience, export
+from cupula.export.atomic import atomic_output
 from cupula.ingest import Format, LoadOptions, ingest
 from cupula.summary import summarize
 
@@ -234,8 +235,9 @@ def export_command(
         str | None,
         typer.Option(
             "--for",
-            help="A partner agency the export is sent to: only what it may receive, "
-            "never H2 (no onward dissemination) of another agency.",
+            help="A partner agency the export is sent to: its own facts go back to it; "
+            "another agency's leave only where REL TO names the partner or its country, "
+            "never H2 (no onward dissemination), never held in a CASE (need to know).",
         ),
     ] = None,
     court: Annotated[
@@ -245,10 +247,17 @@ def export_command(
     """Write the store's entities, statements or graph to a file.
 
     What you may see, and with `--for AGENCY` only what that partner may receive. The
-    statements CSV carries each statement's marking and handling note (H1, H3).
+    statements CSV carries each statement's marking and handling note (H1, H3); a cell
+    that a spreadsheet would run as a formula (= + - @, tab or CR first; plain numbers
+    such as -5 excepted) starts with a quote. With `-o` the file appears only when the
+    export is complete.
     """
     if fmt not in EXPORT_FORMATS:
         err.print(f"[red]error:[/red] --format must be one of {', '.join(EXPORT_FORMATS)}")
+        raise typer.Exit(2)
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        problem = "is a folder" if output.is_dir() else f"there is no folder {output.parent}"
+        err.print(f"[red]error:[/red] -o {output}: {problem}", highlight=False)
         raise typer.Exit(2)
     query = {"format": fmt, "datasets": dataset, "for": for_agency, "court": court}
     with session(ctx, "export", query) as s:
@@ -261,7 +270,7 @@ def export_command(
         view = s.view(dataset)
         if output is None:
             count = export(view, fmt, sys.stdout, audience)
-        else:
-            with output.open("w", encoding="utf-8", newline="") as fh:
+        else:  # a failed export leaves no file, and an earlier one as it was
+            with atomic_output(output) as fh:
                 count = export(view, fmt, fh, audience)
     err.print(f"exported {count:,} {'statements' if fmt == 'statements' else 'items'} as {fmt}")

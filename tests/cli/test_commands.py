@@ -163,3 +163,55 @@ def test_export_formats(tmp_path: Path, fmt: str) -> None:
 def test_export_rejects_unknown_format(tmp_path: Path) -> None:
     code, out = cupula(fresh_db(tmp_path / "s.db"), "export", "--format", "pdf")
     assert code == 2 and "must be one of" in out
+
+
+def demo(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, [*args], env=env)
+    return result.exit_code, result.output
+
+
+def test_the_demo_builds_the_store_the_global_db_names(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out = demo("--db", db_url, "demo")
+    assert code == 0, out
+    assert not (tmp_path / "cupula-demo.db").exists()
+    assert "ana.dijin" in out
+    stats = json.loads(cupula(db_url, "stats", "--json")[1])
+    assert stats["datasets"]["caviar"] > 0
+    # again, through CUPULA_DB: an SQLite demo file is rebuilt, a PostgreSQL database
+    # (which the demo never drops) is refused once it holds data
+    code, out = demo("demo", env={"CUPULA_DB": db_url})
+    if db_url.startswith("postgresql"):
+        assert code == 2 and "already holds data" in out
+    else:
+        assert code == 0, out
+        assert json.loads(cupula(db_url, "stats", "--json")[1]) == stats
+    assert not (tmp_path / "cupula-demo.db").exists()
+
+
+def test_without_db_the_demo_writes_cupula_demo_db_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CUPULA_DB", raising=False)
+    code, out = demo("demo")
+    assert code == 0, out
+    assert (tmp_path / "cupula-demo.db").stat().st_size > 0
+    assert not (tmp_path / "cupula.db").exists()
+
+
+def test_the_demo_never_replaces_a_store_it_did_not_make(tmp_path: Path) -> None:
+    db = fresh_db(tmp_path / "real.db")
+    ingest_caviar(db)
+    before = cupula(db, "stats", "--json")[1]
+    code, out = demo("--db", db, "demo")
+    assert code == 2
+    assert "holds data the demo did not make (caviar by CA-RCMP)" in " ".join(out.split())
+    assert cupula(db, "stats", "--json")[1] == before
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a store\n")
+    code, out = demo("--db", str(notes), "demo")
+    assert code == 2 and "not a cupula store" in " ".join(out.split())
+    assert notes.read_text() == "not a store\n"
