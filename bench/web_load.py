@@ -35,12 +35,14 @@ from pathlib import Path
 from rich.console import Console
 
 from cupula.access import accounts
+from cupula.access.viewer import Viewer
 from cupula.demo.run import USERS, run_demo
 from cupula.graph.analysis import network_of
 from cupula.resolve.records import records_of
 from cupula.store import Store
 
 HERE = Path(__file__).parent
+ADMIN = Viewer.local_admin()  # who sets the analysts' passwords
 TARGET_MS = 100
 
 
@@ -50,7 +52,7 @@ def plan_for(db: str, folder: Path) -> Path:
     plan = {}
     for name, *_ in USERS:
         password = f"bench-{name}"
-        accounts.set_password(store, name, password)  # the demo's are made up per run
+        accounts.set_password(store, ADMIN, name, password)  # the demo's are made up per run
         view = store.view(accounts.viewer_for(store, name), purpose="bench plan")
         records = [r for r in records_of(view) if r.family == "person" and r.names]
         net = network_of(view).network
@@ -80,7 +82,7 @@ def free_port() -> int:
 SERVER = """
 import sys, uvicorn
 from cupula.app import create_app
-uvicorn.run(create_app(sys.argv[1], secret=b"bench", cache_size=int(sys.argv[3])),
+uvicorn.run(create_app(sys.argv[1], cache_size=int(sys.argv[3])),
             host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
 """
 

@@ -10,27 +10,28 @@ outcome and how many statements of which originator it was given.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from cupula import api, web
-from cupula.http import errors, state
+from cupula.http import errors, proxies, state
 from cupula.http.upload import MAX_BYTES
 
 
 def create_app(
     db: str | None = None,
     *,
-    secret: bytes | None = None,
     cache_size: int = 64,
     upload_limit: int = MAX_BYTES,
+    trusted_proxies: Sequence[str] | None = None,
 ) -> FastAPI:
-    """The workbench over the store at ``db`` (default: ``CUPULA_DB`` or ./cupula.db).
-    Sessions are signed with ``secret`` (default: ``CUPULA_SECRET``, else random per
-    process). ``cache_size`` derived results (networks, name indexes) are kept (0: none);
-    uploads over ``upload_limit`` bytes are refused."""
+    """The workbench over the store at ``db`` (default: ``CUPULA_DB`` or ./cupula.db); login
+    sessions are kept in the store. ``cache_size`` derived results (networks, name
+    indexes) are kept (0: none); uploads over ``upload_limit`` bytes are refused;
+    forwarded headers are believed from ``trusted_proxies`` only (default:
+    ``CUPULA_TRUSTED_PROXIES``; none when unset)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -42,9 +43,13 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
         description="Joint analysis of drug-trafficking networks, every fact marked.",
+        openapi_url=None,  # served to logged-in users only (api.docs)
+        docs_url=None,
+        redoc_url=None,
     )
-    state.install(app, db, secret=secret, cache_size=cache_size, upload_limit=upload_limit)
+    state.install(app, db, cache_size=cache_size, upload_limit=upload_limit)
     errors.install(app)
+    proxies.install(app, proxies.trusted_proxies(trusted_proxies))
     for router in (*api.ROUTERS, *web.ROUTERS):
         app.include_router(router)
     return app

@@ -15,7 +15,6 @@ import numpy as np
 from cupula.errors import NotFound
 from cupula.graph.neighbourhood import NeighbourhoodOptions, neighbourhood
 from cupula.graph.network import Network
-from cupula.model.entity import assemble
 from cupula.resolve.search import NameIndex
 from cupula.store import View
 
@@ -29,7 +28,7 @@ def entity_values(view: View, entity_id: str) -> dict[str, Any]:
     statements = list(view.statements(entity_id=entity_id))
     if not statements:
         raise NotFound(f"no entity {entity_id!r} among what you may see")
-    entity = assemble(entity_id, statements)
+    entity = view.assemble(entity_id, statements)  # captioned by its owner
     markings = view.all_markings()  # the marking table; only those of these statements shown
     values = [
         {

@@ -12,7 +12,9 @@ import pytest
 from hypothesis import settings
 from sqlalchemy.engine import make_url
 
+from cupula.access import accounts
 from cupula.access.viewer import Viewer
+from cupula.model.marking import agency_country
 from cupula.store import Store, View
 
 TESTS = Path(__file__).parent
@@ -29,6 +31,28 @@ if os.environ.get("CI"):
 _counter = itertools.count()
 ADMIN = Viewer.local_admin()  # tests of loading read everything, as the local administrator
 PURPOSE = "tests"
+# Loads name a registered agency: the stores of the tests know these.
+TEST_AGENCIES = ("CO-DIJIN", "CO-FISCALIA", "US-DEA", "US-OFAC", "US-FINCEN", "ES-GC",
+                 "ES-SEPBLAC", "ES-UDYCO", "CA-RCMP", "AE-FIU", "NL-POLITIE")  # fmt: skip
+
+
+def register_agencies(store: Store, *agencies: str) -> Store:
+    """Register ``agencies`` (default: TEST_AGENCIES), each in the country of its prefix."""
+    known = {a.id for a in accounts.list_agencies(store)}
+    for agency in agencies or TEST_AGENCIES:
+        if agency not in known:
+            accounts.add_agency(store, ADMIN, agency, agency_country(agency) or "COL", agency)
+    return store
+
+
+def fresh_db(path: Path | str) -> str:
+    """``path`` (a file or a URL) after registering the test agencies in its store."""
+    store = Store.open(str(path))
+    try:
+        register_agencies(store)
+    finally:
+        store.close()
+    return str(path)
 
 
 def pg_url() -> str | None:
@@ -58,25 +82,26 @@ def new_pg_database(url: str) -> str:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A URL of an empty store, once per backend (PostgreSQL needs CUPULA_TEST_PG)."""
+    """A URL of a store that knows only the test agencies, once per backend (PostgreSQL
+    needs CUPULA_TEST_PG)."""
     if request.param == "sqlite":
-        return str(tmp_path / "store.db")
+        return fresh_db(tmp_path / "store.db")
     url = pg_url()
     if url is None:
         pytest.skip(f"PostgreSQL tests need {PG_ENV} (scripts/test.sh starts a server)")
-    return new_pg_database(url)
+    return fresh_db(new_pg_database(url))
 
 
 @pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
-    store = Store.open(db_url)
+    store = register_agencies(Store.open(db_url))
     yield store
     store.close()
 
 
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
-    store = Store.open(str(tmp_path / "store.db"))
+    store = register_agencies(Store.open(str(tmp_path / "store.db")))
     yield store
     store.close()
 

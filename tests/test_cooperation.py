@@ -11,6 +11,7 @@ from cupula.cooperation import figures
 from cupula.ingest import ingest
 from cupula.model.marking import Classification
 from cupula.store import Store
+from tests.conftest import ADMIN
 
 SPAIN = Viewer("pepe", "ES-UDYCO", "ESP", Classification.SECRET)
 ENTITIES = [
@@ -36,9 +37,11 @@ def test_figures_count_what_each_viewer_may_see(sqlite_store: Store, tmp_path: P
     shared, colombian = tmp_path / "shared.ftm.jsonl", tmp_path / "own.ftm.jsonl"
     shared.write_text("\n".join(json.dumps(e) for e in ENTITIES[1:2] + ENTITIES[3:]), "utf-8")
     colombian.write_text("\n".join(json.dumps(e) for e in ENTITIES[0:1] + ENTITIES[2:3]), "utf-8")
-    ingest(sqlite_store, shared, dataset="shared", agency="CO-DIJIN",
+    ingest(sqlite_store, shared, by=ADMIN, dataset="shared", agency="CO-DIJIN",
            marking="RESTRICTED REL TO COL,ESP")  # fmt: skip
-    ingest(sqlite_store, colombian, dataset="own", agency="CO-DIJIN", marking="CONFIDENTIAL")
+    ingest(
+        sqlite_store, colombian, by=ADMIN, dataset="own", agency="CO-DIJIN", marking="CONFIDENTIAL"
+    )
     today = date(2026, 11, 27)
     everything = figures(sqlite_store.view(Viewer.local_admin(), purpose="t"), today=today)
     seizures = everything["seizures"]

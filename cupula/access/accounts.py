@@ -1,18 +1,29 @@
-"""Agencies, users and API tokens. Passwords and token secrets are argon2id hashes."""
+"""Agencies, users and API tokens. Passwords and token secrets are argon2id hashes.
+
+Every change takes the ``actor`` who makes it and asks the policy first
+(``policy.may_administer``; ``policy.may_set_password`` lets a user change its own
+password): a refusal is a ``Refused`` with the policy's reason, and changes nothing.
+A password change and disabling a user end the user's login sessions; disabling also
+revokes the user's API tokens.
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import insert, select, update
 
+from cupula.access import policy
+from cupula.access.policy import Decision
+from cupula.access.sessions import end_sessions_of
 from cupula.access.viewer import Role, Viewer
-from cupula.errors import CupulaError
+from cupula.errors import CupulaError, Refused
 from cupula.model.marking import AGENCY_RE, Classification, country_codes
 from cupula.model.statement import now_iso
 from cupula.store.store import Store
@@ -24,6 +35,11 @@ TOKEN_PREFIX = "cup"
 
 class AccountError(CupulaError, ValueError):
     """A refused account operation or login; the message says why."""
+
+
+def _require(decision: Decision) -> None:
+    if not decision:
+        raise Refused("; ".join(decision.reasons))
 
 
 @dataclass(frozen=True)
@@ -44,7 +60,8 @@ class User:
     expires: str | None
 
 
-def add_agency(store: Store, agency_id: str, country: str, name: str) -> Agency:
+def add_agency(store: Store, actor: Viewer, agency_id: str, country: str, name: str) -> Agency:
+    _require(policy.may_administer(actor))
     agency_id, country = agency_id.upper(), country.upper()
     if not AGENCY_RE.match(agency_id):
         raise AccountError(f"{agency_id!r} is not an agency id such as CO-DIJIN")
@@ -83,6 +100,7 @@ def _user(row: Any) -> User:
 
 def add_user(
     store: Store,
+    actor: Viewer,
     name: str,
     agency: str,
     clearance: Classification,
@@ -92,6 +110,7 @@ def add_user(
     password: str | None = None,
     expires: str | None = None,
 ) -> User:
+    _require(policy.may_administer(actor))
     agency = agency.upper()
     if not name or len(name) > 64 or not name.replace("-", "").replace(".", "").isalnum():
         raise AccountError("a user name is 1-64 letters, digits, '.' or '-'")
@@ -129,14 +148,19 @@ def get_user(store: Store, name: str) -> User:
     return _user(row)
 
 
-def list_users(store: Store) -> list[User]:
+def list_users(store: Store, actor: Viewer) -> list[User]:
+    """Every user with its agency, clearance, roles and cases (administrators only: the
+    cases a user is a member of are themselves need-to-know)."""
+    _require(policy.may_administer(actor))
     with store.engine.connect() as conn:
         rows = conn.execute(select(user_table).order_by(user_table.c.name)).all()
     return [_user(r) for r in rows]
 
 
-def set_password(store: Store, name: str, password: str) -> None:
-    """Set (or reset) a user's password for the web login; stored as an argon2id hash."""
+def set_password(store: Store, actor: Viewer, name: str, password: str) -> None:
+    """Set (or reset) a user's password for the web login; stored as an argon2id hash.
+    The user's login sessions end (a stolen session does not outlive the new password)."""
+    _require(policy.may_set_password(actor, name))
     if not password:
         raise AccountError("an empty password")
     get_user(store, name)
@@ -145,13 +169,17 @@ def set_password(store: Store, name: str, password: str) -> None:
             update(user_table).where(user_table.c.name == name)
             .values(password_hash=HASHER.hash(password))
         )  # fmt: skip
+        end_sessions_of(conn, name)
 
 
-def disable_user(store: Store, name: str) -> None:
+def disable_user(store: Store, actor: Viewer, name: str) -> None:
+    """Disable a user: its login sessions end and its API tokens are revoked."""
+    _require(policy.may_administer(actor))
     get_user(store, name)
     with store.engine.begin() as conn:
         conn.execute(update(user_table).where(user_table.c.name == name).values(disabled=1))
         conn.execute(update(token_table).where(token_table.c.user == name).values(revoked=1))
+        end_sessions_of(conn, name)
 
 
 def _parse_time(text: str) -> datetime:
@@ -183,23 +211,35 @@ def viewer_for(store: Store, name: str, *, now: datetime | None = None) -> Viewe
     )
 
 
+@cache
+def _decoy_hash() -> str:
+    """A hash of a random password, made once, to verify against when there is no user."""
+    return HASHER.hash(secrets.token_urlsafe(16))
+
+
 def login(store: Store, name: str, password: str) -> Viewer:
-    """Check a password; the same error for an unknown user and a wrong password."""
+    """Check a password; the same error, after the same work, for an unknown user, a
+    user without a password and a wrong password (an unknown user's password is checked
+    against a decoy hash, so that the time taken does not tell who exists)."""
     with store.engine.connect() as conn:
         row = conn.execute(
             select(user_table.c.password_hash).where(user_table.c.name == name)
         ).first()
     try:
         if row is None or row.password_hash is None:
-            raise VerificationError("no such user")
+            HASHER.verify(_decoy_hash(), password)
+            raise VerificationError("no such user")  # in case a guess matched the decoy
         HASHER.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise AccountError("wrong user name or password") from None
     return viewer_for(store, name)
 
 
-def create_token(store: Store, name: str, *, expires: str | None = None) -> str:
+def create_token(store: Store, actor: Viewer, name: str, *, expires: str | None = None) -> str:
     """A new API token for ``name``, shown once: ``cup_<id>_<secret>``."""
+    _require(policy.may_administer(actor))
+    if expires is not None:
+        _parse_time(expires)
     viewer_for(store, name)
     token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
     with store.engine.begin() as conn:

@@ -5,6 +5,28 @@ and the hash of the entry before it. Editing, deleting, inserting or reordering 
 in the database breaks the chain at the first entry touched, which ``verify`` names.
 Cutting entries off the end leaves a shorter valid chain: to catch that, agencies keep
 the head (``cupula audit head``) outside the database and verify against it.
+
+Who reads which entry, and how much of it (``shown_to``; the same for ``cupula audit
+show``, ``GET /api/audit`` and the ``/audit`` page):
+
+- supervisors and administrators (``oversees``) read every entry whole;
+- anyone else reads only the entries that gave or wrote statements of its own agency
+  (the reads of its agency's data), and of each only what does not depend on what other
+  agencies hold:
+  * the statements counted are its agency's only (``statements`` is that count and
+    ``originators`` names its agency alone): how much of other agencies' data a reader
+    got, or whether it got any, is theirs to know;
+  * another user's query (parameters, path, outcome) and purpose are withheld: both
+    are that user's words, written after reading what it may see, and can name
+    entities, datasets, people or facts of other agencies (an id is itself a fact:
+    hidden entities answer as missing ones do). Withholding them whatever the entry
+    holds keeps the shape of the answer from telling either. Who read, when, with which
+    action (the command, or the route's template) and how much of the agency's data
+    remain: that is what an originator needs to ask the reader, or its supervisor, why;
+  * the hashes are withheld: with the rest of an entry known, its hash would confirm a
+    guess of what was withheld (``cupula audit verify`` checks the chain for everyone);
+  * its own entries keep their query and purpose (its own words), counts reduced alike.
+  ``withheld`` names what was left out, so that a page says so rather than show blanks.
 """
 
 from __future__ import annotations
@@ -12,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import desc, insert, select
@@ -41,6 +63,7 @@ class Entry:
     originators: dict[str, int]
     prev_hash: str
     hash: str
+    withheld: tuple[str, ...] = ()  # what a reader was not shown (see ``shown_to``)
 
 
 def entry_hash(
@@ -164,15 +187,46 @@ def oversees(viewer: Viewer) -> bool:
     return viewer.has_role(Role.SUPERVISOR) or viewer.has_role(Role.ADMIN)
 
 
+OWN_WITHHELD: tuple[str, ...] = ("other agencies' statements", "hash")
+OTHERS_WITHHELD: tuple[str, ...] = ("other agencies' statements", "query", "purpose", "hash")
+
+
+def shown_to(viewer: Viewer, entry: Entry) -> Entry | None:
+    """What ``viewer`` may read of ``entry`` (None: nothing); the rule is in the
+    module's docstring. What is withheld depends on who asks and who read, never on
+    what the entry holds of other agencies."""
+    if oversees(viewer):
+        return entry
+    own = entry.originators.get(viewer.agency, 0)
+    if not own:
+        return None
+    if (entry.user, entry.agency) == (viewer.user, viewer.agency):
+        query, purpose, withheld = entry.query, entry.purpose, OWN_WITHHELD
+    else:
+        query, purpose, withheld = {}, None, OTHERS_WITHHELD
+    return replace(
+        entry,
+        query=query,
+        purpose=purpose,
+        statements=own,
+        originators={viewer.agency: own},
+        prev_hash="",
+        hash="",
+        withheld=withheld,
+    )
+
+
 def entries_for(viewer: Viewer, store: Store, *, originator: str | None = None) -> list[Entry]:
-    """The entries ``viewer`` may read: supervisors and administrators every entry (or
-    those of one ``originator``); anyone else only the reads of its own agency's data."""
+    """The entries ``viewer`` may read, as it may read them (``shown_to``): supervisors
+    and administrators every entry (or those of one ``originator``) whole; anyone else
+    only the reads of its own agency's data, and of those only its agency's part."""
     if not oversees(viewer) and (originator is None or originator.upper() != viewer.agency):
         raise Refused(
             f"{viewer.user} may see the reads of {viewer.agency}'s data only: "
             f"originator {viewer.agency}"
         )
-    return entries(store, originator=originator)
+    shown = (shown_to(viewer, e) for e in entries(store, originator=originator))
+    return [e for e in shown if e is not None]
 
 
 @dataclass(frozen=True)

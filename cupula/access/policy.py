@@ -16,8 +16,9 @@ A viewer sees a statement when all of these hold:
 Every other access rule lives here too, so that no command, route or domain module
 decides on its own: who may load into which dataset under which marking (``may_load``,
 ``may_mark``), what may leave in an export for a partner agency (``may_disseminate``),
-whose judgements steer a reader's clusters (``judgement_applies``) and who may manage
-agencies and users (``may_administer``).
+whose judgements steer a reader's clusters (``judgement_applies``), who may manage
+agencies and users (``may_administer``) and whose password a user may set
+(``may_set_password``).
 """
 
 from __future__ import annotations
@@ -145,3 +146,13 @@ def may_administer(viewer: Viewer) -> Decision:
     if viewer.has_role(Role.ADMIN):
         return Decision(True, ("administrator",))
     return Decision(False, (f"{viewer.user} is not an administrator",))
+
+
+def may_set_password(viewer: Viewer, user: str) -> Decision:
+    """Whether ``viewer`` may set ``user``'s password: its own, or anyone's as an
+    administrator."""
+    if viewer.has_role(Role.ADMIN):
+        return Decision(True, ("administrator",))
+    if viewer.user == user:
+        return Decision(True, (f"{user} sets its own password",))
+    return Decision(False, (f"{viewer.user} is not an administrator and is not {user}",))

@@ -1,7 +1,10 @@
 """What one command or one HTTP request read and wrote, for its audit entry.
 
 The command line (``cli.session``) and the API (``api.context``) both open their views
-through a ``Reading`` and append one audit entry from it when they end.
+through a ``Reading`` and append one audit entry from it when they end. The entry counts
+the distinct statements given, by originator, over all the views opened (a statement
+read twice, or through two views, counts once: see ``store.usage``), plus the statements
+written.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from cupula.access import audit
 from cupula.access.viewer import Viewer
 from cupula.store import Store, View
+from cupula.store.usage import Usage
 
 
 @dataclass
@@ -34,13 +38,21 @@ class Reading:
         """Count statements a load added for ``agency`` into the audit entry."""
         self.written_by[agency.upper()] = self.written_by.get(agency.upper(), 0) + statements
 
+    def given(self) -> Usage:
+        """The distinct statements every view of this reading gave out."""
+        usage = Usage()
+        for view in self.views:
+            usage.merge(view.usage)
+        return usage
+
     def statements(self) -> int:
-        return sum(sum(v.usage.values()) for v in self.views) + sum(self.written_by.values())
+        return self.given().total() + sum(self.written_by.values())
 
     def originators(self) -> dict[str, int]:
         total: Counter[str] = Counter(self.written_by)
-        for view in self.views:
-            total.update(view.originators())
+        given = self.given()
+        if self.views and given.total():
+            total.update(given.by_originator(self.views[0].all_markings()))
         return dict(total)
 
     def record(self, action: str, query: dict[str, Any]) -> None:

@@ -2,7 +2,17 @@
 request reads through the viewer's view and appends to the audit log (``cupula.http``).
 ``cupula.app.create_app`` serves it with the pages."""
 
-from cupula.api import analysis, audit, cooperation, data, entities, money, resolution, session
+from cupula.api import (
+    analysis,
+    audit,
+    cooperation,
+    data,
+    docs,
+    entities,
+    money,
+    resolution,
+    session,
+)
 
 ROUTERS = [
     session.router,
@@ -13,6 +23,7 @@ ROUTERS = [
     audit.router,
     data.router,
     resolution.router,
+    docs.router,
 ]
 
 __all__ = ["ROUTERS"]

@@ -254,8 +254,9 @@ class AuditEntry(BaseModel):
     purpose: str | None
     statements: int
     originators: dict[str, int]
-    prev_hash: str
-    hash: str
+    prev_hash: str = Field(description="empty when withheld")
+    hash: str = Field(description="empty when withheld")
+    withheld: list[str] = Field(description="what of the entry you were not shown")
 
 
 class Loaded(BaseModel):

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from cupula.access import audit
 from cupula.api.models import PROBLEMS, LoggedIn, LoggedOut, Me
-from cupula.http.auth import CSRF_COOKIE, SESSION_COOKIE, log_in
+from cupula.http.auth import log_in, log_out
 from cupula.http.context import Ctx
 
 router = APIRouter(prefix="/api", tags=["session"], responses=PROBLEMS)
@@ -22,16 +22,16 @@ class Credentials(BaseModel):
 def login_route(body: Credentials, request: Request, response: Response) -> LoggedIn:
     """Log in with a password; sets the session cookie; returns the CSRF token."""
     state = request.app.state
-    viewer, token = log_in(state.store, state.secret, state.throttle, request, response,
+    viewer, token = log_in(state.store, state.throttle, request, response,
                            body.user, body.password)  # fmt: skip
     audit.append(state.store, viewer, "api login", {"outcome": "ok"}, purpose=None)
     return LoggedIn(user=viewer.user, agency=viewer.agency, csrf=token)
 
 
 @router.post("/logout")
-def logout(ctx: Ctx, response: Response) -> LoggedOut:
-    response.delete_cookie(SESSION_COOKIE)
-    response.delete_cookie(CSRF_COOKIE)
+def logout(ctx: Ctx, request: Request, response: Response) -> LoggedOut:
+    """End the session (its cookie stops working at once, everywhere)."""
+    log_out(request.app.state.store, request, response)
     return LoggedOut(user=ctx.viewer.user)
 
 

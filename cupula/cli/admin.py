@@ -1,4 +1,7 @@
-"""``cupula admin``: agencies, users and API tokens."""
+"""``cupula admin``: agencies, users and API tokens.
+
+The commands are thin: each passes its session's viewer to ``access.accounts``, which asks
+the policy (administrators only; a user may set its own password)."""
 
 from __future__ import annotations
 
@@ -13,12 +16,13 @@ from rich.table import Table
 from cupula.access import accounts
 from cupula.access.viewer import Role
 from cupula.cli.app import app
-from cupula.cli.session import Session, session
-from cupula.errors import InvalidInput, Refused
+from cupula.cli.session import session
+from cupula.errors import InvalidInput
 from cupula.model.marking import Classification
 
 admin = typer.Typer(
-    help="Manage agencies, users and API tokens (administrators only).", no_args_is_help=True
+    help="Manage agencies, users and API tokens (administrators; a user may set its own password).",
+    no_args_is_help=True,
 )
 agency_cli = typer.Typer(help="Partner agencies.", no_args_is_help=True)
 user_cli = typer.Typer(help="Users: agency, clearance, roles, cases.", no_args_is_help=True)
@@ -37,11 +41,6 @@ class ClearanceName(enum.StrEnum):
     SECRET = Classification.SECRET.name
 
 
-def _require_admin(s: Session) -> None:
-    if not s.viewer.has_role(Role.ADMIN):
-        raise Refused(f"{s.viewer.user} is not an administrator")
-
-
 @agency_cli.command("add")
 def agency_add(
     ctx: typer.Context,
@@ -51,8 +50,7 @@ def agency_add(
 ) -> None:
     """Register a partner agency."""
     with session(ctx, "admin agency add", {"agency": agency_id}) as s:
-        _require_admin(s)
-        agency = accounts.add_agency(s.store, agency_id, country, name)
+        agency = accounts.add_agency(s.store, s.viewer, agency_id, country, name)
     out.print(f"agency {agency.id} ({agency.country}) added")
 
 
@@ -83,9 +81,9 @@ def user_add(
     """Add a user at an agency with a clearance and roles."""
     secret = getpass.getpass("password: ") if password else None
     with session(ctx, "admin user add", {"user": name, "agency": agency}) as s:
-        _require_admin(s)
         user = accounts.add_user(
             s.store,
+            s.viewer,
             name,
             agency,
             Classification[clearance.value],
@@ -101,7 +99,7 @@ def user_add(
 def user_list(ctx: typer.Context) -> None:
     """List users with their agency, clearance, roles and state."""
     with session(ctx, "admin user list", {}) as s:
-        users = accounts.list_users(s.store)
+        users = accounts.list_users(s.store, s.viewer)
     table = Table("name", "agency", "clearance", "roles", "cases", "state")
     for u in users:
         state = "disabled" if u.disabled else (f"until {u.expires}" if u.expires else "active")
@@ -120,13 +118,13 @@ def user_list(ctx: typer.Context) -> None:
 def user_password(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User whose password to set.")]
 ) -> None:
-    """Set or reset a user's password for the web login (asked twice, never echoed)."""
+    """Set or reset a user's password for the web login (asked twice, never echoed); the
+    user's login sessions end."""
     secret = getpass.getpass("new password: ")
     if getpass.getpass("again: ") != secret:
         raise InvalidInput("the two passwords differ; nothing changed")
     with session(ctx, "admin user password", {"user": name}) as s:
-        _require_admin(s)
-        accounts.set_password(s.store, name, secret)
+        accounts.set_password(s.store, s.viewer, name, secret)
     out.print(f"password of {name} set")
 
 
@@ -134,10 +132,9 @@ def user_password(
 def user_disable(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User to disable.")]
 ) -> None:
-    """Disable a user (and revoke the user's API tokens)."""
+    """Disable a user: its login sessions end and its API tokens are revoked."""
     with session(ctx, "admin user disable", {"user": name}) as s:
-        _require_admin(s)
-        accounts.disable_user(s.store, name)
+        accounts.disable_user(s.store, s.viewer, name)
     out.print(f"user {name} disabled")
 
 
@@ -149,6 +146,5 @@ def user_token(
 ) -> None:
     """Create an API token for a user; it is shown once, and stored only as a hash."""
     with session(ctx, "admin user token", {"user": name}) as s:
-        _require_admin(s)
-        token = accounts.create_token(s.store, name, expires=expires)
+        token = accounts.create_token(s.store, s.viewer, name, expires=expires)
     print(token)

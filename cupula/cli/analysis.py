@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cupula.cli.app import app
+from cupula.cli.dates import FORMS, as_of_date, date_range
 from cupula.cli.session import Session, session
 from cupula.errors import InvalidInput, NotFound
 from cupula.graph.analysis import network_of
@@ -29,12 +30,20 @@ DatasetOption = Annotated[
     typer.Option("--dataset", "-d", help="Only these datasets (repeat) [default: all you see]."),
 ]
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="Only ties dated up to this day (ISO date).")
+    str | None,
+    typer.Option(
+        "--as-of",
+        help=f"Only ties dated up to this day: {FORMS}.",
+        callback=as_of_date,
+    ),
 ]
 BetweenOption = Annotated[
     tuple[str, str] | None,
     typer.Option(
-        "--between", help="Only ties dated within START END (ISO dates).", show_default=False
+        "--between",
+        help=f"Only ties dated within START END: {FORMS}.",
+        show_default=False,
+        callback=date_range,
     ),
 ]
 PhaseOption = Annotated[str | None, typer.Option(help="Only the ties of this phase.")]
@@ -112,7 +121,7 @@ def leaders(
             return
         table = Table(
             title=f"Leaders ({window.describe()}): {ranking.candidates:,} people, "
-            f"{ranking.ties:,} ties",
+            f"{ranking.ties:,} ties between {ranking.pairs:,} pairs",
             title_justify="left",
         )
         table.add_column("#", justify="right")
@@ -209,13 +218,16 @@ def keyplayers(
         out.print(table)
         if states:
             table = Table(title="Phase by phase", title_justify="left")
-            for col in ("phase", "people", "ties", "largest group", "most connected", "seizures"):
+            columns = ("phase", "people", "ties", "pairs", "largest group", "most connected",
+                       "seizures")  # fmt: skip
+            for col in columns:
                 table.add_column(col)
             for st in states:
                 table.add_row(
                     st.phase,
                     str(st.people),
                     str(st.ties),
+                    str(st.pairs),
                     str(st.largest_group),
                     ", ".join(st.most_connected),
                     "; ".join(st.seizures),

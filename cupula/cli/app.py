@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cupula.cli.session import session
+from cupula.cli.session import fail, session
 from cupula.store.engine import DB_ENV, DEFAULT_DB
 
 app = typer.Typer(
@@ -70,12 +70,12 @@ def init(ctx: typer.Context) -> None:
         out.print(f"store ready: {s.store.url} ({s.store.backend})")
 
 
+DEMO_DB = "cupula-demo.db"
+
+
 @app.command()
 def demo(
-    db: Annotated[
-        str,
-        typer.Option("--db", help="Where to build the demo store (recreated each run)."),
-    ] = "cupula-demo.db",
+    ctx: typer.Context,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic case generator.")] = 7,
     truth: Annotated[
         Path | None, typer.Option(help="Write the synthetic case's ground truth (JSON) here.")
@@ -83,11 +83,18 @@ def demo(
 ) -> None:
     """Build a demo store: the CAVIAR wiretap network and a synthetic five-agency case.
 
-    Everything is loaded through the same `ingest` an analyst uses, then summarised.
+    The store is the global `--db` (or `CUPULA_DB`) when given, else `./cupula-demo.db`:
+    `cupula --db demo.db demo`. An SQLite file is rebuilt on each run, but only if it
+    holds nothing but an earlier demo; a PostgreSQL database must be empty. Everything
+    is loaded through the same `ingest` an analyst uses, then summarised.
     """
-    from cupula.demo.run import run_demo
+    from cupula.demo.run import DemoRefused, run_demo
 
-    run_demo(db, seed=seed, console=out, truth_path=truth)
+    db = ctx.obj.get("db") or DEMO_DB
+    try:
+        run_demo(db, seed=seed, console=out, truth_path=truth).close()
+    except DemoRefused as exc:
+        raise fail(str(exc)) from None
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cupula.access import audit as audit_log
@@ -53,8 +54,9 @@ def show(
 ) -> None:
     """Who read what, when, why, and how many statements it returned.
 
-    An agency sees the reads of its own data (`--originator` is then its own id);
-    supervisors and administrators see everything.
+    An agency sees the reads of its own data (`--originator` is then its own id), and of
+    each only its own statements; another user's query and purpose are withheld.
+    Supervisors and administrators see everything.
     """
     with session(ctx, "audit show", {"originator": originator}) as s:
         entries = audit_log.entries_for(s.viewer, s.store, originator=originator)[-last:]
@@ -66,11 +68,16 @@ def show(
         table.add_row(
             str(e.seq),
             e.at,
-            e.user,
+            escape(e.user),
             e.agency,
-            e.action,
-            e.purpose or "",
+            escape(e.action),
+            "[dim]withheld[/dim]" if "purpose" in e.withheld else escape(e.purpose or ""),
             str(e.statements),
             ", ".join(f"{k} {v}" for k, v in e.originators.items()),
         )
     out.print(table)
+    if any(e.withheld for e in entries):
+        out.print(
+            "[dim]statements and from: your agency's only; another user's query and purpose "
+            "are withheld (a supervisor sees every entry whole).[/dim]"
+        )

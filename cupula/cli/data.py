@@ -15,10 +15,10 @@ from cupula.access.accounts import list_agencies
 from cupula.cli.app import app
 from cupula.cli.progress import byte_progress
 from cupula.cli.session import session
-from cupula.errors import NotFound, Refused
+from cupula.errors import NotFound
 from cupula.export import EXPORT_FORMATS, Audience, export
+from cupula.export.atomic import atomic_output
 from cupula.ingest import Format, LoadOptions, ingest
-from cupula.model.entity import assemble
 from cupula.summary import summarize
 
 out = Console()
@@ -120,11 +120,10 @@ def ingest_command(
             advance,
         ),
     ):
-        if not s.viewer.unrestricted and s.viewer.agency != agency.upper():
-            raise Refused(f"{s.viewer.user} loads for {s.viewer.agency}, not for {agency.upper()}")
         result = ingest(
             s.store,
             path,
+            by=s.viewer,
             dataset=dataset,
             agency=agency,
             marking=marking,
@@ -179,7 +178,7 @@ def show(
         view = s.view()
         statements = list(view.statements(entity_id=entity_id))
         markings = view.markings()
-        entity = assemble(entity_id, statements) if statements else None
+        entity = view.assemble(entity_id, statements) if statements else None
     if entity is None:  # the same answer whether it does not exist or may not be seen
         err.print(f"no entity {entity_id!r} in the store")
         raise typer.Exit(1)
@@ -237,8 +236,9 @@ def export_command(
         str | None,
         typer.Option(
             "--for",
-            help="A partner agency the export is sent to: only what it may receive, "
-            "never H2 (no onward dissemination) of another agency.",
+            help="A partner agency the export is sent to: its own facts go back to it; "
+            "another agency's leave only where REL TO names the partner or its country, "
+            "never H2 (no onward dissemination), never held in a CASE (need to know).",
         ),
     ] = None,
     court: Annotated[
@@ -248,10 +248,17 @@ def export_command(
     """Write the store's entities, statements or graph to a file.
 
     What you may see, and with `--for AGENCY` only what that partner may receive. The
-    statements CSV carries each statement's marking and handling note (H1, H3).
+    statements CSV carries each statement's marking and handling note (H1, H3); a cell
+    that a spreadsheet would run as a formula (= + - @, tab or CR first; plain numbers
+    such as -5 excepted) starts with a quote. With `-o` the file appears only when the
+    export is complete.
     """
     if fmt not in EXPORT_FORMATS:
         err.print(f"[red]error:[/red] --format must be one of {', '.join(EXPORT_FORMATS)}")
+        raise typer.Exit(2)
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        problem = "is a folder" if output.is_dir() else f"there is no folder {output.parent}"
+        err.print(f"[red]error:[/red] -o {output}: {problem}", highlight=False)
         raise typer.Exit(2)
     query = {"format": fmt, "datasets": dataset, "for": for_agency, "court": court}
     with session(ctx, "export", query) as s:
@@ -264,7 +271,7 @@ def export_command(
         view = s.view(dataset)
         if output is None:
             count = export(view, fmt, sys.stdout, audience)
-        else:
-            with output.open("w", encoding="utf-8", newline="") as fh:
+        else:  # a failed export leaves no file, and an earlier one as it was
+            with atomic_output(output) as fh:
                 count = export(view, fmt, fh, audience)
     err.print(f"exported {count:,} {'statements' if fmt == 'statements' else 'items'} as {fmt}")

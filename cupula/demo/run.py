@@ -8,23 +8,25 @@ from __future__ import annotations
 import csv
 import json
 import secrets
+import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import orjson
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import func, select
 
 from cupula.access import accounts, audit
 from cupula.access.viewer import Role, Viewer
 from cupula.demo.generator import DemoCase, generate_case
-from cupula.errors import InvalidInput
 from cupula.evaluation.metrics import clustering_quality
 from cupula.graph.leaders import Leader, LeaderOptions, rank_leaders
 from cupula.graph.merging import merge_nodes
 from cupula.graph.projection import project
 from cupula.ingest import LoadOptions, LoadResult, ingest
-from cupula.model.marking import Classification
+from cupula.model.marking import Classification, Marking
 from cupula.money.flows import flows_from_entities
 from cupula.money.ownership import owners, ownership_from_entities
 from cupula.money.rates import Rates
@@ -33,6 +35,7 @@ from cupula.resolve.scoring import probability
 from cupula.resolve.service import clusters_for, resolve_view
 from cupula.store import Store
 from cupula.store.engine import resolve_url
+from cupula.store.tables import agency_table, load_table
 from cupula.summary import summarize
 
 DATA = Path(__file__).parent / "data"
@@ -63,24 +66,78 @@ USERS = [
 def register_partners(store: Store) -> dict[str, str]:
     """The partners and one user each; returns each user's password, made up for this
     demo store only (printed once, stored only as argon2id hashes)."""
+    admin = Viewer.local_admin()  # the demo is set up on this machine
     for agency_id, country, name in AGENCIES:
-        accounts.add_agency(store, agency_id, country, name)
+        accounts.add_agency(store, admin, agency_id, country, name)
     passwords = {name: secrets.token_urlsafe(9) for name, *_ in USERS}
     for name, agency, clearance, roles in USERS:
-        accounts.add_user(store, name, agency, clearance, frozenset(roles),
+        accounts.add_user(store, admin, name, agency, clearance, frozenset(roles),
                           password=passwords[name])  # fmt: skip
     return passwords
 
 
-def fresh_store(db: str) -> Store:
-    """An empty store at ``db``; an SQLite demo file from an earlier run is replaced."""
+class DemoRefused(ValueError):
+    """The demo will not build its store over data it did not make."""
+
+
+Load = tuple[str, str, str]  # dataset, agency, marking id
+
+
+def demo_loads(case: DemoCase) -> set[Load]:
+    """What the demo loads: each dataset by its agency under its marking."""
+    files = [("caviar", CAVIAR_AGENCY, CAVIAR_MARKING)]
+    files += [(f.dataset, f.agency, f.marking) for f in case.files]
+    return {(d, a, Marking.parse(m, originator=a).id) for d, a, m in files}
+
+
+def fresh_store(db: str, loads: set[Load]) -> Store:
+    """An empty store at ``db`` for a demo that makes ``loads``.
+
+    An SQLite file from an earlier demo is replaced. Because ``db`` may come from the
+    global ``--db`` or ``CUPULA_DB`` (an analyst's real store), a file that holds any
+    other load (another dataset, agency or marking), or that is not a cupula store, is
+    refused and left untouched. A PostgreSQL database is never dropped: the demo fills
+    it only when it is empty.
+    """
     url = resolve_url(db)
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
+        wal = Path(str(path) + "-wal")
+        if path.exists() and (path.stat().st_size > 0 or wal.exists()):
+            others = _other_loads(path, loads)
+            if others:
+                raise DemoRefused(
+                    f"{path} holds data the demo did not make ({others}); the demo rebuilds "
+                    "its store from scratch, so give it another file: cupula --db FILE demo"
+                )
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         return Store.open(db)
-    raise InvalidInput("the demo builds an SQLite file; give --db a file path")
+    store = Store.open(db)
+    with store.engine.connect() as conn:
+        loaded = sorted(conn.execute(select(load_table.c.dataset).distinct()).scalars())
+        agencies = conn.execute(select(func.count()).select_from(agency_table)).scalar()
+    if loaded or agencies:
+        store.close()
+        raise DemoRefused(
+            f"{store.url} already holds data ({', '.join(loaded) or f'{agencies} agencies'}); "
+            "the demo fills an empty database and never drops one: create an empty one for it"
+        )
+    return store
+
+
+def _other_loads(path: Path, loads: set[Load]) -> str:
+    """What in the SQLite file at ``path`` the demo did not load (empty: nothing)."""
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            if "load" not in tables:
+                return "it is not a cupula store"
+            query = "SELECT DISTINCT dataset, agency, marking_id FROM load"
+            found = {(str(d), str(a), str(m)) for d, a, m in conn.execute(query)}
+    except sqlite3.DatabaseError:
+        return "it is not a cupula store"
+    return ", ".join(sorted({f"{d} by {a}" for d, a, _m in found - loads}))
 
 
 def caviar_names_file(workdir: Path) -> Path:
@@ -104,6 +161,7 @@ def load_caviar(store: Store, workdir: Path) -> list[LoadResult]:
             ingest(
                 store,
                 CAVIAR / f"phase{phase}.csv",
+                by=Viewer.local_admin(),
                 dataset="caviar",
                 agency=CAVIAR_AGENCY,
                 marking=CAVIAR_MARKING,
@@ -115,6 +173,7 @@ def load_caviar(store: Store, workdir: Path) -> list[LoadResult]:
         ingest(
             store,
             caviar_names_file(workdir),
+            by=Viewer.local_admin(),
             dataset="caviar",
             agency=CAVIAR_AGENCY,
             marking=CAVIAR_MARKING,
@@ -134,6 +193,7 @@ def load_case(store: Store, case: DemoCase, workdir: Path) -> list[LoadResult]:
             ingest(
                 store,
                 path,
+                by=Viewer.local_admin(),
                 dataset=demo_file.dataset,
                 agency=demo_file.agency,
                 marking=demo_file.marking,
@@ -146,12 +206,12 @@ def run_demo(
     db: str, *, seed: int = 7, console: Console | None = None, truth_path: Path | None = None
 ) -> Store:
     console = console or Console()
-    store = fresh_store(db)
     case = generate_case(seed)
+    store = fresh_store(db, demo_loads(case))
+    passwords = register_partners(store)  # first: every load is for a registered agency
     with tempfile.TemporaryDirectory(prefix="cupula-demo-") as tmp:
         workdir = Path(tmp)
         results = load_caviar(store, workdir) + load_case(store, case, workdir)
-    passwords = register_partners(store)
     for result in results:  # the demo loads as the local administrator, on the record
         audit.append(
             store,

@@ -26,6 +26,7 @@ import numpy as np
 
 from cupula.access.viewer import Viewer
 from cupula.evaluation.metrics import RankQuality, quality
+from cupula.evaluation.scratch import register_agency
 from cupula.evaluation.sources import dataset_dir
 from cupula.graph import measures
 from cupula.graph.leaders import LeaderOptions, candidates_of, order_by, rank_leaders
@@ -104,9 +105,11 @@ def _scratch_store() -> Iterator[Store]:
 
 def _load(store: Store, path: Path, dataset: str, agency: str, **options: Any) -> None:
     fmt = options.pop("fmt")
+    register_agency(store, agency)
     ingest(
         store,
         path,
+        by=Viewer.local_admin(),
         dataset=dataset,
         agency=agency,
         marking="UNCLASSIFIED H0 A1",

@@ -29,6 +29,7 @@ import orjson
 import pyarrow as pa
 
 from cupula.access.viewer import Viewer
+from cupula.evaluation.scratch import register_agency
 from cupula.evaluation.sources import dataset_dir
 from cupula.ingest import ingest
 from cupula.money.flows import flows_from_entities, flows_of
@@ -78,6 +79,7 @@ def amlsim(folder: Path) -> dict[str, Any]:
             ingest(
                 store,
                 folder / "transactions.csv",
+                by=register_agency(store, "US-FINCEN"),
                 dataset="amlsim",
                 agency="US-FINCEN",
                 marking="UNCLASSIFIED H0",
@@ -163,7 +165,10 @@ def layering() -> dict[str, Any]:
         path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in entities))
         store = Store.open(str(Path(tmp) / "eval.db"))
         try:
-            ingest(store, path, dataset="layering", agency="CO-DIJIN", marking="UNCLASSIFIED H0")
+            by = register_agency(store, "CO-DIJIN")
+            ingest(
+                store, path, by=by, dataset="layering", agency="CO-DIJIN", marking="UNCLASSIFIED H0"
+            )
             flows = flows_of(store.view(Viewer.local_admin()))
         finally:
             store.close()

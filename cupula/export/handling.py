@@ -1,8 +1,10 @@
 """Handling codes on exports: who an export is for decides what may go into it.
 
-- For a partner agency (``Audience.partner``): a statement leaves only if the partner
-  is its originator or is named (itself or its country) in REL TO, and never if it is
-  H2 ("no onward dissemination") unless the partner is the originator.
+- For a partner agency (``Audience.partner``): a statement leaves only when the policy
+  lets it go to that partner (``access.policy.may_disseminate``: the partner's own facts
+  go back to it whatever their handling code; another agency's leave only when REL TO
+  names the partner or its country, never when H2, never when held in CASE
+  compartments).
 - For court (``Audience.court``): H1 statements ("not in judicial proceedings without
   the originator's consent") are flagged, with the originator to ask.
 - H3 statements always carry their restriction text.
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from cupula.access.policy import may_disseminate
 from cupula.model.marking import Handling, Marking
 from cupula.model.statement import Statement
 
@@ -26,13 +29,7 @@ class Audience:
     def may_receive(self, marking: Marking) -> bool:
         if self.partner is None:
             return True
-        if self.partner == marking.originator:
-            return True
-        if marking.handling == Handling.H2:
-            return False
-        return self.partner in marking.releasable_to or (
-            self.partner_country is not None and self.partner_country in marking.releasable_to
-        )
+        return bool(may_disseminate(self.partner, self.partner_country, marking))
 
 
 def handling_note(marking: Marking, audience: Audience) -> str:
@@ -49,6 +46,8 @@ def handling_note(marking: Marking, audience: Audience) -> str:
 def for_audience(
     statements: Iterable[Statement], markings: Mapping[str, Marking], audience: Audience
 ) -> Iterator[Statement]:
+    # one decision per marking, not per statement (a store holds few markings)
+    allowed = {mid for mid, marking in markings.items() if audience.may_receive(marking)}
     for statement in statements:
-        if audience.may_receive(markings[statement.marking_id]):
+        if statement.marking_id in allowed:
             yield statement

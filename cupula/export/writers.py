@@ -1,7 +1,8 @@
 """Write what a view holds in the formats analysts take elsewhere.
 
 - ``ftm``: followthemoney entities as JSON lines (for Aleph, yente, nomenklatura);
-- ``statements``: one CSV row per statement, FtM's statement columns plus the marking;
+- ``statements``: one CSV row per statement, FtM's statement columns plus the marking
+  (cells that a spreadsheet would run as formulas are quoted, see ``export.cells``);
 - ``gexf`` / ``graphml``: the entity graph for Gephi, built by followthemoney's own
   graph exporter (entities as nodes, edge schemata and entity references as edges).
 
@@ -11,7 +12,6 @@ see; an ``Audience`` then applies the handling codes (see ``export.handling``).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterator
 from typing import TextIO
@@ -22,6 +22,7 @@ from followthemoney.export.graph import NXGraphExporter
 from followthemoney.proxy import EntityProxy
 
 from cupula.errors import InvalidInput
+from cupula.export.cells import csv_writer
 from cupula.export.handling import Audience, for_audience, handling_note
 from cupula.model.entity import assemble_entities
 from cupula.model.statement import Statement
@@ -54,10 +55,14 @@ class Selection:
         self.markings = view.markings()
 
     def statements(self) -> Iterator[Statement]:
-        return for_audience(self.view.statements(), self.markings, self.audience)
+        # Read only what may go, so the audit entry counts what the export gave out.
+        receivable = [
+            m for m, marking in self.markings.items() if self.audience.may_receive(marking)
+        ]
+        return for_audience(self.view.statements(markings=receivable), self.markings, self.audience)
 
     def entities(self) -> Iterator[EntityProxy]:
-        return assemble_entities(self.statements())
+        return assemble_entities(self.statements(), self.view.dataset_order())
 
 
 def export_ftm(selection: Selection, out: TextIO) -> int:
@@ -71,7 +76,7 @@ def export_ftm(selection: Selection, out: TextIO) -> int:
 def export_statements(selection: Selection, out: TextIO) -> int:
     markings = {mid: str(m) for mid, m in selection.markings.items()}
     notes = {mid: handling_note(m, selection.audience) for mid, m in selection.markings.items()}
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)  # no cell a spreadsheet would run as a formula
     writer.writerow(STATEMENT_HEADER)
     count = 0
     for s in selection.statements():

@@ -89,7 +89,8 @@ def simulate_removal(
 class PhaseState:
     phase: str
     people: int
-    ties: int
+    ties: int  # tie records in the phase, as ``Ranking.ties`` counts them
+    pairs: int  # pairs of parties in contact in the phase (parallel ties counted once)
     largest_group: int
     most_connected: list[str]  # names, most contacts in the phase first
     seizures: list[str]
@@ -99,6 +100,7 @@ class PhaseState:
             "phase": self.phase,
             "people": self.people,
             "ties": self.ties,
+            "pairs": self.pairs,
             "largest_group": self.largest_group,
             "most_connected": self.most_connected,
             "seizures": self.seizures,
@@ -117,7 +119,8 @@ def timeline(net: Network, *, top: int = 3) -> list[PhaseState]:
             PhaseState(
                 phase=phase,
                 people=graph.vcount(),
-                ties=graph.ecount(),
+                ties=part.m,
+                pairs=graph.ecount(),
                 largest_group=max(sizes),
                 most_connected=[net.names[int(nodes[i])] for i in order[:top]],
                 seizures=[e.label for e in net.events if e.phase == phase],

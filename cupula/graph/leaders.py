@@ -62,7 +62,8 @@ class Ranking:
     weights: dict[str, float]
     candidates: int
     nodes: int
-    ties: int
+    ties: int  # tie records: each call, meeting or payment counts, parallel ones too
+    pairs: int  # pairs of parties with at least one tie (the undirected simple graph)
     betweenness: str
     scores: dict[str, float]  # entity id -> score, for every candidate
     # every signal's value per node, so that callers reuse them (betweenness is costly)
@@ -76,6 +77,7 @@ class Ranking:
             "candidates": self.candidates,
             "nodes": self.nodes,
             "ties": self.ties,
+            "pairs": self.pairs,
             "betweenness": self.betweenness,
         }
 
@@ -141,6 +143,7 @@ def rank_leaders(net: Network, *, options: LeaderOptions | None = None) -> Ranki
         candidates=len(cands),
         nodes=net.n,
         ties=net.m,
+        pairs=net.undirected.ecount(),
         betweenness=signals.betweenness.method,
         scores={net.node_ids[i]: float(score[i]) for i in cands},
         values=signals.values,

@@ -18,7 +18,7 @@ from cupula.store import Store
 def request_context(request: Request) -> Iterator[Reading]:
     """The viewer, purpose and views of one request; its audit entry when it ends."""
     store: Store = request.app.state.store
-    viewer = viewer_of(store, request.app.state.secret, request)
+    viewer = viewer_of(store, request)
     purpose = request.headers.get("x-purpose") or request.query_params.get("purpose")
     ctx = Reading(store, viewer, purpose)
     try:
@@ -32,8 +32,17 @@ def request_context(request: Request) -> Iterator[Reading]:
     finally:
         route = request.scope.get("route")
         action = f"api {request.method} {getattr(route, 'path', request.url.path)}"
-        ctx.record(action, {"path": request.url.path, **dict(request.query_params),
+        ctx.record(action, {"path": request.url.path, "params": asked(request),
                             "outcome": ctx.outcome})  # fmt: skip
+
+
+def asked(request: Request) -> dict[str, list[str]]:
+    """The query parameters as sent, every value of a repeated one (a dict of them keeps
+    only the last), apart from the entry's own keys so none can overwrite them."""
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    return params
 
 
 def context(request: Request) -> Iterator[Reading]:

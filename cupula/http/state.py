@@ -1,30 +1,22 @@
 """What one application holds for all its requests (``app.state``): the store, the secret
-that signs sessions, the login throttle, the cache of derived results, the upload limit;
+the login throttle, the cache of derived results, the upload limit;
 and the dependencies that hand them to a route."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
-from cupula.http.auth import LoginThrottle
+from cupula.http.throttle import LoginThrottle
 from cupula.model.schemata import get_model
 from cupula.store import Store
 from cupula.store.derived import Derived
 
-SECRET_ENV = "CUPULA_SECRET"
 
-
-def install(
-    app: FastAPI, db: str | None, *, secret: bytes | None, cache_size: int, upload_limit: int
-) -> None:
+def install(app: FastAPI, db: str | None, *, cache_size: int, upload_limit: int) -> None:
     get_model()  # FtM's schemata generated once, before requests arrive on many threads
     app.state.store = Store.open(db)
-    env_secret = os.environ.get(SECRET_ENV)
-    app.state.secret = secret or (env_secret.encode() if env_secret else secrets.token_bytes(32))
     app.state.throttle = LoginThrottle()
     app.state.derived = Derived(app.state.store.data_version, size=cache_size)
     app.state.upload_limit = upload_limit

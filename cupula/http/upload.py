@@ -1,6 +1,8 @@
 """Loading a partner's file sent over HTTP: saved under its own name in a private temporary
 folder, then loaded by ``ingest`` exactly as ``cupula ingest`` would (all or nothing;
-bad input named by file, line and field, the file being the name the user sent)."""
+bad input named by file, line and field, the file being the name the user sent), in a
+process of its own with a time budget (``ingest.isolated``) so that no upload holds the
+server."""
 
 from __future__ import annotations
 
@@ -9,11 +11,11 @@ import tempfile
 from pathlib import Path
 
 from fastapi import UploadFile
-from starlette.concurrency import run_in_threadpool
 
 from cupula.access.reading import Reading
 from cupula.errors import InvalidInput, Refused
-from cupula.ingest import Format, IngestError, LoadOptions, LoadResult, ingest
+from cupula.ingest import Format, IngestError, LoadOptions, LoadResult
+from cupula.ingest.isolated import load_isolated
 
 MAX_BYTES = 512 * 1024 * 1024
 CHUNK = 1024 * 1024
@@ -67,9 +69,10 @@ async def load_upload(
         if mapping is not None and mapping.filename:
             mapping_path = await save(mapping, Path(folder), "mapping.yml", limit)
         try:
-            result = await run_in_threadpool(
-                ingest, ctx.store, path, dataset=dataset, agency=viewer.agency, marking=marking,
-                fmt=fmt, mapping=mapping_path, options=options, source=path.name,
+            result = await load_isolated(
+                ctx.store, path, by=viewer, dataset=dataset, agency=viewer.agency,
+                marking=marking, fmt=fmt, mapping=mapping_path, options=options,
+                source=path.name,
             )  # fmt: skip
         except IngestError as exc:  # name the file as the user knows it, not our folder
             raise IngestError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from cupula.errors import CupulaError
 
@@ -31,3 +32,13 @@ class IngestError(CupulaError):
         if self.field is not None:
             where += f", field {self.field!r}"
         return f"{where}: {self.message}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt with its parts when it crosses from a load's process (ingest.isolated)
+        return (_rebuild, (type(self), self.path, self.message, self.line, self.field))
+
+
+def _rebuild(
+    kind: type[IngestError], path: str, message: str, line: int | None, field: str | None
+) -> IngestError:
+    return kind(path, message, line=line, field=field)

@@ -16,6 +16,7 @@ from followthemoney.util import sanitize_text
 
 from cupula.ingest.errors import IngestError
 from cupula.ingest.fragment import Fragment
+from cupula.ingest.limits import MAX_JSON_LINE_BYTES, check_count, check_value
 from cupula.ingest.text import Progress, iter_raw_lines, no_progress
 from cupula.model.schemata import get_model
 from cupula.store.tables import MAX_ID_LENGTH
@@ -65,7 +66,7 @@ def already_clean(type_name: str, value: str) -> bool:
 
 def read_ftm_json(path: Path, *, progress: Progress = no_progress) -> Iterator[Fragment]:
     """Validate and yield each entity; any bad line stops the load with its line number."""
-    for number, raw in iter_raw_lines(path, progress):
+    for number, raw in iter_raw_lines(path, progress, MAX_JSON_LINE_BYTES):
         if not raw.strip():
             continue
         try:
@@ -117,6 +118,7 @@ def entity_from_dict(data: dict[str, Any], *, path: Path, line: int) -> EntityPr
         raise IngestError(path, "must be an object", line=line, field="properties")
     entity = model.make_entity(schema)
     entity.id = entity_id
+    total = 0
     for name, values in properties.items():
         field = f"properties.{name}"
         prop = schema.get(name)
@@ -135,9 +137,14 @@ def entity_from_dict(data: dict[str, Any], *, path: Path, line: int) -> EntityPr
             values = [values]
         if not isinstance(values, list):
             raise IngestError(path, "must be a list of strings", line=line, field=field)
+        # Before any value is added: FtM compares each new value with those held.
+        check_count(len(values), path=path, line=line, field=field)
+        total += len(values)
+        check_count(total, path=path, line=line, field="properties", per_entity=True)
         for value in values:
             if not isinstance(value, str):
-                raise IngestError(path, f"{value!r} is not a string", line=line, field=field)
+                raise IngestError(path, f"{value!r:.80} is not a string", line=line, field=field)
+            check_value(prop.type.name, value, path=path, line=line, field=field)
             if not value.strip():
                 continue
             if prop.format is None and already_clean(prop.type.name, value):
@@ -153,7 +160,7 @@ def entity_from_dict(data: dict[str, Any], *, path: Path, line: int) -> EntityPr
             if cleaned is None:
                 raise IngestError(
                     path,
-                    f"{value!r} is not a valid {prop.type.name}",
+                    f"{value!r:.200} is not a valid {prop.type.name}",
                     line=line,
                     field=field,
                 )

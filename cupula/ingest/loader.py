@@ -17,16 +17,21 @@ from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from cupula.access.policy import decide, may_load, may_mark
+from cupula.access.viewer import Viewer
+from cupula.errors import Refused
 from cupula.ingest.errors import IngestError
 from cupula.ingest.fragment import Fragment, fragment_statements
 from cupula.ingest.ftm_json import read_ftm_json
+from cupula.ingest.limits import check_file_sizes
 from cupula.ingest.mapping import EXCEL_SUFFIXES, read_table
 from cupula.ingest.network import NetworkOptions, read_attendance, read_edgelist, read_matrix
 from cupula.ingest.ofac import find_trio, read_ofac
 from cupula.ingest.text import CsvRows, Progress, no_progress, sha256_files
 from cupula.model.marking import Marking, MarkingError, is_agency
 from cupula.model.statement import Statement, now_iso
-from cupula.store.store import Store
+from cupula.store import ownership
+from cupula.store.store import Store, Writer
 
 BATCH = 10_000
 DATASET_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -190,10 +195,62 @@ def check_dataset(name: str) -> None:
         )
 
 
+class LoadRefused(Refused):
+    """The writer may not load this: another agency's dataset, a marking it could not
+    read, or an agency that is not its own or does not exist. Nothing was written."""
+
+
+def _entity_refs(fragment: Fragment) -> Iterator[tuple[str, str]]:
+    """(entity id, field) of the fragment's own id and every entity it points at."""
+    entity = fragment.entity
+    if entity.id is not None:
+        yield entity.id, "id"
+    for prop, value in entity.itervalues():
+        if prop.type.name == "entity":
+            yield value, prop.name
+
+
+def _line_of(origin: str) -> int | None:
+    tail = origin.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+def check_entities_seen(
+    writer: Writer,
+    by: Viewer,
+    agency: str,
+    refs: dict[str, tuple[str, str]],
+) -> None:
+    """Refuse the load if it writes about, or points at, an entity of another agency
+    that ``by`` may not see. ``refs``: entity id -> (origin, field) where first met.
+
+    The refusal reads as it would for an id nobody holds ("no entity ... that you may
+    see"), naming neither the owner nor what it holds.
+    """
+    if by.unrestricted or not refs:
+        return
+    own = ownership.datasets_of(writer.conn, agency)
+    markings = writer.all_markings()
+    for entity_id, marking_ids in sorted(
+        ownership.foreign_markings(writer.conn, refs, own).items()
+    ):
+        if any(decide(by, markings[m]) for m in marking_ids if m in markings):
+            continue  # an entity the writer may see: what it adds stays its own
+        origin, field_name = refs[entity_id]
+        raise IngestError(
+            origin.rsplit(":", 1)[0],
+            f"no entity {entity_id!r} that you may see: a load may add to entities of "
+            "other agencies only when you may see them",
+            line=_line_of(origin),
+            field=field_name,
+        )
+
+
 def ingest(
     store: Store,
     path: Path | str,
     *,
+    by: Viewer,
     dataset: str,
     agency: str,
     marking: str | Marking,
@@ -205,12 +262,20 @@ def ingest(
     on_start: Callable[[int], None] | None = None,
     source: str | None = None,
 ) -> LoadResult:
-    """Load ``path`` into ``dataset`` as ``agency``, every statement under ``marking``.
+    """Load ``path`` into ``dataset`` for ``agency``, every statement under ``marking``,
+    written by the viewer ``by`` (the local administrator at the command line without
+    ``--as``).
+
+    What ``by`` may load is decided by the policy (``may_load``, ``may_mark``): only for
+    its own, registered agency, only into a dataset that agency owns (a new dataset
+    becomes its own), only under a marking it could read itself; and it may write
+    about (or point at) another agency's entity only when it may see that entity.
 
     ``on_start`` is told the number of bytes to read (for a progress bar), ``progress``
     the bytes read so far. ``source`` is what the load is recorded as coming from
     (default: the path; an upload gives the name it was sent under). Raises IngestError
-    (or MarkingError) and writes nothing on bad input.
+    (or MarkingError) on bad input and LoadRefused when ``by`` may not load it; either
+    way nothing is written.
     """
     path = Path(path)
     mapping = Path(mapping) if mapping is not None else None
@@ -222,12 +287,20 @@ def ingest(
     if parsed.originator != agency:
         raise MarkingError(f"the marking's originator {parsed.originator} is not {agency}")
     check_dataset(dataset)
+    with store.engine.connect() as conn:
+        if not ownership.agency_exists(conn, agency):
+            raise LoadRefused(
+                f"no agency {agency} in this store (`cupula admin agency list`; "
+                "`cupula admin agency add` registers one)"
+            )
+        _check_allowed(by, agency, ownership.dataset_owner(conn, dataset), dataset, parsed)
     if not path.exists():
         raise IngestError(path, "no such file or folder")
     if mapping is not None and not mapping.is_file():
         raise IngestError(mapping, "no such mapping file")
     fmt = Format(fmt) if fmt is not None else detect_format(path, mapping)
     files = input_files(path, fmt)
+    check_file_sizes(files, fmt.value)
     fingerprint_extra = json.dumps(
         {"format": fmt.value, "options": asdict(options)}, sort_keys=True
     ).encode()
@@ -242,14 +315,22 @@ def ingest(
         if not force and writer.find_load(dataset, sha256, parsed.id) is not None:
             result.skipped = True
             return result
+        owner = ownership.dataset_owner(writer.conn, dataset)
+        _check_allowed(by, agency, owner, dataset, parsed)  # again, inside the transaction
+        if owner is None:
+            ownership.claim_dataset(writer.conn, dataset, agency)
         marking_id = writer.put_marking(parsed)
         before = writer.count_statements()
         batch: list[Statement] = []
+        refs: dict[str, tuple[str, str]] = {}
         with writer.pipeline() as put:
             for fragment in _fragments(
                 path, fmt, dataset, mapping, options, progress, result.dropped
             ):
                 result.records_read += 1
+                if not by.unrestricted:
+                    for entity_id, field_name in _entity_refs(fragment):
+                        refs.setdefault(entity_id, (fragment.origin, field_name))
                 batch.extend(fragment_statements(fragment, dataset, marking_id, started))
                 if len(batch) >= BATCH:
                     put(batch)
@@ -257,6 +338,7 @@ def ingest(
                     batch = []
             put(batch)
             result.statements_read += len(batch)
+        check_entities_seen(writer, by, agency, refs)
         result.statements_added = writer.count_statements() - before
         writer.record_load(
             dataset=dataset,
@@ -272,3 +354,14 @@ def ingest(
             statements_added=result.statements_added,
         )
     return result
+
+
+def _check_allowed(
+    by: Viewer, agency: str, owner: str | None, dataset: str, marking: Marking
+) -> None:
+    decision = may_load(by, agency, owner)
+    if not decision:
+        raise LoadRefused(f"cannot load into {dataset}: {'; '.join(decision.reasons)}")
+    decision = may_mark(by, marking)
+    if not decision:
+        raise LoadRefused(f"cannot write under {marking}: {'; '.join(decision.reasons)}")

@@ -30,6 +30,7 @@ from followthemoney.proxy import EntityProxy
 
 from cupula.ingest.errors import IngestError
 from cupula.ingest.fragment import Fragment
+from cupula.ingest.limits import MAX_ROW_BYTES, EntityTally, check_entity, line_too_long
 from cupula.ingest.text import CsvRows, Progress, no_progress
 from cupula.model.schemata import get_model
 
@@ -107,6 +108,8 @@ def _excel_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         for number, values in enumerate(worksheet.iter_rows(values_only=True), 1):
             cells = ["" if v is None else str(v) for v in values]
+            if sum(len(c) for c in cells) > MAX_ROW_BYTES:
+                raise line_too_long(path, number, MAX_ROW_BYTES)
             if any(c.strip() for c in cells):
                 yield number, cells
     finally:
@@ -164,6 +167,7 @@ def read_table(
                     field=ref,
                 )
     schemata: dict[str, str] = {}
+    tally = EntityTally(path)  # rows with the same keys add to one entity
     handler = _Discarded()
     logger = logging.getLogger("followthemoney.mapping.entity")
     logger.addHandler(handler)
@@ -179,12 +183,14 @@ def read_table(
                 prop, value = handler.problems[0]
                 if dropped is None:
                     raise IngestError(
-                        path, f"{value!r} is not a valid {prop}", line=line, field=prop
+                        path, f"{value!r:.200} is not a valid {prop}", line=line, field=prop
                     )
                 dropped.extend(f"line {line}, field {p}: {v!r}" for p, v in handler.problems)
                 handler.problems.clear()
             for entity in mapped:
                 _check_schema(path, line, schemata, entity)
+                check_entity(entity, path=path, line=line)
+                tally.add(entity, line)
                 yield Fragment(entity, f"{path.name}:{line}")
     finally:
         logger.removeHandler(handler)

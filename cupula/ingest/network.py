@@ -23,6 +23,7 @@ from followthemoney.types import registry
 
 from cupula.ingest.errors import IngestError
 from cupula.ingest.fragment import Fragment, node_id
+from cupula.ingest.limits import MAX_MATRIX_NODES, check_count, check_entity
 from cupula.ingest.text import CsvRows, Progress, no_progress
 from cupula.model.schemata import get_model
 
@@ -75,7 +76,7 @@ class _Builder:
         self.node_schema = schema
         self.seen_nodes: set[str] = set()
 
-    def node(self, label: str, origin: str) -> Iterator[Fragment]:
+    def node(self, label: str, line: int) -> Iterator[Fragment]:
         """The node's entity, the first time the label is met."""
         entity_id = node_id(self.options.namespace, label)
         if entity_id not in self.seen_nodes:
@@ -83,7 +84,8 @@ class _Builder:
             entity = self.model.make_entity(self.node_schema)
             entity.id = entity_id
             entity.add("name", label)
-            yield Fragment(entity, origin)
+            check_entity(entity, path=self.path, line=line)
+            yield Fragment(entity, f"{self.path.name}:{line}")
 
     def tie(
         self,
@@ -92,7 +94,7 @@ class _Builder:
         weight: float | None,
         *,
         directed: bool,
-        origin: str,
+        line: int,
         phase: str | None = None,
         date: str | None = None,
     ) -> Fragment:
@@ -119,7 +121,8 @@ class _Builder:
             entity.add("date", date)
         if self.options.channel:
             entity.add("channel", self.options.channel)
-        return Fragment(entity, origin)
+        check_entity(entity, path=self.path, line=line)
+        return Fragment(entity, f"{self.path.name}:{line}")
 
 
 class _Grid:
@@ -133,6 +136,13 @@ class _Grid:
         self.columns = [cell.strip() for cell in header[1:]]
         if not self.columns:
             raise IngestError(path, f"no header row of {what}", line=self.header_line or None)
+        if len(self.columns) > MAX_MATRIX_NODES:
+            raise IngestError(
+                path,
+                f"{len(self.columns):,} columns; a matrix may have at most {MAX_MATRIX_NODES:,} "
+                "(load a larger network as an edge list)",
+                line=self.header_line,
+            )
         _check_unique(path, self.header_line, self.columns, "column")
         self.what = what
 
@@ -164,42 +174,60 @@ def read_matrix(
     builder = _Builder(path, options)
     grid = _Grid(path, options, progress, "node ids")
     ids, header_line = grid.columns, grid.header_line
+    # Rows are read by their label, in whatever order they come: row "b" is the ties of
+    # column "b" (index[label]), not of the column in the row's position.
+    index = {label: j for j, label in enumerate(ids)}
     matrix: dict[str, list[float]] = {}
     row_lines: dict[str, int] = {}
     for line, label, numbers in grid:
+        j = index.get(label)
+        if j is None:
+            raise IngestError(
+                path,
+                f"row label {label!r:.80} is not among the column ids; a matrix's rows and "
+                "columns name the same nodes",
+                line=line,
+                field=label[:80],
+            )
+        if numbers[j]:
+            # a tie of a node to itself: rows written in another order than the columns
+            # and read by position would put their ties here
+            raise IngestError(
+                path,
+                f"a tie from {label!r:.80} to itself ({_fmt(numbers[j])}); rows are read by "
+                "their label, so check that each row holds the ties of the node it names",
+                line=line,
+                field=label[:80],
+            )
         matrix[label] = numbers
         row_lines[label] = line
     missing = [i for i in ids if i not in matrix]
-    extra = [r for r in matrix if r not in set(ids)]
-    if missing or extra:
-        detail = []
-        if missing:
-            detail.append(f"no row for column ids {', '.join(missing[:10])}")
-        if extra:
-            detail.append(f"rows {', '.join(extra[:10])} have no column")
+    if missing:
         raise IngestError(
             path,
-            f"matrix is not square ({len(matrix)} rows, {len(ids)} columns): " + "; ".join(detail),
+            f"matrix is not square ({len(matrix)} rows, {len(ids)} columns): no row for column "
+            f"ids {', '.join(missing[:10])}",
+            line=header_line,
+            field=missing[0][:80],
         )
-    index = {label: j for j, label in enumerate(ids)}
     symmetric = all(matrix[a][index[b]] == matrix[b][index[a]] for a in ids for b in ids)
     directed = options.directed if options.directed is not None else not symmetric
     for label in ids:
-        yield from builder.node(label, f"{path.name}:{header_line}")
+        yield from builder.node(label, header_line)
     for a in ids:
-        origin = f"{path.name}:{row_lines[a]}"
+        line = row_lines[a]
         for b in ids:
             if a == b:
                 continue
             w_ab = matrix[a][index[b]]
             if directed:
                 if w_ab:
-                    yield builder.tie(a, b, w_ab, directed=True, origin=origin)
+                    yield builder.tie(a, b, w_ab, directed=True, line=line)
             elif a < b:
                 w_ba = matrix[b][index[a]]
                 weight = w_ab if symmetric else w_ab + w_ba
                 if weight:
-                    yield builder.tie(a, b, weight, directed=False, origin=origin)
+                    yield builder.tie(a, b, weight, directed=False, line=line)
 
 
 def _check_unique(path: Path, line: int, ids: list[str], what: str) -> None:
@@ -240,12 +268,11 @@ def read_edgelist(
                 )
         if "phase" in columns and columns["phase"] < len(cells):
             phase = cells[columns["phase"]] or None
-        origin = f"{path.name}:{line}"
-        yield from builder.node(source, origin)
-        yield from builder.node(target, origin)
+        yield from builder.node(source, line)
+        yield from builder.node(target, line)
         if source != target:
             yield builder.tie(
-                source, target, weight, directed=directed, origin=origin, phase=phase, date=date
+                source, target, weight, directed=directed, line=line, phase=phase, date=date
             )
 
 
@@ -291,10 +318,15 @@ def read_attendance(
         if options.date:
             event.add("date", options.date)
         event_entities[label] = event
+    attended = dict.fromkeys(grid.columns, 0)
     for line, label, numbers in grid:
-        yield from builder.node(label, f"{path.name}:{line}")
+        yield from builder.node(label, line)
         for event_label, number in zip(grid.columns, numbers, strict=True):
             if number:
+                # counted before FtM adds (it compares each value with those held)
+                attended[event_label] += 1
+                check_count(attended[event_label], path=path, line=line, field=event_label)
                 event_entities[event_label].add("involved", node_id(options.namespace, label))
     for event in event_entities.values():
+        check_entity(event, path=path, line=grid.header_line)
         yield Fragment(event, f"{path.name}:{grid.header_line}")

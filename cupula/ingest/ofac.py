@@ -24,6 +24,7 @@ from followthemoney.types import registry
 
 from cupula.ingest.errors import IngestError
 from cupula.ingest.fragment import Fragment, node_id
+from cupula.ingest.limits import EntityTally, check_entity
 from cupula.ingest.text import CsvRows, Progress, no_progress
 from cupula.model.schemata import get_model
 
@@ -209,6 +210,7 @@ def read_ofac(
         entity_links: list[str] = []
         if rec["remarks"]:
             _apply_remarks(entity, rec["remarks"], entity_links)
+        check_entity(entity, path=trio.sdn, line=line)
         origin = f"{trio.sdn.name}:{line}"
         links.extend((ent_num, target, origin) for target in entity_links)
         entries[ent_num] = entity
@@ -238,6 +240,7 @@ def _entry_rows(
     """Rows of alt.csv or add.csv with an empty entity of the entry they belong to."""
     if path is None:
         return
+    tally = EntityTally(path)  # an entry's aliases (or addresses), one row each
     for line, rec in _rows(path, columns, encoding, progress):
         entry = entries.get(rec["ent_num"] or "")
         if entry is None:
@@ -245,6 +248,8 @@ def _entry_rows(
         stub = get_model().make_entity(entry.schema)
         stub.id = entry.id
         yield f"{path.name}:{line}", rec, stub
+        check_entity(stub, path=path, line=line)
+        tally.add(stub, line)
 
 
 def _aliases(

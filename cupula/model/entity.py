@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import groupby
+from typing import Any
 
 from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
@@ -34,12 +35,64 @@ def merged_schema(names: Iterable[str]) -> Schema:
     return schema
 
 
-def assemble(entity_id: str, statements: Iterable[Statement]) -> EntityProxy:
-    """Build one entity from its statements (values already cleaned at load time)."""
-    items = list(statements)
-    schema = merged_schema(s.schema for s in items)
-    proxy = get_model().make_entity(schema, key_prefix=None)
-    proxy.id = entity_id
+class Entity(EntityProxy):
+    """An entity assembled from several datasets' statements, captioned by its owner.
+
+    The owner of an entity is the agency of the oldest dataset that holds statements
+    about it (the one that created it). What other agencies add (an alias, a second
+    name) is shown among its values but never chooses its caption: a partner cannot
+    rename another agency's target in that agency's own pages, rankings and exports.
+    """
+
+    __slots__ = ["owner_caption"]
+
+    owner_caption: str | None
+
+    @property
+    def caption(self) -> str:
+        return self.owner_caption or super().caption
+
+    def __getstate__(self) -> dict[str, Any]:
+        data = super().__getstate__()
+        data.update({slot: getattr(self, slot) for slot in EntityProxy.__slots__})
+        data["schema"] = self.schema.name
+        data["owner_caption"] = self.owner_caption
+        return data
+
+    def __setstate__(self, data: dict[str, Any]) -> None:
+        for slot in EntityProxy.__slots__:
+            value = data.get(slot)
+            if slot == "schema":
+                value = get_model()[data["schema"]]
+            setattr(self, slot, value)
+        self.owner_caption = data.get("owner_caption")
+
+
+# dataset -> (created, its owning agency) (``store.ownership.dataset_order``)
+DatasetOrder = Mapping[str, tuple[str, str]]
+
+
+def _owners(items: list[Statement], order: DatasetOrder | None) -> set[str]:
+    """The datasets of the agency that created the entity: the agency of the oldest
+    dataset in ``order``. Datasets ``order`` does not know count as their own agency,
+    and as younger than those it knows, the first seen first."""
+    first: dict[str, str] = {}
+    for stmt in items:
+        if stmt.dataset not in first or stmt.first_seen < first[stmt.dataset]:
+            first[stmt.dataset] = stmt.first_seen
+    known = order or {}
+
+    def age(d: str) -> tuple[bool, str, str, str]:
+        return (d not in known, known[d][0] if d in known else "", first[d], d)
+
+    oldest = min(first, key=age)
+    if oldest not in known:
+        return {oldest}
+    agency = known[oldest][1]
+    return {d for d in first if d in known and known[d][1] == agency}
+
+
+def _fill(proxy: EntityProxy, schema: Schema, items: Iterable[Statement]) -> None:
     for stmt in items:
         if stmt.prop == BASE:
             continue
@@ -47,13 +100,34 @@ def assemble(entity_id: str, statements: Iterable[Statement]) -> EntityProxy:
         if prop is None:  # a property of the other, incompatible schema
             continue
         proxy.unsafe_add(prop, stmt.value, cleaned=True)
+
+
+def assemble(
+    entity_id: str, statements: Iterable[Statement], order: DatasetOrder | None = None
+) -> Entity:
+    """Build one entity from its statements (values already cleaned at load time).
+    ``order`` ranks datasets by age, to find the owner whose values give the caption."""
+    items = list(statements)
+    schema = merged_schema(s.schema for s in items)
+    proxy = Entity(schema, {"id": entity_id})
+    proxy.owner_caption = None
+    _fill(proxy, schema, items)
+    if len({s.dataset for s in items}) > 1:
+        owners = _owners(items, order)
+        own = Entity(schema, {"id": entity_id})
+        own.owner_caption = None
+        _fill(own, schema, (s for s in items if s.dataset in owners))
+        if any(own.get(prop, quiet=True) for prop in schema.caption):
+            proxy.owner_caption = own.caption
     return proxy
 
 
-def assemble_entities(statements: Iterable[Statement]) -> Iterator[EntityProxy]:
+def assemble_entities(
+    statements: Iterable[Statement], order: DatasetOrder | None = None
+) -> Iterator[Entity]:
     """Entities from statements ordered by entity id (as views return them)."""
     for entity_id, group in groupby(statements, key=lambda s: s.entity_id):
-        yield assemble(entity_id, group)
+        yield assemble(entity_id, group, order)
 
 
 # Where a party is, most telling first: a company's jurisdiction, a person's country of

@@ -199,14 +199,22 @@ def _layering(passes: list[Alert], flows: Flows) -> list[Alert]:
     return out
 
 
+def _fan_sentence(kind: str, holder: str, count: int, days: int) -> str:
+    """Who paid whom, in the direction the money went: a fan-in is many payers of one
+    holder, a fan-out one holder paying many."""
+    if kind == "fan_in":
+        return f"{count} different counterparties paid {holder} within {days} days"
+    return f"{holder} paid {count} different counterparties within {days} days"
+
+
 def scan(flows: Flows, options: TypologyOptions | None = None) -> list[Alert]:
     o = options or TypologyOptions()
     con = duckdb.connect()
     con.register("transfers", _table(flows, o))
     alerts: list[Alert] = []
-    for kind, holder, other, word in (
-        ("fan_in", "beneficiary", "payer", "from"),
-        ("fan_out", "payer", "beneficiary", "to"),
+    for kind, holder, other in (
+        ("fan_in", "beneficiary", "payer"),
+        ("fan_out", "payer", "beneficiary"),
     ):
         for who, count, ids, total in _fan(con, holder, other, o):
             unique = list(dict.fromkeys(ids))
@@ -216,7 +224,7 @@ def scan(flows: Flows, options: TypologyOptions | None = None) -> list[Alert]:
                     who,
                     unique,
                     total,
-                    f"{count} different counterparties {word} {who} within {o.window_days} days",
+                    _fan_sentence(kind, who, count, o.window_days),
                     {"counterparties": count},
                 )
             )

@@ -12,8 +12,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, RowMapping, insert, select
+from sqlalchemy import RowMapping, insert, select
 
+from cupula.access.policy import judgement_applies
 from cupula.access.viewer import Viewer
 from cupula.errors import InvalidInput
 from cupula.model.statement import now_iso
@@ -68,20 +69,14 @@ def judge(
     return item
 
 
-def _applies(viewer: Viewer) -> ColumnElement[bool] | None:
-    return None if viewer.unrestricted else J.agency == viewer.agency
-
-
 def history(store: Store, viewer: Viewer, a: str, b: str) -> list[Judgement]:
     """Every judgement of the pair that applies to ``viewer``, oldest first."""
     left, right = ordered(a, b)
     query = select(judgement_table).where(J.left_id == left, J.right_id == right)
-    condition = _applies(viewer)
-    if condition is not None:
-        query = query.where(condition)
     with store.engine.connect() as conn:
         rows = conn.execute(query.order_by(J.id)).all()
-    return [_judgement(r._mapping) for r in rows]
+    items = (_judgement(r._mapping) for r in rows)
+    return [item for item in items if judgement_applies(viewer, item.agency)]
 
 
 def _judgement(m: RowMapping) -> Judgement:
@@ -97,13 +92,12 @@ def current(
     """The standing judgement of each judged pair that applies to ``viewer`` (retracted
     ones left out), optionally only pairs with both ends in ``ids``."""
     query = select(judgement_table).order_by(J.id)
-    condition = _applies(viewer)
-    if condition is not None:
-        query = query.where(condition)
     latest: dict[tuple[str, str], Judgement] = {}
     with store.engine.connect() as conn:
         for row in conn.execute(query):
             item = _judgement(row._mapping)
+            if not judgement_applies(viewer, item.agency):
+                continue
             if ids is not None and (item.left not in ids or item.right not in ids):
                 continue
             latest[(item.left, item.right)] = item

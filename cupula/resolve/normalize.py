@@ -10,16 +10,34 @@ Beside each token we keep two keys that survive spelling drift:
   uses one letter for w/u/o and y/i/e, and velars drift between scripts (Spanish j, Arabic
   kh, g, q), so "Guzmán", "Gusman" and غوزمان ("ghwzman" in ASCII) all become ``ksmn``,
   "Joaquín" and خواكين ("khwakyn") ``kn``; "Putin" and بوتين ("bwtyn") become ``btn``.
+
+Tokens are made of word characters only (letters, marks and digits of any script):
+apostrophes and dots join the parts of a word ("O'Brien", "J.P."), every other
+punctuation mark or symbol separates words, and a word written with angle brackets is
+markup (``</script>``), not a name, and gives no token. Names stored before the input
+limits (``ingest.limits``) may be of any length: only their first ``MAX_NAME_CHARS``
+characters and ``MAX_NAME_TOKENS`` tokens are read, and keys are made from a token's first
+``KEY_CHARS`` characters, so no key costs more than microseconds (rigour's metaphone takes
+time in the square of its input: 37 s for one token of a million characters).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from normality import ascii_text
 from rigour.names import remove_person_prefixes, replace_org_types_compare, tokenize_name
 from rigour.text import metaphone
+
+from cupula.ingest.limits import MAX_NAME_CHARS, MAX_NAME_TOKENS
+
+# Characters of a token read for its phonetic code and skeleton: more than any real word.
+KEY_CHARS = 32
+# Inside a word these join its parts (O'Brien, J.P. Morgan); other punctuation separates.
+JOINERS = frozenset("'’‘ʼ`´.")
+MARKUP = frozenset("<>")
 
 # "X alias Y", "X a.k.a. Y", "X (El Chapo)", 'X "El Chapo"': one name, several forms.
 ALIAS_SPLIT = re.compile(
@@ -47,32 +65,66 @@ SKELETON_LETTERS = str.maketrans(
 def name_forms(name: str) -> list[str]:
     """The forms one written name stands for: ``"GUZMAN LOERA, Joaquin (El Chapo)"`` is
     ``["GUZMAN LOERA, Joaquin", "El Chapo"]``."""
-    forms = [f.strip(" ,;") for f in ALIAS_SPLIT.split(name)]
+    forms = [f.strip(" ,;") for f in ALIAS_SPLIT.split(name[:MAX_NAME_CHARS])]
     return [f for f in forms if f]
+
+
+def word_parts(word: str) -> list[str]:
+    """The runs of word characters (letters, marks, digits: any script) of one written
+    word; joiners are dropped, any other character separates."""
+    parts: list[str] = []
+    current: list[str] = []
+    for char in unicodedata.normalize("NFC", word):
+        if char in JOINERS:
+            continue
+        if unicodedata.category(char)[0] in "LMN":
+            current.append(char)
+        elif current:
+            parts.append("".join(current))
+            current = []
+    if current:
+        parts.append("".join(current))
+    return parts
 
 
 @lru_cache(maxsize=200_000)
 def _word_tokens(word: str) -> tuple[str, ...]:
-    return tuple(tokenize_name((ascii_text(word) or "").lower()))
+    if MARKUP.intersection(word):
+        return ()
+    tokens: list[str] = []
+    for part in word_parts(word):
+        # transliteration may split a part (Chinese syllables) or leave punctuation
+        tokens.extend(tokenize_name((ascii_text(part) or "").lower()))
+    return tuple(t for t in tokens if t.isalnum())
+
+
+def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
+    """ASCII tokens of a name, without fillers; legal forms normalised for organisations.
+    Only the first MAX_NAME_CHARS characters count (a stored name may be longer)."""
+    return _name_tokens(name[:MAX_NAME_CHARS], organisation)
 
 
 @lru_cache(maxsize=200_000)
-def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
-    """ASCII tokens of a name, without fillers; legal forms normalised for organisations."""
+def _name_tokens(name: str, organisation: bool) -> tuple[str, ...]:
     text = remove_person_prefixes(name)
     if organisation:
         text = replace_org_types_compare(text)
     # Word by word: words recur across millions of names where whole names do not.
-    tokens = [t for word in text.split() for t in _word_tokens(word)]
+    tokens = [t for word in text.split() for t in _word_tokens(word)][:MAX_NAME_TOKENS]
     # One letter left of an organisation's name is a legal form's debris ("B.V."), not
     # an initial.
     kept = tuple(t for t in tokens if t not in FILLER and not (organisation and len(t) == 1))
     return kept or tuple(tokens)
 
 
-@lru_cache(maxsize=200_000)
 def skeleton(token: str) -> str:
-    """Consonant skeleton of an ASCII token (see the module docstring)."""
+    """Consonant skeleton of an ASCII token (see the module docstring), of its first
+    KEY_CHARS characters."""
+    return _skeleton(token[:KEY_CHARS])
+
+
+@lru_cache(maxsize=200_000)
+def _skeleton(token: str) -> str:
     out = token
     for digraph, letter in SKELETON_DIGRAPHS:
         out = out.replace(digraph, letter)
@@ -81,8 +133,13 @@ def skeleton(token: str) -> str:
     return collapsed if collapsed else token[:1]
 
 
-@lru_cache(maxsize=200_000)
 def phonetic(token: str) -> str:
+    """The phonetic code of a token's first KEY_CHARS characters (digits stay as they are)."""
+    return _phonetic(token[:KEY_CHARS])
+
+
+@lru_cache(maxsize=200_000)
+def _phonetic(token: str) -> str:
     if token.isdigit():
         return token
     return metaphone(token) or token

@@ -179,10 +179,10 @@ def records_of(view: View) -> list[Record]:
             for a in refs:
                 links[a].update(r for r in refs if r != a)
     records = []
-    for proxy in proxies:
-        assert proxy.id is not None
-        neighbours = [label[n] for n in links.get(proxy.id, ()) if n in label]
-        record = record_of(proxy, neighbours)
+    for member in proxies:
+        assert member.id is not None
+        neighbours = [label[n] for n in links.get(member.id, ()) if n in label]
+        record = record_of(member, neighbours)
         if record is not None:
             records.append(record)
     return records

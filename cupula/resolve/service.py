@@ -18,7 +18,6 @@ from followthemoney.proxy import EntityProxy
 from sqlalchemy import delete, insert, select
 
 from cupula.errors import NotFound, NotReady
-from cupula.model.entity import assemble
 from cupula.model.statement import now_iso
 from cupula.resolve.clustering import Links, cluster
 from cupula.resolve.engine import Progress, Resolution, ResolveOptions, quiet, score_records
@@ -185,4 +184,4 @@ def merged_entity(view: View, members: Sequence[str]) -> EntityProxy | None:
     statements = [s for m in sorted(members) for s in view.statements(entity_id=m)]
     if not statements:
         return None
-    return assemble(sorted(members)[0], statements)
+    return view.assemble(sorted(members)[0], statements)

@@ -11,11 +11,12 @@ usage, so the audit entry says what it would have said had the result been rebui
 from __future__ import annotations
 
 import threading
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+from cupula.store.usage import Usage
 from cupula.store.view import View
 
 T = TypeVar("T")
@@ -24,7 +25,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class _Kept:
     value: Any
-    usage: Counter[str]
+    usage: Usage  # what the build read, given again to every view that reuses it
 
 
 class Derived:
@@ -49,9 +50,9 @@ class Derived:
                 with self._lock:
                     kept = self._kept.get(key)
                 if kept is None:
-                    before = Counter(view.usage)
-                    value = build(view)
-                    kept = _Kept(value, view.usage - before)
+                    with view.recorded() as used:
+                        value = build(view)
+                    kept = _Kept(value, used)
                     with self._lock:
                         self._kept[key] = kept
                         self._building.pop(key, None)
@@ -61,5 +62,5 @@ class Derived:
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)
-        view.usage.update(kept.usage)
+        view.usage.merge(kept.usage)
         return cast(T, kept.value)

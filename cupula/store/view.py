@@ -6,31 +6,34 @@ this is the single place where what a reader may see is decided. The viewer's fi
 ``access.policy.decide`` applied to each marking in the store (there are few), turned
 into ``marking_id IN (...)``.
 
-A view also keeps count of what it returned, by marking (``usage``), so that the audit
-log can say how many statements of which originator a read gave out.
+A view also keeps count of what it gave out (``usage``: distinct statements, by dataset
+and marking; see ``store.usage``), so that the audit log can say how many statements of
+which originator a read gave, however many times it read them.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
-from followthemoney.proxy import EntityProxy
 from sqlalchemy import Select, false, func, select
 from sqlalchemy.engine import Engine
 
 from cupula.access.policy import allowed_markings
 from cupula.access.viewer import Viewer
 from cupula.errors import Refused
-from cupula.model.entity import assemble, assemble_entities, merged_schema
+from cupula.model.entity import DatasetOrder, Entity, assemble, assemble_entities, merged_schema
 from cupula.model.marking import Classification, Marking
 from cupula.model.statement import BASE, Statement
+from cupula.store import ownership
 from cupula.store.tables import STATEMENT_COLUMNS, load_table, marking_table, statement_table
+from cupula.store.usage import Cell, Usage
 
 S = statement_table.c
 BATCH = 10_000
@@ -59,7 +62,8 @@ class View:
         self.engine = engine
         self.scope = scope
         self.viewer = scope.viewer
-        self.usage: Counter[str] = Counter()  # statements returned or counted, by marking
+        self.usage = Usage()  # distinct statements returned or counted
+        self._order: DatasetOrder | None = None
 
     # -- the one filter -----------------------------------------------------------------
 
@@ -104,14 +108,28 @@ class View:
 
     # -- reading ----------------------------------------------------------------------
 
-    def _stream(self, query: Select[Any]) -> Iterator[Statement]:
+    def _stream(self, query: Select[Any], *, whole_cells: bool) -> Iterator[Statement]:
+        """The statements of ``query`` in scope, counted in ``usage``: by cell when the
+        query reads every statement of the cells it touches (``whole_cells``), else one
+        by one."""
         usage = self.usage
-        with self.engine.connect() as conn:
-            result = conn.execution_options(yield_per=BATCH).execute(self._scoped(query))
-            for row in result:
-                statement = Statement(*row)
-                usage[statement.marking_id] += 1
-                yield statement
+        given: Counter[Cell] = Counter()
+        finished = False
+        try:
+            with self.engine.connect() as conn:
+                result = conn.execution_options(yield_per=BATCH).execute(self._scoped(query))
+                for row in result:
+                    statement = Statement(*row)
+                    cell = (statement.dataset, statement.marking_id)
+                    if whole_cells:
+                        given[cell] += 1
+                    else:
+                        usage.read(cell, statement.id, is_id=statement.prop == BASE)
+                    yield statement
+            finished = True
+        finally:
+            if whole_cells:
+                (usage.read_whole if finished else usage.read_cut)(given)
 
     def statements(
         self,
@@ -119,8 +137,10 @@ class View:
         entity_id: str | None = None,
         schema: str | None = None,
         dataset: str | None = None,
+        markings: Collection[str] | None = None,
     ) -> Iterator[Statement]:
-        """Statements in scope, ordered by entity id (so entities can be assembled)."""
+        """Statements in scope, ordered by entity id (so entities can be assembled);
+        ``markings`` narrows them to statements under these marking ids (never widens)."""
         query = select(*(statement_table.c[name] for name in STATEMENT_COLUMNS))
         if entity_id is not None:
             query = query.where(S.entity_id == entity_id)
@@ -128,26 +148,45 @@ class View:
             query = query.where(S.schema == schema)
         if dataset is not None:
             query = query.where(S.dataset == dataset)
-        return self._stream(query.order_by(S.entity_id, S.prop, S.value, S.id))
+        if markings is not None:
+            query = query.where(S.marking_id.in_(sorted(markings)) if markings else false())
+        # Filters by dataset or marking only still read each (dataset, marking) cell whole.
+        whole_cells = entity_id is None and schema is None
+        return self._stream(
+            query.order_by(S.entity_id, S.prop, S.value, S.id), whole_cells=whole_cells
+        )
 
-    def entity(self, entity_id: str) -> EntityProxy | None:
+    def dataset_order(self) -> DatasetOrder:
+        """Datasets by age (which created an entity: its owner gives the caption)."""
+        if self._order is None:
+            with self.engine.connect() as conn:
+                self._order = ownership.dataset_order(conn)
+        return self._order
+
+    def assemble(self, entity_id: str, statements: Iterable[Statement]) -> Entity:
+        """One entity from statements this view returned, captioned by its owner."""
+        return assemble(entity_id, statements, self.dataset_order())
+
+    def entity(self, entity_id: str) -> Entity | None:
         """The entity as this viewer may see it (None if it sees no statement of it)."""
         statements = list(self.statements(entity_id=entity_id))
-        return assemble(entity_id, statements) if statements else None
+        return self.assemble(entity_id, statements) if statements else None
 
-    def entities(self) -> Iterator[EntityProxy]:
-        return assemble_entities(self.statements())
+    def entities(self) -> Iterator[Entity]:
+        return assemble_entities(self.statements(), self.dataset_order())
 
     def entity_ids(self, schemata: Iterable[str]) -> list[str]:
         """Ids of the entities in scope stated to be of one of ``schemata``, sorted."""
         query = self._scoped(
-            select(S.entity_id, S.marking_id).where(S.prop == BASE, S.schema.in_(sorted(schemata)))
+            select(S.entity_id, S.dataset, S.marking_id, S.id).where(
+                S.prop == BASE, S.schema.in_(sorted(schemata))
+            )
         )
         ids: set[str] = set()
         with self.engine.connect() as conn:
-            for entity_id, marking_id in conn.execute(query):
+            for entity_id, dataset, marking_id, statement_id in conn.execute(query):
                 ids.add(entity_id)
-                self.usage[marking_id] += 1
+                self.usage.read((dataset, marking_id), statement_id, is_id=True)
         return sorted(ids)
 
     def signature(self) -> str:
@@ -173,14 +212,23 @@ class View:
     def count_by(self, column: str) -> dict[str, int]:
         """Statements in scope counted by a statement column (dataset, marking_id, ...)."""
         col = S[column]
-        query = self._scoped(
-            select(col, S.marking_id, func.count()).select_from(statement_table)
-        ).group_by(col, S.marking_id)
+        # Over every dataset, a count per marking covers each marking whole for the audit
+        # (grouping by dataset too would make the query twice as slow on SQLite).
+        by_cell = self.scope.datasets is not None
+        group = (col, S.dataset, S.marking_id) if by_cell else (col, S.marking_id)
+        query = self._scoped(select(*group, func.count()).select_from(statement_table))
         counts: Counter[str] = Counter()
+        cells: Counter[Cell] = Counter()
+        markings: Counter[str] = Counter()
         with self.engine.connect() as conn:
-            for value, marking_id, count in conn.execute(query):
-                counts[str(value)] += int(count)
-                self.usage[marking_id] += int(count)
+            for row in conn.execute(query.group_by(*group)):
+                counts[str(row[0])] += int(row[-1])
+                if by_cell:
+                    cells[(row[1], row[2])] += int(row[-1])
+                else:
+                    markings[row[1]] += int(row[-1])
+        self.usage.read_whole(cells)
+        self.usage.read_markings_whole(markings)
         return dict(sorted(counts.items()))
 
     def count_statements(self) -> int:
@@ -189,16 +237,18 @@ class View:
     def count_entities(self) -> dict[str, int]:
         """Entities in scope by (merged) schema name."""
         query = self._scoped(
-            select(S.entity_id, S.schema, S.marking_id).where(S.prop == BASE)
+            select(S.entity_id, S.schema, S.dataset, S.marking_id).where(S.prop == BASE)
         ).order_by(S.entity_id)
         counts: Counter[str] = Counter()
+        cells: Counter[Cell] = Counter()
         with self.engine.connect() as conn:
             rows = conn.execution_options(yield_per=BATCH).execute(query)
             for _entity_id, group in groupby(rows, key=lambda r: r[0]):
                 items = list(group)
                 for row in items:
-                    self.usage[row[2]] += 1
+                    cells[(row[2], row[3])] += 1
                 counts[merged_schema(r[1] for r in items).name] += 1
+        self.usage.read_ids_whole(cells)
         return dict(sorted(counts.items()))
 
     def markings(self) -> dict[str, Marking]:
@@ -223,11 +273,16 @@ class View:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def originators(self) -> dict[str, int]:
-        """Statements returned so far, by originating agency (for the audit log)."""
-        markings = self.all_markings()
-        out: Counter[str] = Counter()
-        for marking_id, count in self.usage.items():
-            marking = markings.get(marking_id)
-            if marking is not None:
-                out[marking.originator] += count
-        return dict(out)
+        """Distinct statements given so far, by originating agency (for the audit log)."""
+        return self.usage.by_originator(self.all_markings())
+
+    @contextmanager
+    def recorded(self) -> Iterator[Usage]:
+        """What the reads inside give, counted apart (for a result kept to be reused:
+        ``store.derived``) and then added to this view's usage."""
+        outer, self.usage = self.usage, Usage()
+        try:
+            yield self.usage
+        finally:
+            inner, self.usage = self.usage, outer
+            outer.merge(inner)

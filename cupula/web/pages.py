@@ -7,11 +7,12 @@ context as the API (the viewer's views, one audit entry per page) and the same r
 the libraries ``web.assets`` serves. The purpose of a read travels as ``?purpose=``.
 
 The login form carries a CSRF token bound to a random cookie set with the form; forms
-after login carry the session's CSRF token (``http.auth.csrf_token``).
+after login carry the session's own CSRF token (``http.auth``).
 """
 
 from __future__ import annotations
 
+import codecs
 import hmac
 import json
 import secrets
@@ -30,7 +31,7 @@ from cupula.access.reading import Reading
 from cupula.errors import CupulaError, InvalidInput, NotFound, TooManyAttempts
 from cupula.graph.network import KINDS
 from cupula.http import reads
-from cupula.http.auth import SESSION_COOKIE, csrf_token, log_in, user_of_session
+from cupula.http.auth import SESSION_COOKIE, csrf_matches, log_in, log_out, session_of
 from cupula.http.context import request_context
 from cupula.http.errors import internal_error, status_of
 from cupula.http.state import Cache, UploadLimit
@@ -38,14 +39,19 @@ from cupula.http.upload import load_upload
 from cupula.ingest import Format, IngestError, LoadOptions
 from cupula.report.sankey import HEIGHT, WIDTH, sankey
 from cupula.store.view import PurposeRequired
+from cupula.web import money_view
 from cupula.web.assets import CSP, vendor_ready
-from cupula.web.i18n import LANG_COOKIE, TEXT, language, reason
+from cupula.web.i18n import LANG_COOKIE, TEXT, gettext, language, reason
+from cupula.web.labels import install_filters
+from cupula.web.landing import what_you_may_see
+from cupula.web.messages import ingest_error, load_summary, message
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
 TEMPLATES.filters["reason"] = reason
+install_filters(TEMPLATES)
 LOGIN_CSRF_COOKIE = "cupula_login_csrf"
 PageRead = Callable[[Reading], dict[str, Any]]  # what a page reads, from its request
 INTERNAL = {
@@ -79,16 +85,20 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
 
 
 def _session_csrf(request: Request) -> str:
-    session = request.cookies.get(SESSION_COOKIE, "")
-    return csrf_token(request.app.state.secret, session)
+    session = session_of(request.app.state.store, request)
+    return session.csrf if session else ""
 
 
 def _logged_in(request: Request) -> bool:
+    return session_of(request.app.state.store, request) is not None
+
+
+def is_text_encoding(name: str) -> bool:
+    """Whether ``name`` is a text encoding (not a codec such as rot13 or hex)."""
     try:
-        user_of_session(request.app.state.secret, request.cookies.get(SESSION_COOKIE, ""))
-    except AccountError:
+        return bool(codecs.lookup(name)._is_text_encoding)
+    except LookupError:
         return False
-    return True
 
 
 def _failure(request: Request, exc: Exception) -> Response:
@@ -99,10 +109,11 @@ def _failure(request: Request, exc: Exception) -> Response:
     if isinstance(exc, PurposeRequired) and request.method == "GET":
         # the same page again, once the analyst has said why
         kept = {k: v for k, v in request.query_params.items() if k != "purpose"}
-        message = TEXT[language(request)]["purpose_needed"]
-        return render(request, "message.html", status, message=message, viewer=None,
+        asked = TEXT[language(request)]["purpose_needed"]
+        return render(request, "message.html", status, message=asked, viewer=None,
                       ask_purpose=True, action=request.url.path, kept=kept)  # fmt: skip
-    return render(request, "message.html", status, message=str(exc), viewer=None)
+    return render(request, "message.html", status, message=message(str(exc), language(request)),
+                  viewer=None)  # fmt: skip
 
 
 def page(request: Request, template: str, read: PageRead) -> Response:
@@ -124,8 +135,9 @@ async def form_page(
     """A form sent to a page: the session's CSRF token checked, then ``act`` as ``page``."""
     if not _logged_in(request):
         return RedirectResponse("/login", status_code=303)
-    if not hmac.compare_digest(csrf, _session_csrf(request)):
-        return render(request, "message.html", 403, message="CSRF", viewer=None)
+    if not csrf_matches(request.app.state.store, request, csrf):
+        expired = message("CSRF", language(request))
+        return render(request, "message.html", 403, message=expired, viewer=None)
     request.state.csrf_form = True
     try:
         with request_context(request) as ctx:
@@ -158,15 +170,16 @@ def login_submit(
     csrf: str = Form(max_length=200),
 ) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not expected or not hmac.compare_digest(csrf, expected):
-        return render(request, "message.html", 403, message="CSRF", viewer=None)
+    if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
+        expired = message("CSRF", language(request))
+        return render(request, "message.html", 403, message=expired, viewer=None)
     response = RedirectResponse("/search", status_code=303)
     try:
         state = request.app.state
-        log_in(state.store, state.secret, state.throttle, request, response,
-               user, password)  # fmt: skip
+        log_in(state.store, state.throttle, request, response, user, password)
     except TooManyAttempts as exc:
-        return render(request, "message.html", 429, message=str(exc), viewer=None)
+        return render(request, "message.html", 429,
+                      message=message(str(exc), language(request)), viewer=None)  # fmt: skip
     except AccountError:
         return render(request, "login.html", 401, csrf=csrf, error=True, viewer=None)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
@@ -176,9 +189,8 @@ def login_submit(
 @router.post("/logout")
 def logout(request: Request, csrf: str = Form(max_length=200)) -> Response:
     response = RedirectResponse("/login", status_code=303)
-    session = request.cookies.get(SESSION_COOKIE)
-    if session is not None and hmac.compare_digest(csrf, _session_csrf(request)):
-        response.delete_cookie(SESSION_COOKIE)
+    if csrf_matches(request.app.state.store, request, csrf):
+        log_out(request.app.state.store, request, response)
     return response
 
 
@@ -188,13 +200,11 @@ def search_page(request: Request, cache: Cache, q: str = "") -> Response:
         if q.strip():
             return {"q": q, "hits": reads.search_names(ctx.view(), cache, q[:200], 20),
                     "title": q}  # fmt: skip
-        # a first visit: where to begin, and what this analyst may see (once a purpose
-        # is given, where confidential statements are among it)
-        try:
-            datasets: dict[str, int] | None = reads.dataset_counts(ctx.view(), cache)
-        except PurposeRequired:
-            datasets = None
-        return {"q": "", "hits": [], "title": "", "datasets": datasets}
+        # a first visit: where to begin, and what this analyst may see (all of it once
+        # a purpose is given, where confidential statements are among it)
+        datasets, complete = what_you_may_see(ctx, cache)
+        return {"q": "", "hits": [], "title": "", "datasets": datasets,
+                "complete": complete}  # fmt: skip
 
     return page(request, "search.html", read)
 
@@ -225,7 +235,7 @@ def network_page(request: Request, cache: Cache, entity: str = "", hops: str = "
                 start = ""
         phases = reads.network(view, cache).phases
         return {"entity": start, "hops": depth, "kinds": KINDS,
-                "phases": phases,
+                "phases": phases, "money": money_view.amounts_through(view, cache),
                 "datasets": datasets, "vendor": vendor_ready(),
                 "title": TEXT[language(request)]["network"]}  # fmt: skip
 
@@ -250,7 +260,13 @@ def money_page(request: Request, cache: Cache, entity: str = "", backward: str =
         values: dict[str, Any] = {"entity": entity, "backward": back, "result": None,
                                   "title": TEXT[language(request)]["money"]}  # fmt: skip
         if entity:
-            result = reads.money_trail(ctx.view(), cache, entity, backward=back)
+            view = ctx.view()
+            try:
+                result = reads.money_trail(view, cache, entity, backward=back)
+            except NotFound:  # the page, its navigation and a message: no dead end
+                values["empty"] = True
+                return values
+            values["source_name"] = money_view.caption(view, cache, entity)
             boxes, bands = sankey(result)
             secrecy = sorted({d.countries[0] for d in result.destinations
                               if d.secrecy and d.countries})  # fmt: skip
@@ -308,11 +324,19 @@ async def load_submit(
     mapping: UploadFile | None = None,
     phase: str = Form("", max_length=50),
     drop_invalid: bool = Form(False),
+    encoding: str = Form("", max_length=40),
 ) -> Response:
+    lang = language(request)
+
     async def act(ctx: Reading) -> dict[str, Any]:
         values: dict[str, Any] = {"formats": FORMATS, "result": None, "error": None,
-                                  "title": TEXT[language(request)]["load"]}  # fmt: skip
-        options = LoadOptions(phase=phase or None, drop_invalid=drop_invalid)
+                                  "title": TEXT[lang]["load"]}  # fmt: skip
+        if not is_text_encoding(encoding or "utf-8"):  # not a codec such as rot13 or hex
+            error = gettext(lang, "unknown encoding {encoding!r}").format(encoding=encoding)
+            ctx.outcome = f"refused: unknown encoding {encoding!r}"
+            return {**values, "error": error, "status": 422}
+        options = LoadOptions(phase=phase or None, drop_invalid=drop_invalid,
+                              encoding=encoding or None)  # fmt: skip
         try:
             if fmt and fmt not in FORMATS:
                 raise InvalidInput(f"format {fmt!r}: one of {', '.join(FORMATS)}, or none")
@@ -322,7 +346,9 @@ async def load_submit(
         except (IngestError, InvalidInput) as exc:  # a marking, a size, a format too
             # the form again, with what was wrong (file, line, field); nothing loaded
             ctx.outcome = f"refused: {exc}"
-            return {**values, "error": str(exc), "status": 422}
-        return {**values, "result": result}
+            shown = ingest_error(exc, lang) if isinstance(exc, IngestError) else str(exc)
+            return {**values, "error": message(shown, lang), "status": 422}
+        summary = load_summary(result, lang, file=file.filename)
+        return {**values, "result": result, "summary": summary}
 
     return await form_page(request, csrf, "load.html", act)

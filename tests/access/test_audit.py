@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from cupula.access import audit
-from cupula.access.viewer import Viewer
+from cupula.access.viewer import Role, Viewer
 from cupula.store import Store
 from cupula.store.tables import audit_table
 
@@ -101,3 +101,39 @@ def test_a_head_that_does_not_match_is_named(logged: Store) -> None:
     seq = audit.head(logged).split(":")[0]
     result = audit.verify(logged, expected_head=f"{seq}:{'f' * 64}")
     assert not result.ok and result.bad_seq == 5 and "head kept outside" in str(result)
+
+
+ANALYST = Viewer("luis", "ES-SEPBLAC", "ESP", Viewer.local_admin().clearance)
+
+
+def test_an_analyst_sees_its_agencys_part_and_nothing_that_depends_on_others(
+    logged: Store,
+) -> None:
+    """Two reads by another user, one of Spanish data only and one of Spanish data with
+    Colombian and American data: the analyst is shown the same of both (how much of its
+    own data, who, when, what kind of read), so nothing tells the second from the first."""
+    dea = Viewer("mike", "US-DEA", "USA", ANALYST.clearance)
+    audit.append(logged, dea, "show", {"entity_id": "es-1"}, purpose="op-x",
+                 statements=4, originators={"ES-SEPBLAC": 4})  # fmt: skip
+    mixed_counts = {"ES-SEPBLAC": 4, "CO-DIJIN": 20, "US-DEA": 7}
+    audit.append(logged, dea, "show", {"entity_id": ["es-1", "co-w-9"]}, purpose="op-x",
+                 statements=31, originators=mixed_counts)  # fmt: skip
+    audit.append(logged, ANALYST, "stats", {"outcome": "ok"}, purpose="mine",
+                 statements=12, originators={"ES-SEPBLAC": 5, "CO-DIJIN": 7})  # fmt: skip
+    alone, mixed, own = audit.entries_for(ANALYST, logged, originator="ES-SEPBLAC")
+    keep = {"seq", "at"}
+    assert {k: v for k, v in alone.__dict__.items() if k not in keep} == {
+        k: v for k, v in mixed.__dict__.items() if k not in keep
+    }
+    assert mixed.statements == 4 and mixed.originators == {"ES-SEPBLAC": 4}
+    assert mixed.query == {} and mixed.purpose is None and mixed.hash == mixed.prev_hash == ""
+    assert set(mixed.withheld) >= {"query", "purpose", "hash"}
+    # its own entry keeps its own words; the counts are its agency's alike
+    assert own.query == {"outcome": "ok"} and own.purpose == "mine"
+    assert own.statements == 5 and own.originators == {"ES-SEPBLAC": 5}
+    # a supervisor reads them whole; nobody else's entries reach the analyst
+    supervisor = Viewer("sup", "ES-SEPBLAC", "ESP", ANALYST.clearance, frozenset({Role.SUPERVISOR}))
+    assert audit.entries_for(supervisor, logged)[-2].originators["CO-DIJIN"] == 20
+    assert audit.shown_to(ANALYST, audit.entries(logged)[0]) is None  # CO-DIJIN data only
+    with pytest.raises(PermissionError):
+        audit.entries_for(ANALYST, logged, originator="CO-DIJIN")

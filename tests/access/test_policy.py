@@ -13,6 +13,8 @@ from cupula.access.viewer import Role, Viewer
 from cupula.model.marking import Classification, Marking
 from cupula.store import Store
 
+ADMIN = Viewer.local_admin()  # who adds the agencies and users
+
 C = Classification
 
 
@@ -130,16 +132,16 @@ def test_the_local_administrator_sees_everything() -> None:
 @pytest.fixture
 def accounts_store(tmp_path: Path) -> Store:
     store = Store.open(str(tmp_path / "s.db"))
-    accounts.add_agency(store, "CO-DIJIN", "COL", "DIJIN")
+    accounts.add_agency(store, ADMIN, "CO-DIJIN", "COL", "DIJIN")
     return store
 
 
 def test_disabled_and_expired_users_cannot_act(accounts_store: Store) -> None:
-    accounts.add_user(accounts_store, "ana", "CO-DIJIN", C.SECRET)
-    accounts.add_user(accounts_store, "old", "CO-DIJIN", C.SECRET, expires="2026-01-01")
-    token = accounts.create_token(accounts_store, "ana")
+    accounts.add_user(accounts_store, ADMIN, "ana", "CO-DIJIN", C.SECRET)
+    accounts.add_user(accounts_store, ADMIN, "old", "CO-DIJIN", C.SECRET, expires="2026-01-01")
+    token = accounts.create_token(accounts_store, ADMIN, "ana")
     assert accounts.viewer_for_token(accounts_store, token).user == "ana"
-    accounts.disable_user(accounts_store, "ana")
+    accounts.disable_user(accounts_store, ADMIN, "ana")
     with pytest.raises(accounts.AccountError, match="disabled"):
         accounts.viewer_for(accounts_store, "ana")
     with pytest.raises(accounts.AccountError):
@@ -149,7 +151,7 @@ def test_disabled_and_expired_users_cannot_act(accounts_store: Store) -> None:
 
 
 def test_passwords_are_argon2id_hashes(accounts_store: Store) -> None:
-    accounts.add_user(accounts_store, "ana", "CO-DIJIN", C.SECRET, password="s3cret horse")
+    accounts.add_user(accounts_store, ADMIN, "ana", "CO-DIJIN", C.SECRET, password="s3cret horse")
     with accounts_store.engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT password_hash FROM user_account").scalar_one()
     assert stored.startswith("$argon2id$") and "s3cret" not in stored
@@ -162,6 +164,6 @@ def test_passwords_are_argon2id_hashes(accounts_store: Store) -> None:
 
 def test_users_need_a_known_agency(accounts_store: Store) -> None:
     with pytest.raises(accounts.AccountError, match="no agency"):
-        accounts.add_user(accounts_store, "x", "ES-SEPBLAC", C.SECRET)
+        accounts.add_user(accounts_store, ADMIN, "x", "ES-SEPBLAC", C.SECRET)
     with pytest.raises(accounts.AccountError, match="alpha-3"):
-        accounts.add_agency(accounts_store, "ES-SEPBLAC", "XX", "x")
+        accounts.add_agency(accounts_store, ADMIN, "ES-SEPBLAC", "XX", "x")

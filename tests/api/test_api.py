@@ -9,11 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cupula.access import accounts, audit
-from cupula.access.viewer import Role
+from cupula.access.viewer import Role, Viewer
 from cupula.app import create_app
 from cupula.model.marking import Classification, Marking
 from cupula.model.statement import BASE, make_statement
 from cupula.store import Store
+
+ADMIN = Viewer.local_admin()  # who adds the agencies and users
 
 SEEN = "2026-11-27T00:00:00Z"
 SHARED = Marking(classification=Classification.UNCLASSIFIED, originator="CO-DIJIN",
@@ -29,10 +31,10 @@ FACTS = [
 
 def two_partners(store: Store) -> None:
     """Colombia's DIJIN with its analyst ana, Spain's UDYCO with pepe (password: NAME-pass-1)."""
-    accounts.add_agency(store, "CO-DIJIN", "COL", "DIJIN")
-    accounts.add_agency(store, "ES-UDYCO", "ESP", "UDYCO")
-    accounts.add_user(store, "ana", "CO-DIJIN", Classification.SECRET, password="ana-pass-1")
-    accounts.add_user(store, "pepe", "ES-UDYCO", Classification.SECRET,
+    accounts.add_agency(store, ADMIN, "CO-DIJIN", "COL", "DIJIN")
+    accounts.add_agency(store, ADMIN, "ES-UDYCO", "ESP", "UDYCO")
+    accounts.add_user(store, ADMIN, "ana", "CO-DIJIN", Classification.SECRET, password="ana-pass-1")
+    accounts.add_user(store, ADMIN, "pepe", "ES-UDYCO", Classification.SECRET,
                       frozenset({Role.ANALYST}), password="pepe-pass-1")  # fmt: skip
 
 
@@ -55,7 +57,7 @@ def db(tmp_path: Path) -> str:
 
 @pytest.fixture
 def client(db: str) -> Iterator[TestClient]:
-    with TestClient(create_app(db, secret=b"test-secret")) as c:
+    with TestClient(create_app(db)) as c:
         yield c
 
 
@@ -132,7 +134,7 @@ def test_changes_need_the_csrf_token_with_a_session(client: TestClient, db: str)
 
 def test_api_tokens_and_the_audit_log(client: TestClient, db: str) -> None:
     store = Store.open(db)
-    token = accounts.create_token(store, "pepe")
+    token = accounts.create_token(store, ADMIN, "pepe")
     headers = {"Authorization": f"Bearer {token}", **PURPOSE}
     assert client.get("/api/me", headers=headers).json()["agency"] == "ES-UDYCO"
     assert client.get("/api/entities/p1", headers=headers).status_code == 200
@@ -145,6 +147,21 @@ def test_api_tokens_and_the_audit_log(client: TestClient, db: str) -> None:
     store.close()
 
 
-def test_the_schema_is_published(client: TestClient) -> None:
+def test_the_schema_and_docs_are_for_logged_in_users_and_tokens(
+    client: TestClient, db: str
+) -> None:
+    assert client.get("/openapi.json").status_code == 401
+    docs = client.get("/docs", follow_redirects=False)
+    assert docs.status_code == 303 and docs.headers["location"] == "/login"
+    assert client.get("/redoc").status_code == 404
+    store = Store.open(db)
+    token = accounts.create_token(store, ADMIN, "pepe")
+    store.close()
+    bearer = client.get("/openapi.json", headers={"Authorization": f"Bearer {token}"})
+    assert bearer.status_code == 200
+    log_in(client, "ana", "ana-pass-1")
     schema = client.get("/openapi.json").json()
     assert {"/api/login", "/api/entities/{entity_id}", "/api/search"} <= set(schema["paths"])
+    assert schema == bearer.json()
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/openapi.json" in page.text and "swagger" in page.text

@@ -40,7 +40,7 @@ OURS = [
 
 @pytest.fixture
 def client(db: str) -> Iterator[TestClient]:  # noqa: F811
-    with TestClient(create_app(db, secret=b"errors"), raise_server_exceptions=False) as c:
+    with TestClient(create_app(db), raise_server_exceptions=False) as c:
         log_in(c, "ana", "ana-pass-1")
         yield c
 

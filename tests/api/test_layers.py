@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cupula.app import create_app
+from tests.api.test_api import db, log_in  # noqa: F401  (db: the fixture)
 
 PACKAGE = Path(__file__).resolve().parents[2] / "cupula"
 SERVING = ("cupula.api", "cupula.web", "cupula.http", "cupula.cli", "cupula.app")
@@ -94,8 +95,9 @@ def test_the_check_finds_a_breach(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def openapi(tmp_path: Path) -> dict[str, Any]:
-    with TestClient(create_app(str(tmp_path / "empty.db"), secret=b"schema")) as client:
+def openapi(db: str) -> dict[str, Any]:  # noqa: F811
+    with TestClient(create_app(db)) as client:
+        log_in(client, "ana", "ana-pass-1")  # the schema is for those who may use the API
         schema: dict[str, Any] = client.get("/openapi.json").json()
     return schema
 

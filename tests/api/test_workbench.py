@@ -19,6 +19,7 @@ from cupula.ingest import ingest
 from cupula.model.marking import Classification
 from cupula.store import Store
 from tests.api.test_api import two_partners
+from tests.conftest import ADMIN
 from tests.ingest.test_mapping import MAPPING, ROWS, write_csv
 
 SHARED = "UNCLASSIFIED REL TO ESP B2"
@@ -71,11 +72,11 @@ def db(tmp_path: Path) -> str:
     store = Store.open(url)
     two_partners(store)
     supervisor = frozenset({Role.ANALYST, Role.SUPERVISOR})
-    accounts.add_user(store, "sara", "ES-UDYCO", Classification.SECRET, supervisor,
+    accounts.add_user(store, ADMIN, "sara", "ES-UDYCO", Classification.SECRET, supervisor,
                       password="sara-pass-1")  # fmt: skip
-    ingest(store, write(tmp_path / "shared.jsonl", SHARED_FACTS), dataset="co-shared",
+    ingest(store, write(tmp_path / "shared.jsonl", SHARED_FACTS), by=ADMIN, dataset="co-shared",
            agency="CO-DIJIN", marking=SHARED)  # fmt: skip
-    ingest(store, write(tmp_path / "own.jsonl", SECRET_FACTS), dataset="co-own",
+    ingest(store, write(tmp_path / "own.jsonl", SECRET_FACTS), by=ADMIN, dataset="co-own",
            agency="CO-DIJIN", marking=COLOMBIA_ONLY)  # fmt: skip
     store.close()
     return url
@@ -83,7 +84,7 @@ def db(tmp_path: Path) -> str:
 
 @pytest.fixture
 def client(db: str) -> Iterator[TestClient]:
-    with TestClient(create_app(db, secret=b"t", upload_limit=4096)) as c:
+    with TestClient(create_app(db, upload_limit=4096)) as c:
         yield c
 
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cupula.cli.main import app
-from tests.conftest import PACKAGE_DATA
+from tests.conftest import PACKAGE_DATA, fresh_db
 
 runner = CliRunner()
 CAVIAR = PACKAGE_DATA / "caviar"
@@ -25,7 +25,7 @@ def run(db: str, *args: str, user: str | None = None, expect: int = 0) -> str:
 
 @pytest.fixture(scope="module")
 def caviar_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = str(tmp_path_factory.mktemp("caviar") / "c.db")
+    db = fresh_db(tmp_path_factory.mktemp("caviar") / "c.db")
     for phase in range(1, 12):
         run(
             db,
@@ -102,7 +102,7 @@ def test_eval_leaders_json(tmp_path: Path) -> None:
     data.mkdir()
     (data / "caviar").symlink_to(CAVIAR)
     report = json.loads(
-        run(str(tmp_path / "x.db"), "eval", "leaders", "--json", "--data", str(data))
+        run(fresh_db(tmp_path / "x.db"), "eval", "leaders", "--json", "--data", str(data))
     )
     assert "montagna" in report["skipped"]
     assert all(n["leader_score"]["top_rank"] == 1 for n in report["networks"])
@@ -170,3 +170,31 @@ def test_another_agency_never_sees_a_restricted_boss(tmp_path: Path) -> None:
         assert "Patrón" not in text and "boss" not in text and "b0" not in text
     assert json.loads(theirs)[0]["name"].startswith("Soldier")
     assert len(json.loads(theirs)) == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["leaders", "--as-of", "2025-13-45"], ["--as-of", "'2025-13-45' is not a date"]),
+        (["leaders", "--as-of", "yesterday"], ["--as-of", "'yesterday' is not a date"]),
+        (
+            ["keyplayers", "--between", "2025-02-30", "2025-03-01"],
+            ["--between", "'2025-02-30' is not a date"],
+        ),
+        (["keyplayers", "--between", "2025-03", "2025-01"], ["2025-03 is after 2025-01"]),
+        (["report", "leaders", "-o", "x.html", "--as-of", "2025-00-10"], ["--as-of"]),
+    ],
+)
+def test_every_date_option_is_checked_before_anything_runs(
+    caviar_db: str, args: list[str], words: list[str]
+) -> None:
+    before = len(json.loads(run(caviar_db, "audit", "show", "--json")))
+    out = " ".join(run(caviar_db, *args, expect=2).split())  # rich wraps its box
+    assert all(" ".join(w.split()) in out for w in words), out
+    after = len(json.loads(run(caviar_db, "audit", "show", "--json")))
+    assert after == before + 1  # only the second "audit show": the refused command ran nothing
+
+
+def test_a_date_is_read_in_the_store_s_form(caviar_db: str) -> None:
+    out = run(caviar_db, "leaders", "--as-of", "2025-1-5", expect=2)
+    assert "as of 2025-01-05" in out  # CAVIAR's ties are phased, not dated

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cupula.cli.main import app
-from tests.conftest import DATA, PACKAGE_DATA
+from tests.conftest import DATA, PACKAGE_DATA, fresh_db
 
 runner = CliRunner()
 CAVIAR = PACKAGE_DATA / "caviar" / "caviar_full_110x110.csv"
@@ -62,7 +62,7 @@ def test_stats_json_counts_caviar(db_url: str) -> None:
 
 
 def test_a_bad_file_exits_2_with_the_line_and_changes_nothing(tmp_path: Path) -> None:
-    db = str(tmp_path / "s.db")
+    db = fresh_db(tmp_path / "s.db")
     ingest_caviar(db)
     _, before = cupula(db, "stats", "--json")
     bad = tmp_path / "cut.csv"
@@ -87,7 +87,7 @@ def test_a_bad_file_exits_2_with_the_line_and_changes_nothing(tmp_path: Path) ->
 
 def test_a_bad_marking_exits_2(tmp_path: Path) -> None:
     code, out = cupula(
-        str(tmp_path / "s.db"),
+        fresh_db(tmp_path / "s.db"),
         "ingest",
         str(CAVIAR),
         "--dataset",
@@ -101,7 +101,7 @@ def test_a_bad_marking_exits_2(tmp_path: Path) -> None:
 
 
 def test_loading_twice_says_so(tmp_path: Path) -> None:
-    db = str(tmp_path / "s.db")
+    db = fresh_db(tmp_path / "s.db")
     ingest_caviar(db)
     _, before = cupula(db, "stats", "--json")
     assert "already loaded" in ingest_caviar(db)
@@ -109,7 +109,7 @@ def test_loading_twice_says_so(tmp_path: Path) -> None:
 
 
 def test_show_lists_every_value_with_source_and_marking(tmp_path: Path) -> None:
-    db = str(tmp_path / "s.db")
+    db = fresh_db(tmp_path / "s.db")
     path = DATA / "opensanctions" / "eu_fsf_sample_t1.ftm.jsonl"
     first = json.loads(path.read_text().splitlines()[0])
     code, _ = cupula(
@@ -140,7 +140,7 @@ def test_show_lists_every_value_with_source_and_marking(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["ftm", "statements", "gexf", "graphml"])
 def test_export_formats(tmp_path: Path, fmt: str) -> None:
-    db = str(tmp_path / "s.db")
+    db = fresh_db(tmp_path / "s.db")
     ingest_caviar(db)
     out_file = tmp_path / f"out.{fmt}"
     code, _ = cupula(db, "export", "--format", fmt, "-o", str(out_file))
@@ -161,5 +161,57 @@ def test_export_formats(tmp_path: Path, fmt: str) -> None:
 
 
 def test_export_rejects_unknown_format(tmp_path: Path) -> None:
-    code, out = cupula(str(tmp_path / "s.db"), "export", "--format", "pdf")
+    code, out = cupula(fresh_db(tmp_path / "s.db"), "export", "--format", "pdf")
     assert code == 2 and "must be one of" in out
+
+
+def demo(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, [*args], env=env)
+    return result.exit_code, result.output
+
+
+def test_the_demo_builds_the_store_the_global_db_names(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out = demo("--db", db_url, "demo")
+    assert code == 0, out
+    assert not (tmp_path / "cupula-demo.db").exists()
+    assert "ana.dijin" in out
+    stats = json.loads(cupula(db_url, "stats", "--json")[1])
+    assert stats["datasets"]["caviar"] > 0
+    # again, through CUPULA_DB: an SQLite demo file is rebuilt, a PostgreSQL database
+    # (which the demo never drops) is refused once it holds data
+    code, out = demo("demo", env={"CUPULA_DB": db_url})
+    if db_url.startswith("postgresql"):
+        assert code == 2 and "already holds data" in out
+    else:
+        assert code == 0, out
+        assert json.loads(cupula(db_url, "stats", "--json")[1]) == stats
+    assert not (tmp_path / "cupula-demo.db").exists()
+
+
+def test_without_db_the_demo_writes_cupula_demo_db_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CUPULA_DB", raising=False)
+    code, out = demo("demo")
+    assert code == 0, out
+    assert (tmp_path / "cupula-demo.db").stat().st_size > 0
+    assert not (tmp_path / "cupula.db").exists()
+
+
+def test_the_demo_never_replaces_a_store_it_did_not_make(tmp_path: Path) -> None:
+    db = fresh_db(tmp_path / "real.db")
+    ingest_caviar(db)
+    before = cupula(db, "stats", "--json")[1]
+    code, out = demo("--db", db, "demo")
+    assert code == 2
+    assert "holds data the demo did not make (caviar by CA-RCMP)" in " ".join(out.split())
+    assert cupula(db, "stats", "--json")[1] == before
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a store\n")
+    code, out = demo("--db", str(notes), "demo")
+    assert code == 2 and "not a cupula store" in " ".join(out.split())
+    assert notes.read_text() == "not a store\n"

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cupula.cli.main import app
+from tests.conftest import fresh_db
 
 runner = CliRunner()
 
@@ -27,7 +28,7 @@ def row(eid: str, schema: str, **props: object) -> str:
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    db = str(tmp_path / "m.db")
+    db = fresh_db(tmp_path / "m.db")
     case = tmp_path / "case.jsonl"
     case.write_text(
         row("boss", "Person", name="El Jefe", country="ae")
@@ -116,7 +117,9 @@ def test_alerts_json(db: str, tmp_path: Path) -> None:
 def test_eval_money_runs_the_layering_case(tmp_path: Path) -> None:
     data = tmp_path / "empty"
     data.mkdir()
-    report = json.loads(run(str(tmp_path / "x.db"), "eval", "money", "--json", "--data", str(data)))
+    report = json.loads(
+        run(fresh_db(tmp_path / "x.db"), "eval", "money", "--json", "--data", str(data))
+    )
     assert report["layering"]["recall"] > 0.999
     assert "amlsim" in report["skipped"]
 

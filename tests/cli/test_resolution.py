@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cupula.cli.main import app
-from tests.conftest import DATA
+from tests.conftest import DATA, fresh_db
 
 runner = CliRunner()
 OPEN = "UNCLASSIFIED H0 A1"
@@ -46,7 +46,7 @@ def run(db: str, *args: str, expect: int = 0, stdin: str | None = None) -> str:
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    db = str(tmp_path / "s.db")
+    db = fresh_db(tmp_path / "s.db")
     mapping = tmp_path / "m.yml"
     mapping.write_text(MAPPING)
     for name, rows, agency in (("co", CO_ROWS, "CO-DIJIN"), ("es", ES_ROWS, "ES-UDYCO")):
@@ -94,7 +94,7 @@ def test_merged_entity_and_review(db: str) -> None:
 
 
 def test_screen_against_a_watch_list(tmp_path: Path) -> None:
-    db = str(tmp_path / "w.db")
+    db = fresh_db(tmp_path / "w.db")
     run(db, "ingest", str(DATA / "ofac_sample"), "--dataset", "ofac", "--agency", "US-OFAC",
         "--marking", OPEN, "--format", "ofac")  # fmt: skip
     names = tmp_path / "names.csv"
@@ -122,7 +122,7 @@ def test_screen_against_a_watch_list(tmp_path: Path) -> None:
 
 
 def test_screen_says_which_line_is_bad(tmp_path: Path) -> None:
-    db = str(tmp_path / "w.db")
+    db = fresh_db(tmp_path / "w.db")
     bad = tmp_path / "bad.csv"
     bad.write_text("name,nationality\nAna,co\n,co\n")
     out = " ".join(run(db, "screen", str(bad), expect=2).split())
@@ -135,7 +135,7 @@ def test_screen_says_which_line_is_bad(tmp_path: Path) -> None:
 
 
 def test_noisy_lists_load_with_drop_invalid(tmp_path: Path) -> None:
-    db = str(tmp_path / "n.db")
+    db = fresh_db(tmp_path / "n.db")
     mapping = tmp_path / "m.yml"
     mapping.write_text(MAPPING.replace("      nationality: {column: country}",
                                        "      email: {column: email}"))  # fmt: skip

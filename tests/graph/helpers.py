@@ -12,6 +12,7 @@ from cupula.graph.network import Network
 from cupula.graph.projection import project
 from cupula.ingest import ingest
 from cupula.store import Store
+from tests.conftest import ADMIN
 
 
 def entity(entity_id: str, schema: str, **props: Any) -> dict[str, Any]:
@@ -33,7 +34,7 @@ def load_entities(
 ) -> None:
     path = tmp / f"{dataset}-{len(list(tmp.iterdir()))}.jsonl"
     path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in entities))
-    ingest(store, path, dataset=dataset, agency=agency, marking=marking)
+    ingest(store, path, by=ADMIN, dataset=dataset, agency=agency, marking=marking)
 
 
 def network(store: Store, viewer: Viewer | None = None) -> Network:

@@ -9,14 +9,14 @@ import pytest
 from cupula.ingest import IngestError, ingest
 from cupula.store import Store
 from cupula.summary import summarize
-from tests.conftest import DATA, seen
+from tests.conftest import ADMIN, DATA, seen
 
 OS_FILES = sorted((DATA / "opensanctions").glob("*.ftm.jsonl"))
 MARKING = "RESTRICTED REL TO ESP H0 ORIG US-DEA"
 
 
 def load(store: Store, path: Path, **kw: object) -> object:
-    return ingest(store, path, dataset="os", agency="US-DEA", marking=MARKING, **kw)  # type: ignore[arg-type]
+    return ingest(store, path, by=ADMIN, dataset="os", agency="US-DEA", marking=MARKING, **kw)  # type: ignore[arg-type]
 
 
 def schema_counts(path: Path) -> dict[str, int]:
@@ -106,7 +106,7 @@ def test_a_bad_line_names_file_line_and_field_and_loads_nothing(
     path = tmp_path / "bad.ftm.jsonl"
     path.write_text(GOOD + "\n" + line + "\n" + GOOD.replace("p1", "p3") + "\n")
     with pytest.raises(IngestError) as info:
-        ingest(store, path, dataset="bad", agency="US-DEA", marking=MARKING)
+        ingest(store, path, by=ADMIN, dataset="bad", agency="US-DEA", marking=MARKING)
     error = info.value
     assert (error.path, error.line, error.field) == (str(path), number, field)
     assert says in str(error)
@@ -124,7 +124,7 @@ def test_a_file_in_the_wrong_encoding_is_refused(sqlite_store: Store, tmp_path: 
         + b"\n"
     )
     with pytest.raises(IngestError, match="line 2"):
-        ingest(sqlite_store, path, dataset="x", agency="US-DEA", marking=MARKING)
+        ingest(sqlite_store, path, by=ADMIN, dataset="x", agency="US-DEA", marking=MARKING)
     assert seen(sqlite_store).count_statements() == 0
 
 
@@ -134,7 +134,7 @@ def test_a_bad_marking_is_refused_before_reading(sqlite_store: Store, tmp_path: 
     path = tmp_path / "ok.ftm.jsonl"
     path.write_text(GOOD + "\n")
     with pytest.raises(MarkingError, match="REL must be followed by TO"):
-        ingest(sqlite_store, path, dataset="x", agency="US-DEA", marking="SECRET REL USA")
+        ingest(sqlite_store, path, by=ADMIN, dataset="x", agency="US-DEA", marking="SECRET REL USA")
     assert seen(sqlite_store).count_statements() == 0
     assert seen(sqlite_store).loads() == []
 
@@ -153,20 +153,20 @@ def test_hostile_values_are_cleaned_or_refused(store: Store, tmp_path: Path) -> 
     ]
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
     with pytest.raises(IngestError, match="line 2") as info:
-        ingest(store, path, dataset="h", agency="US-DEA", marking=MARKING)
+        ingest(store, path, by=ADMIN, dataset="h", agency="US-DEA", marking=MARKING)
     assert info.value.field == "properties.name"
     path.write_text(json.dumps(lines[0]) + "\n")
-    ingest(store, path, dataset="h", agency="US-DEA", marking=MARKING)
+    ingest(store, path, by=ADMIN, dataset="h", agency="US-DEA", marking=MARKING)
     values = {s.value for s in seen(store).statements() if s.prop in ("name", "phone")}
     assert all("\x00" not in v for v in values) and len(values) == 2
     long_id = {"id": "x" * 300, "schema": "Person", "properties": {}}
     path.write_text(json.dumps(long_id) + "\n")
     with pytest.raises(IngestError, match="at most 255"):
-        ingest(store, path, dataset="h2", agency="US-DEA", marking=MARKING)
+        ingest(store, path, by=ADMIN, dataset="h2", agency="US-DEA", marking=MARKING)
 
 
 def test_a_json_bomb_line_is_refused(sqlite_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "deep.ftm.jsonl"
     path.write_text("[" * 100_000 + "]" * 100_000 + "\n")
     with pytest.raises(IngestError, match="line 1"):
-        ingest(sqlite_store, path, dataset="d", agency="US-DEA", marking=MARKING)
+        ingest(sqlite_store, path, by=ADMIN, dataset="d", agency="US-DEA", marking=MARKING)

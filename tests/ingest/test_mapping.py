@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from cupula.ingest import IngestError, ingest
 from cupula.store import Store
 from cupula.summary import summarize
-from tests.conftest import seen
+from tests.conftest import ADMIN, seen
 
 MAPPING = """
 entities:
@@ -56,7 +56,14 @@ def mapping(tmp_path: Path) -> Path:
 
 def load(store: Store, path: Path, mapping: Path, **kw: object) -> object:
     return ingest(
-        store, path, dataset="registry", agency="CO-DIJIN", marking=MARKING, mapping=mapping, **kw
+        store,
+        path,
+        by=ADMIN,
+        dataset="registry",
+        agency="CO-DIJIN",
+        marking=MARKING,
+        mapping=mapping,
+        **kw,
     )  # type: ignore[arg-type]
 
 

@@ -8,7 +8,7 @@ import pytest
 from cupula.ingest import IngestError, LoadOptions, ingest
 from cupula.store import Store
 from cupula.summary import summarize
-from tests.conftest import PACKAGE_DATA, seen
+from tests.conftest import ADMIN, PACKAGE_DATA, seen
 
 CAVIAR = PACKAGE_DATA / "caviar"
 MONTAGNA = PACKAGE_DATA.parent.parent / "evaluation" / "data" / "montagna"
@@ -20,6 +20,7 @@ def load(store: Store, path: Path, dataset: str = "net", **options: object) -> o
     return ingest(
         store,
         path,
+        by=ADMIN,
         dataset=dataset,
         agency="CA-RCMP",
         marking=MARKING,
@@ -119,7 +120,11 @@ def test_attendance_matrix_becomes_events(sqlite_store: Store, tmp_path: Path) -
 @pytest.mark.parametrize(
     ("content", "says", "line"),
     [
-        ('"",a,b,c\na,0,1,0\nb,1,0,0\n', "not square", None),
+        ('"",a,b,c\na,0,1,0\nb,1,0,0\n', "not square", 1),
+        # rows are read by label: a label that is no column, a tie of a node to itself
+        # (what rows in another order than the columns, read by position, would give)
+        ('"",a,b,c\na,0,1,0\nx,1,0,0\nc,0,0,0\n', "'x' is not among the column ids", 3),
+        ('"",a,b,c\nb,0,5,0\na,0,0,0\nc,0,0,0\n', "a tie from 'b' to itself (5)", 2),
         ('"",a,b,c\na,0,1,0\nb,1,0\nc,0,0,0\n', "row has 2 values", 3),
         ('"",a,b\na,0,x\nb,1,0\n', "'x' is not a number", 2),
         ('"",a,a\na,0,1\nb,1,0\n', "appears twice", 1),
@@ -137,6 +142,18 @@ def test_broken_matrices_are_refused(
         load(store, path, fmt="matrix")
     assert says in str(info.value) and info.value.line == line
     assert summarize(seen(store)) == before
+
+
+def test_matrix_rows_are_read_by_their_label(sqlite_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"  # rows in reverse order of the columns: c, b, a
+    path.write_text('"",a,b,c\nc,0,0,0\nb,0,0,7\na,0,2,0\n')
+    load(sqlite_store, path, fmt="matrix", directed=True)
+    ties = {
+        (e.first("initiator"), e.first("receiver")): e.first("weight")
+        for e in seen(sqlite_store).entities()
+        if e.schema.name == "Communication"
+    }
+    assert ties == {("net-b", "net-c"): "7", ("net-a", "net-b"): "2"}
 
 
 def test_matrix_is_detected_without_format(sqlite_store: Store) -> None:

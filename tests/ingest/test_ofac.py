@@ -9,7 +9,7 @@ import pytest
 from cupula.ingest import ingest
 from cupula.ingest.ofac import parse_date
 from cupula.store import Store
-from tests.conftest import DATA, seen, shared
+from tests.conftest import ADMIN, DATA, seen, shared
 
 SAMPLE = DATA / "ofac_sample"
 MARKING = "UNCLASSIFIED H0 ORIG US-OFAC"
@@ -26,7 +26,7 @@ def sdn_types(path: Path) -> Counter[str]:
 
 
 def load(store: Store, path: Path) -> None:
-    ingest(store, path, dataset="ofac", agency="US-OFAC", marking=MARKING, fmt="ofac")
+    ingest(store, path, by=ADMIN, dataset="ofac", agency="US-OFAC", marking=MARKING, fmt="ofac")
 
 
 def check_counts(store: Store, sdn: Path) -> None:

@@ -15,7 +15,7 @@ from cupula.ingest import LoadOptions, ingest
 from cupula.ingest.ftm_json import already_clean
 from cupula.store import Store
 from cupula.summary import summarize
-from tests.conftest import seen
+from tests.conftest import ADMIN, register_agencies, seen
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30)
 dates = st.dates(date(1000, 1, 1), date(2999, 12, 31)).map(
@@ -54,8 +54,8 @@ def test_ingesting_twice_changes_nothing(batch: list[dict[str, object]]) -> None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "x.ftm.jsonl"
         path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in batch))
-        store = Store.open(str(Path(tmp) / "s.db"))
-        kw = {"dataset": "d", "agency": "CO-DIJIN", "marking": "RESTRICTED"}
+        store = register_agencies(Store.open(str(Path(tmp) / "s.db")))
+        kw = {"by": ADMIN, "dataset": "d", "agency": "CO-DIJIN", "marking": "RESTRICTED"}
         first = ingest(store, path, **kw)  # type: ignore[arg-type]
         counts, statements = summarize(seen(store)), snapshot(store)
         assert first.statements_added == counts["statements"]

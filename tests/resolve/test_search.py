@@ -48,3 +48,35 @@ def test_each_entity_once_with_its_best_name() -> None:
     index = NameIndex([make_record("p9", "Person", names=["Pablo Escobar", "El Patrón"])])
     hits = index.search("Pablo Escobar El Patron")
     assert [h.entity_id for h in hits] == ["p9"]
+
+
+def test_markup_and_punctuation_never_form_or_split_tokens() -> None:
+    index = NameIndex(
+        [
+            make_record("x1", "Person", names=["</script>"]),
+            make_record("x2", "Person", names=["<b>Pablo</b> Gaviria"]),
+            make_record("p1", "Person", names=["Jhon O'Brien;Restrepo"]),
+            make_record("p2", "Person", names=["Script Ramírez"]),
+        ]
+    )
+    assert [h.entity_id for h in index.search("script")] == ["p2"]
+    assert index.search("</script>") == []
+    # apostrophes join a word, semicolons and other punctuation separate words
+    assert [h.entity_id for h in index.search("OBrien Restrepo")] == ["p1"]
+    assert [h.entity_id for h in index.search("Gaviria")] == ["x2"]
+
+
+def test_a_name_of_a_million_characters_costs_no_more_than_a_long_name() -> None:
+    import time
+
+    from cupula.ingest.limits import MAX_NAME_CHARS
+
+    started = time.perf_counter()
+    index = NameIndex([*RECORDS, make_record("h1", "Person", names=["A" * 1_000_000])])
+    found = {h.entity_id for q in ("Jaramillo", "A" * 150) for h in index.search(q)}
+    assert time.perf_counter() - started < 5  # 35 s and more before the keys were bounded
+    assert {"p1", "h1"} <= found
+    many_words = " ".join(f"w{i}" for i in range(100_000))
+    index = NameIndex([make_record("h2", "Person", names=[many_words])])
+    (name,) = index.names
+    assert len(name.tokens) == 64 and len(name.text) <= MAX_NAME_CHARS

@@ -15,6 +15,7 @@ from cupula.model.statement import BASE, make_statement
 from cupula.store import Store, View
 from cupula.store.derived import Derived
 from cupula.store.view import PurposeRequired
+from tests.conftest import ADMIN
 
 SEEN = "2026-11-27T00:00:00Z"
 OPEN = Marking(classification=Classification.UNCLASSIFIED, originator="CO-DIJIN",
@@ -83,7 +84,7 @@ def test_a_load_by_another_process_makes_it_build_again(
     path = tmp_path / "more.ftm.jsonl"
     path.write_text(json.dumps(entity) + "\n", encoding="utf-8")
     other = Store.open(db_url)  # as another process would: our generation stays as it was
-    ingest(other, path, dataset="d", agency="CO-DIJIN", marking="UNCLASSIFIED REL TO ESP")
+    ingest(other, path, by=ADMIN, dataset="d", agency="CO-DIJIN", marking="UNCLASSIFIED REL TO ESP")
     other.close()
     assert "Dairo Antonio Usuga" in cache.get(filled.view(SPAIN, purpose="t"), "names", names)
 
@@ -94,7 +95,7 @@ def test_a_reuse_still_needs_a_purpose_and_counts_for_the_audit(filled: Store) -
     cache.get(built, "names", names)
     reused = filled.view(COLOMBIA, purpose="t")
     cache.get(reused, "names", names)
-    assert reused.usage == built.usage and sum(reused.usage.values()) == 4
+    assert reused.usage == built.usage and reused.usage.total() == 4
     assert reused.originators() == {"CO-DIJIN": 4}
     with pytest.raises(PurposeRequired):
         cache.get(filled.view(COLOMBIA), "names", names)

@@ -19,7 +19,7 @@ if not os.path.exists(CHROMIUM):
 def server(db: str) -> Iterator[str]:  # noqa: F811
     from cupula.app import create_app
 
-    with serving(create_app(db, secret=b"browser-test")) as base:
+    with serving(create_app(db)) as base:
         yield base
 
 

@@ -14,6 +14,7 @@ from cupula.graph.leaders import rank_leaders
 from cupula.graph.temporal import Window
 from cupula.store import Store
 from cupula.web.i18n import TEXT, reason
+from tests.conftest import register_agencies
 
 ENGLISH = re.compile(
     r"\b(the|of|with|others|them|contact|contacts|shortest|tied|highest|core|brokers?|"
@@ -26,7 +27,7 @@ def test_both_languages_have_the_same_words() -> None:
 
 
 def test_every_reason_the_ranking_writes_comes_out_in_spanish(tmp_path: Path) -> None:
-    store = Store.open(str(tmp_path / "reasons.db"))
+    store = register_agencies(Store.open(str(tmp_path / "reasons.db")))
     load_caviar(store, tmp_path)
     load_case(store, generate_case(7), tmp_path)
     view = store.view(Viewer.local_admin(), purpose="tests")

@@ -7,22 +7,27 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from cupula.access import accounts
+from cupula.access.viewer import Viewer
 from cupula.app import create_app
 from cupula.demo.run import load_caviar
 from cupula.model.marking import Classification
 from cupula.store import Store
 
+ADMIN = Viewer.local_admin()  # who adds the agencies and users
+
 
 def test_the_leaders_page_ranks_serero_first_with_reasons(tmp_path: Path) -> None:
     db = str(tmp_path / "caviar.db")
     store = Store.open(db)
+    accounts.add_agency(store, ADMIN, "CA-RCMP", "CAN", "RCMP")
     load_caviar(store, tmp_path)
-    accounts.add_agency(store, "CA-RCMP", "CAN", "RCMP")
-    accounts.add_agency(store, "XX-OTHER", "FRA", "not cleared for CAVIAR")
-    accounts.add_user(store, "marc", "CA-RCMP", Classification.SECRET, password="marc-pass-1")
-    accounts.add_user(store, "zoe", "XX-OTHER", Classification.SECRET, password="zoe-pass-1")
+    accounts.add_agency(store, ADMIN, "XX-OTHER", "FRA", "not cleared for CAVIAR")
+    accounts.add_user(
+        store, ADMIN, "marc", "CA-RCMP", Classification.SECRET, password="marc-pass-1"
+    )
+    accounts.add_user(store, ADMIN, "zoe", "XX-OTHER", Classification.SECRET, password="zoe-pass-1")
     store.close()
-    with TestClient(create_app(db, secret=b"pages")) as client:
+    with TestClient(create_app(db)) as client:
         assert client.get("/leaders", follow_redirects=False).status_code == 303  # log in first
         login = client.get("/login")
         csrf = login.text.split('name="csrf" value="')[1].split('"')[0]

@@ -29,7 +29,7 @@ PURPOSE = "purpose=op-test"
 def base(db: str) -> Iterator[str]:  # noqa: F811
     from cupula.app import create_app
 
-    with serving(create_app(db, secret=b"browser-test")) as url:
+    with serving(create_app(db)) as url:
         yield url
 
 
@@ -115,7 +115,7 @@ def test_an_analyst_loads_a_file_and_a_bad_one_is_refused(browser: object, base:
     page.fill("#dataset", "es-udyco-targets")
     page.fill("#marking", "RESTRICTED REL TO COL")
     page.click("#submit-load")
-    assert "targets.jsonl: 1 records read" in page.inner_text("#loaded")
+    assert "targets.jsonl: 1 record read" in page.inner_text("#loaded")
     page.goto(f"{base}/search?q=Fulano&{PURPOSE}")
     assert page.inner_text("#hits a") == "Fulano de Tal"
 
@@ -125,7 +125,7 @@ def test_an_analyst_loads_a_file_and_a_bad_one_is_refused(browser: object, base:
     page.fill("#dataset", "es-udyco-targets")
     page.fill("#marking", "RESTRICTED REL TO COL")
     page.click("#submit-load")
-    assert "more.jsonl, line 2" in page.inner_text("#load-error")
+    assert "file more.jsonl, line 2" in page.inner_text("#load-error")
 
 
 def test_another_agency_meets_no_colombian_only_fact_anywhere(browser: object, base: str) -> None:
@@ -159,3 +159,24 @@ def test_another_agency_meets_no_colombian_only_fact_anywhere(browser: object, b
     for hidden in ("/entity/p2", "/entity/x1"):
         response = page.goto(f"{base}{hidden}?{PURPOSE}")
         assert response is not None and response.status == 404
+
+
+def test_a_company_at_the_money_hub_is_drawn_by_the_money_through_it(
+    browser: object, base: str
+) -> None:
+    page = logged_in(browser, base, "ana")
+    page.goto(f"{base}/network?entity=p1&hops=2&lang=es&{PURPOSE}")
+    page.wait_for_selector("#graph[data-nodes]")
+
+    def size(node: str) -> float:
+        return float(page.evaluate(f"cupulaGraph.getElementById('{node}').data('size')"))
+
+    # c1 passes on the largest amount (1,000 in, 900 out): as large as the top leader; it
+    # was the smallest dot (no leader score) before
+    assert size("c1") == size("p1") == 60
+    assert 12 < size("c2") < 60  # 900 received
+    assert page.inner_text("#status").endswith("nodos mostrados")
+    page.click("button.node-pick[data-id='c1']")
+    details = page.inner_text("#selected")
+    assert "Empresa · c1" in details and "Dinero que pasa: 1000" in details
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -48,18 +48,28 @@
     return p;
   }
 
-  // Sizes and labels relative to the best score drawn: the top of this picture stands out
-  // even where every score is high; only the top LABELLED (and seeds, key players and the
-  // selected node) carry their names, so that names stay readable.
+  // Sizes and labels relative to the best drawn: the top of this picture stands out even
+  // where every score is high; only the top LABELLED (and seeds, key players and the
+  // selected node) carry their names, so that names stay readable. People are sized by
+  // leader score; parties without one (companies, accounts) by the money through them,
+  // so that a company at the hub of the payments is not a dot.
   const LABELLED = 15;
+  const money = JSON.parse(root.dataset.money || "{}");
+  function weightOf(n, best, bestMoney) {
+    const score = (n.data("score") || 0) / best;
+    const amount = Math.sqrt((money[n.id()] || 0) / bestMoney);
+    return n.data("score") != null ? score : amount;
+  }
   function restyle() {
     const nodes = cy.nodes();
     const best = Math.max(1e-9, ...nodes.map((n) => n.data("score") || 0));
-    const ranked = nodes.sort((a, b) => (b.data("score") || 0) - (a.data("score") || 0));
+    const bestMoney = Math.max(1e-9, ...nodes.map((n) => money[n.id()] || 0));
+    const ranked = nodes.sort((a, b) => weightOf(b, best, bestMoney) - weightOf(a, best, bestMoney));
     const named = new Set(ranked.slice(0, LABELLED).map((n) => n.id()));
     nodes.forEach((n) => {
-      const share = (n.data("score") || 0) / best;
+      const share = weightOf(n, best, bestMoney);
       n.data("size", 12 + 48 * share * share);
+      if (money[n.id()]) n.data("money", money[n.id()]);
       const show = named.has(n.id()) || n.data("seed") || n.data("key_player");
       n.data("label", show ? n.data("name") : "");
     });
@@ -86,7 +96,9 @@
   function report(body) {
     const left = body.truncated ? ` · ${body.truncated} ${text.left_out}` : "";
     status.className = "";
-    status.textContent = `${cy.nodes().length} ${text.shown}${left}`;
+    const count = cy.nodes().length;
+    const shown = (count === 1 ? text.shown_one : text.shown_other).replace(/^\S+/, String(count));
+    status.textContent = `${shown}${left}`;
     root.dataset.nodes = String(cy.nodes().length);
     listNodes();
   }
@@ -123,8 +135,12 @@
     box.append(h);
     const p = document.createElement("p");
     p.className = "muted";
-    p.textContent = `${d.schema} · ${d.id} · ${text.ties}: ${d.ties}` +
-      (d.score != null ? ` · ${text.score}: ${d.score.toFixed(2)}` : "") +
+    const lang = document.documentElement.lang || "en";
+    const decimals = { minimumFractionDigits: 2, maximumFractionDigits: 2 };
+    const schema = (text.schemata && text.schemata[d.schema]) || d.schema;
+    p.textContent = `${schema} · ${d.id} · ${text.ties}: ${d.ties}` +
+      (d.score != null ? ` · ${text.score}: ${d.score.toLocaleString(lang, decimals)}` : "") +
+      (d.money ? ` · ${text.money_through}: ${Math.round(d.money).toLocaleString(lang)}` : "") +
       (d.key_player ? ` · ${text.key}` : "") +
       (d.countries.length ? ` · ${d.countries.join(", ")}` : "");
     box.append(p);
