@@ -124,13 +124,13 @@ def as_served(db: str, monkeypatch: pytest.MonkeyPatch, *options: str) -> Any:  
     wrapping (``Config.load``), but not listening."""
     served: dict[str, Any] = {}
 
-    def run(app: Any, **kwargs: Any) -> None:
-        served.update(app=app, kwargs=kwargs)
+    def run(server: uvicorn.Server, *_args: Any, **_kwargs: Any) -> None:
+        served["config"] = server.config  # `cupula serve` runs a Server (graceful shutdown)
 
-    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     result = CliRunner().invoke(cli, ["--db", db, "serve", *options])
     assert result.exit_code == 0, result.output
-    config = uvicorn.Config(served["app"], **served["kwargs"])
+    config: uvicorn.Config = served["config"]
     config.load()
     return config.loaded_app
 
