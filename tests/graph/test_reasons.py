@@ -338,3 +338,17 @@ def test_meetings_keep_who_attended_which_and_how_big_they_were() -> None:
         " ".join(top.reasons)
     )
     assert np.isclose(att.size_sum[0] / att.attended[0], 4.0)
+
+
+def test_an_attendance_matrix_keeps_its_two_modes(sqlite_store: Store, tmp_path: Path) -> None:
+    from cupula.ingest import ingest
+    from tests.conftest import ADMIN
+
+    path = tmp_path / "attendance.csv"
+    path.write_text("person,summit,dinner,raid\nboss,1,0,0\nlt,1,1,0\na,0,1,1\nb,0,1,1\n")
+    ingest(sqlite_store, path, by=ADMIN, dataset="meet", agency="CO-DIJIN",
+           marking="UNCLASSIFIED H0 A1", fmt="attendance")  # fmt: skip
+    net = network(sqlite_store)
+    sizes = sorted(len(m.involved) for m in net.meetings)
+    assert sizes == [2, 2, 3]  # who attended which, and how many: not only co-presence
+    assert sum(k == "copresence" for k in net.kind) == 1 + 3 + 1
