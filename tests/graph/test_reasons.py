@@ -29,9 +29,12 @@ from cupula.graph.analysis import network_of
 from cupula.graph.leaders import Leader, LeaderOptions, Ranking, rank_leaders
 from cupula.graph.network import CONTACT_KINDS, MONEY, OWNERSHIP, Network
 from cupula.graph.temporal import Window
+from cupula.ingest import ingest
 from cupula.store import Store
-from tests.conftest import register_agencies
+from tests.conftest import ADMIN, DATA, register_agencies
 from tests.graph.helpers import entity, load_entities, network
+
+OFAC_SAMPLE = DATA / "ofac_sample"
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +43,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     store = register_agencies(Store.open(str(tmp / "reasons.db")))
     load_caviar(store, tmp)
     load_case(store, generate_case(7), tmp)
+    ingest(store, OFAC_SAMPLE, by=ADMIN, dataset="ofac", agency="US-OFAC",
+           marking="UNCLASSIFIED H0 A1", fmt="ofac")  # fmt: skip
     return store
 
 
@@ -123,6 +128,15 @@ def test_payments_ownership_representation_and_links_are_neither_contacts_nor_or
     # the two who did call each other: their initiative is their calls, nothing else
     p1 = net.index["p1"]
     assert (made[p1], received[p1]) == (3.0, 1.0)
+
+
+def test_an_ofac_linked_to_entry_is_a_tie_not_a_contact(store: Store) -> None:
+    view = store.view(Viewer.local_admin(), purpose="tests", datasets=["ofac"])
+    net = network_of(view).network
+    assert set(net.kind) == {"associate"}  # "Linked To:" entries, as UnknownLink
+    reasons = _leader(rank_leaders(net), "ofac-4424").reasons
+    assert reasons[0] == "tied to 7 others (the highest of 3), none of them by calls or meetings"
+    assert not any("contact" in r for r in reasons)
 
 
 def test_one_contact_is_one_other() -> None:
@@ -293,8 +307,9 @@ class Checker:
 
 def test_every_figure_in_every_reason_is_true_of_the_window(store: Store) -> None:
     cases = [(["caviar"], Window())] + [(["caviar"], Window(phase=str(p))) for p in range(1, 12)]
-    cases.append((None, Window()))  # the demo case with CAVIAR beside it
+    cases.append((None, Window()))  # the demo case with CAVIAR and OFAC beside it
     cases.append(([d.dataset for d in generate_case(7).files], Window()))  # the demo alone
+    cases.append((["ofac"], Window()))  # a watch list's "Linked To"
     checked = 0
     for datasets, window in cases:
         view = store.view(Viewer.local_admin(), purpose="tests", datasets=datasets)
