@@ -36,7 +36,7 @@ from sqlalchemy import ColumnElement, Connection, RowMapping, insert, select
 
 from cupula.access.policy import judgement_applies, may_mark
 from cupula.access.viewer import Viewer
-from cupula.model.marking import Classification, Marking
+from cupula.model.marking import Classification, Marking, MarkingError
 from cupula.model.statement import now_iso
 from cupula.store import Store
 from cupula.store.tables import judgement_marking_table, judgement_table
@@ -113,11 +113,25 @@ def marking_for(
     judgement it replaces reached; else ``default_marking``.
     """
     if isinstance(marking, str):
-        return Marking.parse(marking, originator=viewer.agency)
+        return parse_judgement_marking(marking, viewer.agency)
     if marking is not None:
         return marking
     own = [j for j in history(store, viewer, left, right) if j.agency == viewer.agency]
     return own[-1].marking if own else default_marking(viewer)
+
+
+def parse_judgement_marking(text: str, agency: str) -> Marking:
+    """``text`` with its ORIG (which must be ``agency``) or ORIG ``agency`` added."""
+    try:
+        explicit: Marking | None = Marking.parse(text)
+    except MarkingError:
+        explicit = None  # no ORIG, or a mistake the second reading names
+    if explicit is not None and explicit.originator != agency:
+        raise JudgementRefused(
+            f"marking {text!r}: a judgement's originator is its author's agency {agency}, "
+            f"not {explicit.originator}; nothing was recorded"
+        )
+    return explicit or Marking.parse(text, originator=agency)
 
 
 def judge(
