@@ -15,9 +15,17 @@ from rich.table import Table
 from cupula.cli.analysis import DatasetOption, JsonOption, _query
 from cupula.cli.app import app
 from cupula.cli.session import session
-from cupula.model.marking import Marking, MarkingError
+from cupula.model.marking import MarkingError
 from cupula.resolve.engine import ResolveOptions, score_records
-from cupula.resolve.judgements import Dispute, Verdict, disputes, judge, ordered, standing
+from cupula.resolve.judgements import (
+    Dispute,
+    Verdict,
+    disputes,
+    judge,
+    ordered,
+    parse_judgement_marking,
+    standing,
+)
 from cupula.resolve.records import Record, records_of
 from cupula.resolve.scoring import FEATURES, probability
 from cupula.resolve.screening import read_list, screen
