@@ -45,8 +45,11 @@ FACTS = [
     ("us-t-0001", US, "name", "Jhon Jairo Restrepo Vargas"),
     ("us-t-0001", US, "birthDate", "1971-04-02"),
     ("co-2", CO, "name", "Maria Fernanda Ospina"),
-] + [(f"bg-{i}", CO, "name", f"{g} {f}") for i, (g, f) in enumerate(
-    (g, f) for g in ("Luis", "Carlos", "Andres", "Diana") for f in ("Gomez", "Perez", "Rojas"))]  # fmt: skip
+] + [
+    (f"bg-{i}", CO, "name", f"{g} {f}")
+    for i, (g, f) in enumerate((g, f) for g in ("Luis", "Carlos", "Andres", "Diana")
+                               for f in ("Gomez", "Perez", "Rojas"))
+]  # fmt: skip
 PAIR = ["co-w-0001", "us-t-0001"]
 SHARED_WITH_USA = "RESTRICTED REL TO USA"
 
