@@ -56,6 +56,7 @@ COMMANDS: dict[str, list[str] | str] = {
     "merged": ["merged", BOSS],
     "review": ["review"],
     "judge": ["judge", BOSS, "co-w-0001", "same"],
+    "judgements": ["judgements", "--json"],
     "screen": ["screen", "{names}"],
     "ingest": [
         "ingest",
