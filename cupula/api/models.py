@@ -276,8 +276,16 @@ class Judgement(BaseModel):
     left: str
     right: str
     verdict: str
+    agency: str
     user: str
     at: str
+    marking: str = Field(description="who may see and use the judgement")
+    note: str | None
+
+
+class ListedJudgement(Judgement):
+    standing: bool = Field(description="its agency's latest judgement of the pair")
+    disputed: bool = Field(description="agencies whose judgements you see disagree on it")
 
 
 # every error an /api/ route may answer, documented with the one body they all have

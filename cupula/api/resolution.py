@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from cupula.api.models import PROBLEMS, Judgement
+from cupula.api.models import PROBLEMS, Judgement, ListedJudgement
 from cupula.http.context import Ctx
 from cupula.resolve.judgements import Verdict
-from cupula.resolve.service import clusters_for, judge_seen
+from cupula.resolve.service import clusters_for, judge_seen, judgements_of
 
 router = APIRouter(prefix="/api", tags=["resolution"], responses=PROBLEMS)
 
@@ -18,6 +20,8 @@ class JudgementIn(BaseModel):
     right: str = Field(min_length=1, max_length=255)
     verdict: Verdict
     note: str | None = Field(default=None, max_length=2000)
+    # who may see and use the judgement; default: see resolve.judgements.marking_for
+    marking: str | None = Field(default=None, max_length=500)
 
 
 @router.get("/clusters")
@@ -30,6 +34,16 @@ def clusters(ctx: Ctx, merged_only: bool = True) -> list[list[str]]:
 @router.post("/judgements")
 def add_judgement(ctx: Ctx, body: JudgementIn) -> Judgement:
     """Judge two entities you may see: same, different, unsure, retracted (undo)."""
-    item = judge_seen(ctx.store, ctx.view(), body.left, body.right, body.verdict, body.note)
-    return Judgement(left=item.left, right=item.right, verdict=item.verdict.value,
-                     user=item.user, at=item.at)  # fmt: skip
+    item = judge_seen(ctx.store, ctx.view(), body.left, body.right, body.verdict, body.note,
+                      marking=body.marking)  # fmt: skip
+    return Judgement.model_validate(item.as_dict())
+
+
+@router.get("/judgements")
+def list_judgements(
+    ctx: Ctx, entity: Annotated[str | None, Query(max_length=255)] = None
+) -> list[ListedJudgement]:
+    """The judgements you may see (of pairs with ``entity``), oldest first: verdict,
+    author agency and user, marking, whether it stands, whether the pair is disputed."""
+    return [ListedJudgement.model_validate(x.as_dict())
+            for x in judgements_of(ctx.store, ctx.view(), entity)]  # fmt: skip
