@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from cupula.access import accounts
 from cupula.access.viewer import Viewer
-from cupula.api import create_app
+from cupula.app import create_app
 from cupula.cli.main import app
 from cupula.model.marking import Classification
 from cupula.store import Store
