@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from cupula.access import accounts, audit
 from cupula.access.viewer import Role, Viewer
 from cupula.demo.generator import DemoCase, generate_case
+from cupula.errors import InvalidInput
 from cupula.evaluation.metrics import clustering_quality
 from cupula.graph.leaders import Leader, LeaderOptions, rank_leaders
 from cupula.graph.merging import merge_nodes
@@ -76,7 +77,7 @@ def register_partners(store: Store) -> dict[str, str]:
     return passwords
 
 
-class DemoRefused(ValueError):
+class DemoRefused(InvalidInput):
     """The demo will not build its store over data it did not make."""
 
 

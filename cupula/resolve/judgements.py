@@ -36,7 +36,7 @@ from sqlalchemy import ColumnElement, Connection, RowMapping, insert, select
 
 from cupula.access.policy import judgement_applies, may_mark
 from cupula.access.viewer import Viewer
-from cupula.errors import InvalidInput
+from cupula.errors import InvalidInput, Refused
 from cupula.model.marking import Classification, Marking, MarkingError
 from cupula.model.statement import now_iso
 from cupula.store import Store
@@ -55,7 +55,7 @@ class Verdict(enum.StrEnum):
     RETRACTED = "retracted"
 
 
-class JudgementRefused(PermissionError):
+class JudgementRefused(Refused):
     """The author may not write a judgement under the marking it asked for."""
 
 

@@ -128,6 +128,29 @@ def test_user_facing_code_raises_our_own_errors() -> None:
     assert builtin_raises() == []
 
 
+BUILTIN_ERRORS = {"Exception", "ValueError", "PermissionError", "LookupError", "KeyError",
+                  "OSError", "RuntimeError"}  # fmt: skip
+
+
+def errors_not_ours(root: Path = PACKAGE) -> list[str]:
+    """Exception classes cupula defines on a builtin alone: the map would not know them."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.ClassDef) or node.name == "CupulaError":
+                continue
+            bases = {getattr(b, "id", getattr(b, "attr", "")) for b in node.bases}
+            if bases & BUILTIN_ERRORS and bases <= BUILTIN_ERRORS:
+                found.append(f"{path.relative_to(root.parent)}:{node.lineno}: {node.name}")
+    return found
+
+
+def test_every_error_class_of_ours_is_a_cupula_error(tmp_path: Path) -> None:
+    assert errors_not_ours() == []
+    (tmp_path / "x.py").write_text("class Refusal(PermissionError):\n    pass\n")
+    assert len(errors_not_ours(tmp_path)) == 1
+
+
 def test_the_raise_check_can_fail(tmp_path: Path) -> None:
     (tmp_path / "cli").mkdir()
     (tmp_path / "cli" / "x.py").write_text("raise ValueError('--top must be positive')\n")
