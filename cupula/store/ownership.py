@@ -14,8 +14,9 @@ from itertools import islice
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
+from cupula.model.marking import Marking
 from cupula.model.statement import now_iso
-from cupula.store.tables import agency_table, dataset_table, statement_table
+from cupula.store.tables import agency_table, dataset_table, marking_table, statement_table
 
 S = statement_table.c
 ID_BATCH = 500  # ids per IN (...) query: well under every backend's parameter limit
@@ -52,6 +53,11 @@ def dataset_order(conn: Connection) -> dict[str, tuple[str, str]]:
     return {str(name): (str(created), str(agency)) for name, created, agency in rows}
 
 
+def markings(conn: Connection) -> list[Marking]:
+    """Every marking stored."""
+    return [Marking.parse(text) for (text,) in conn.execute(select(marking_table.c.text))]
+
+
 def _batches(ids: Iterable[str]) -> Iterator[list[str]]:
     it = iter(ids)
     while batch := list(islice(it, ID_BATCH)):
@@ -59,13 +65,17 @@ def _batches(ids: Iterable[str]) -> Iterator[list[str]]:
 
 
 def foreign_markings(conn: Connection, ids: Iterable[str], own: set[str]) -> dict[str, set[str]]:
-    """For each of ``ids`` that has statements in datasets other than ``own``: the
-    marking ids of those statements."""
+    """For each of ``ids`` held only in datasets other than ``own``: the marking ids of
+    its statements. An id that ``own`` datasets hold too is the writer's own entity,
+    whoever else has since written about it, and is left out."""
     found: dict[str, set[str]] = {}
+    held: set[str] = set()
     for batch in _batches(sorted(set(ids))):
         query = select(S.entity_id, S.dataset, S.marking_id).where(S.entity_id.in_(batch))
         query = query.distinct()
         for entity_id, dataset, marking_id in conn.execute(query):
-            if dataset not in own:
+            if dataset in own:
+                held.add(str(entity_id))
+            else:
                 found.setdefault(str(entity_id), set()).add(str(marking_id))
-    return found
+    return {k: v for k, v in found.items() if k not in held}

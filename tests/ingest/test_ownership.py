@@ -155,3 +155,20 @@ def test_a_date_of_the_ties_is_a_real_day(dijin: Store, tmp_path: Path) -> None:
                marking="RESTRICTED", fmt="edgelist",
                options=LoadOptions(date="2025-00-10"))  # fmt: skip
     assert bad.value.field == "--date"
+
+
+def test_hidden_facts_about_ones_own_entity_never_lock_one_out(
+    dijin: Store, tmp_path: Path
+) -> None:
+    """DIJIN writes what Spain may not see about Spain's entity; Spain still updates its
+    own entity, and learns nothing from the answer."""
+    own = write(tmp_path / "own.jsonl", person("es-p-1", "Fulano de Tal"))
+    ingest(dijin, own, by=LUIS, dataset="es-notes", agency="ES-SEPBLAC",
+           marking="RESTRICTED REL TO COL,ESP")  # fmt: skip
+    phone = {"id": "es-p-1", "schema": "Person", "properties": {"phone": ["+573001234567"]}}
+    ingest(dijin, write(tmp_path / "phone.jsonl", phone), by=ANA, dataset="co-wiretaps",
+           agency="CO-DIJIN", marking=DIJIN_ONLY)  # fmt: skip
+    again = write(tmp_path / "again.jsonl", person("es-p-1", "Fulano de Tal Pérez"))
+    result = ingest(dijin, again, by=LUIS, dataset="es-notes", agency="ES-SEPBLAC",
+                    marking="RESTRICTED REL TO COL,ESP")  # fmt: skip
+    assert result.statements_added == 1
