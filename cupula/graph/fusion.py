@@ -85,9 +85,7 @@ class Fusion:
     node_of: dict[str, str] = field(init=False)  # record id -> canonical id
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "node_of", {m: c[0] for c in self.clusters for m in c}
-        )
+        object.__setattr__(self, "node_of", {m: c[0] for c in self.clusters for m in c})
 
     @property
     def by_node(self) -> dict[str, tuple[str, ...]]:
@@ -133,7 +131,8 @@ def fusion_for(store: Store, view: View, *, whole: View | None = None) -> Fusion
         clusters = [tuple(sorted(c)) for c in found.merged()]
         state = STALE if run.loads_since else FUSED
         note = FusionNote(state, run.at, run.loads_since, len(clusters))
-        return Fusion(clusters, captions(candidate, clusters), note)
+        # captions from ``view``: a node drawn for some datasets is named from those only
+        return Fusion(clusters, captions(view, clusters), note)
     return Fusion([], {}, FusionNote(UNRESOLVED))
 
 
