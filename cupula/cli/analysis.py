@@ -77,7 +77,7 @@ def fusion_of(s: Session, datasets: list[str] | None, apart: bool) -> Fusion:
     else:
         whole = s.view(None) if datasets else None
         fusion = fusion_for(s.store, s.view(datasets), whole=whole)
-    err.print(fusion.note.message(), style="dim", highlight=False)
+    err.print(fusion.note.message(), style="dim", highlight=False, soft_wrap=True)
     return fusion
 
 

@@ -287,7 +287,7 @@ def export_command(
                 if apart
                 else fusion_for(s.store, view, whole=s.view(None) if dataset else None)
             )
-            err.print(fusion.note.message(), style="dim", highlight=False)
+            err.print(fusion.note.message(), style="dim", highlight=False, soft_wrap=True)
         if output is None:
             count = export(view, fmt, sys.stdout, audience, fusion)
         else:  # a failed export leaves no file, and an earlier one as it was
