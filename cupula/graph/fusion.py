@@ -83,13 +83,11 @@ class Fusion:
     captions: dict[str, str]  # canonical id -> caption
     note: FusionNote
     node_of: dict[str, str] = field(init=False)  # record id -> canonical id
+    by_node: dict[str, tuple[str, ...]] = field(init=False)  # canonical id -> members
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "node_of", {m: c[0] for c in self.clusters for m in c})
-
-    @property
-    def by_node(self) -> dict[str, tuple[str, ...]]:
-        return {c[0]: c for c in self.clusters}
+        object.__setattr__(self, "by_node", {c[0]: c for c in self.clusters})
 
     def canonical(self, record_id: str) -> str:
         """The node a record is part of (itself when it was joined to nothing)."""
