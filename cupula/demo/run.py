@@ -396,12 +396,11 @@ def _truth_of(case: DemoCase) -> dict[str, tuple[str, str]]:
 
 
 def fused_ranking(
-    store: Store, viewer: Viewer, datasets: list[str]
+    store: Store, viewer: Viewer, datasets: list[str] | None
 ) -> tuple[Fusion, list[Leader]] | None:
-    """The viewer's whole ranking of the case on its fused network (its own resolution,
-    run here as `cupula resolve` would); None when it sees no tie of the case."""
+    """The viewer's whole ranking of ``datasets`` (None: all it sees) on its fused network
+    (its stored resolution); None when it sees no tie there."""
     whole = store.view(viewer, purpose="demo")
-    resolve_view(store, whole)
     view = store.view(viewer, datasets=datasets, purpose="demo")
     fusion = fusion_for(store, view, whole=whole)
     net = fusion.apply(project(view))
@@ -412,10 +411,16 @@ def fused_ranking(
 
 def show_resolved_leaders(store: Store, case: DemoCase, console: Console) -> None:
     """The synthetic case's leaders on each viewer's fused network (one node per person,
-    from that viewer's own resolution), beside the ground truth."""
+    from that viewer's own resolution, run here as `cupula resolve` would), beside the
+    ground truth."""
     datasets = sorted({f.dataset for f in case.files})
     truth = _truth_of(case)
     bosses = {e for k in case.truth["leaders"] for e in case.truth["people"][k]["records"].values()}
+    viewers = [("administrator", Viewer.local_admin())]
+    viewers += [(name, accounts.viewer_for(store, name)) for name, *_ in USERS]
+    for label, viewer in viewers:
+        if label != "administrator":  # the administrator's run is show_resolution's
+            resolve_view(store, store.view(viewer, purpose="demo"))
     admin = fused_ranking(store, Viewer.local_admin(), datasets)
     assert admin is not None  # the administrator sees every tie
     fusion, ranking = admin
@@ -427,22 +432,29 @@ def show_resolved_leaders(store: Store, case: DemoCase, console: Console) -> Non
         "may see), beside the ground truth: the two bosses",
         title_justify="left",
     )
-    for column in ("analyst", "fused top 5 (ground truth)", "the bosses ranked"):
+    columns = ("analyst", "fused top 5 of the case (ground truth)", "bosses ranked (case)",
+               "bosses ranked (all it sees, CAVIAR too)")  # fmt: skip
+    for column in columns:
         table.add_column(column, overflow="fold")
-    viewers = [("administrator", Viewer.local_admin())]
-    viewers += [(name, accounts.viewer_for(store, name)) for name, *_ in USERS]
+
+    def bosses_in(found: tuple[Fusion, list[Leader]] | None) -> str:
+        if found is None:
+            return "no tie"
+        ranks = [str(x.rank) for x in found[1] if bosses & set(found[0].members_of(x.entity_id))]
+        return ", ".join(ranks) or "not seen"
+
     for label, viewer in viewers:
         found = admin if label == "administrator" else fused_ranking(store, viewer, datasets)
+        everything = bosses_in(fused_ranking(store, viewer, None))
         if found is None:
-            table.add_row(label, "[dim]sees no tie of the case[/dim]", "")
+            table.add_row(label, "[dim]sees no tie of the case[/dim]", "", everything)
             continue
         fusion, ranking = found
         top = [
             f"{x.rank}. {x.name} ({_roles(fusion.members_of(x.entity_id), truth)})"
             for x in ranking[:5]
         ]
-        ranks = [str(x.rank) for x in ranking if bosses & set(fusion.members_of(x.entity_id))]
-        table.add_row(label, "\n".join(top), ", ".join(ranks) or "not seen")
+        table.add_row(label, "\n".join(top), bosses_in(found), everything)
     console.print(table)
 
 
