@@ -31,18 +31,20 @@ from cupula.graph.merging import canonical_id, merge_nodes
 from cupula.graph.network import Network
 from cupula.resolve.service import NoRun, clusters_for, stored_run
 from cupula.store import Store, View
+from cupula.store.view import PurposeRequired
 
 FUSED = "fused"
 STALE = "stale"
 UNRESOLVED = "unresolved"
 UNMERGED = "unmerged"
+NEEDS_PURPOSE = "needs-purpose"
 
 
 @dataclass(frozen=True)
 class FusionNote:
     """How the records of a result were joined, said plainly."""
 
-    state: str  # FUSED, STALE, UNRESOLVED or UNMERGED
+    state: str  # FUSED, STALE, UNRESOLVED, NEEDS_PURPOSE or UNMERGED
     resolved_at: str | None = None
     loads_since: int = 0
     merged: int = 0  # fused nodes of more than one record
@@ -50,6 +52,11 @@ class FusionNote:
     def message(self) -> str:
         if self.state == UNMERGED:
             return "records shown apart (--unmerged): a person may appear once per record"
+        if self.state == NEEDS_PURPOSE:
+            return (
+                "records shown apart: your resolution rests on CONFIDENTIAL or SECRET facts; "
+                "give --purpose to see one node per person"
+            )
         if self.state == UNRESOLVED:
             return (
                 "no resolution yet: records shown apart; run `cupula resolve` to see one "
@@ -115,7 +122,9 @@ def fusion_for(store: Store, view: View, *, whole: View | None = None) -> Fusion
     The run stored for ``view`` itself is used if there is one, else the run stored for
     ``whole`` (the same viewer over every dataset: `cupula resolve` without --dataset),
     so that an analysis of some datasets uses the viewer's resolution of all it sees.
-    Without either: a note that there is no resolution, and no cluster."""
+    Without either: a note that there is no resolution, and no cluster. Where using the
+    run would read CONFIDENTIAL or SECRET facts without a purpose, the records are shown
+    apart and the note says why (the analysis itself may need none)."""
     for candidate in (view, whole):
         if candidate is None:
             continue
@@ -126,6 +135,9 @@ def fusion_for(store: Store, view: View, *, whole: View | None = None) -> Fusion
             found = clusters_for(store, candidate)
         except NoRun:
             continue
+        except PurposeRequired:
+            # the analysed datasets alone need no purpose; the run over all does
+            return Fusion([], {}, FusionNote(NEEDS_PURPOSE))
         clusters = [tuple(sorted(c)) for c in found.merged()]
         state = STALE if run.loads_since else FUSED
         note = FusionNote(state, run.at, run.loads_since, len(clusters))
