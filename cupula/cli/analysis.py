@@ -166,7 +166,9 @@ def leaders(
         table.add_column("why")
         for x in ranking.leaders:
             members = fusion.members_of(x.entity_id)
-            name = x.name if len(members) == 1 else f"{x.name}\n({len(members)} records)"
+            partners = ", ".join(fusion.partners.get(x.entity_id, ()))
+            records = f"{len(members)} records" + (f": {partners}" if partners else "")
+            name = x.name if len(members) == 1 else f"{x.name}\n({records})"
             table.add_row(str(x.rank), name, f"{x.score:.2f}", "\n".join(x.reasons))
         out.print(table)
         out.print(

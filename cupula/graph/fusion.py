@@ -89,6 +89,8 @@ class Fusion:
     clusters: list[tuple[str, ...]]  # each sorted; the first is the canonical id
     captions: dict[str, str]  # canonical id -> caption
     note: FusionNote
+    # canonical id -> the agencies that created its members (as the analysed view shows)
+    partners: dict[str, tuple[str, ...]] = field(default_factory=dict)
     node_of: dict[str, str] = field(init=False)  # record id -> canonical id
     by_node: dict[str, tuple[str, ...]] = field(init=False)  # canonical id -> members
 
@@ -141,8 +143,9 @@ def fusion_for(store: Store, view: View, *, whole: View | None = None) -> Fusion
         clusters = [tuple(sorted(c)) for c in found.merged()]
         state = STALE if run.loads_since else FUSED
         note = FusionNote(state, run.at, run.loads_since, len(clusters))
-        # captions from ``view``: a node drawn for some datasets is named from those only
-        return Fusion(clusters, captions(view, clusters), note)
+        # named from ``view``: a node drawn for some datasets is named from those only
+        names, partners = captions(view, clusters)
+        return Fusion(clusters, names, note, partners)
     return Fusion([], {}, FusionNote(UNRESOLVED))
 
 
@@ -151,13 +154,18 @@ def _latin(text: str) -> bool:
     return bool(letters) and all(unicodedata.name(c, "").startswith("LATIN") for c in letters)
 
 
-def captions(view: View, clusters: Iterable[Sequence[str]]) -> dict[str, str]:
-    """Each cluster's caption by the rule in the module docstring."""
+def captions(
+    view: View, clusters: Iterable[Sequence[str]]
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Each cluster's caption by the rule in the module docstring, and the agencies that
+    created its members."""
     order = view.dataset_order()
     own = view.viewer.agency
-    out: dict[str, str] = {}
+    names: dict[str, str] = {}
+    partners: dict[str, tuple[str, ...]] = {}
     for members in clusters:
         ranked: list[tuple[bool, bool, str, str, str]] = []
+        agencies: set[str] = set()
         for member in members:
             statements = list(view.statements(entity_id=member))
             if not statements:
@@ -165,8 +173,10 @@ def captions(view: View, clusters: Iterable[Sequence[str]]) -> dict[str, str]:
             entity = view.assemble(member, statements)
             datasets = {s.dataset for s in statements}
             created, agency = min(order.get(d, ("~", "")) for d in datasets)
+            agencies.add(agency)
             caption = entity.caption or member
             ranked.append((agency != own, not _latin(caption), created, member, caption))
         if ranked:
-            out[canonical_id(members)] = min(ranked)[-1]
-    return out
+            names[canonical_id(members)] = min(ranked)[-1]
+            partners[canonical_id(members)] = tuple(sorted(a for a in agencies if a))
+    return names, partners

@@ -88,6 +88,23 @@ def test_a_fused_node_is_named_by_the_viewers_own_record(demo_db: str) -> None:
         assert node["name"] == json.loads(name)["caption"]
 
 
+def test_the_terminal_names_the_partners_whose_records_were_joined(demo_db: str) -> None:
+    boss = CASE.truth["people"][BOSSES[0]]["records"]
+    agencies = sorted({f.agency for f in CASE.files if f.dataset in boss})
+    table = run(demo_db, "leaders", "--top", "30").stdout
+    names = [row.split("│")[2] for row in table.splitlines() if row.count("│") == 5]
+    shown = " ".join(" ".join(names).split())  # the name column, its wrapped lines joined
+    assert f"({len(boss)} records: {', '.join(agencies)})" in shown
+
+
+def test_owners_are_fused_with_their_members(demo_db: str) -> None:
+    company = CASE.truth["people"][BOSSES[1]]["records"]["ae-fiu-registry"]
+    owned = json.loads(run(demo_db, "owners", "ae-c-002", "--json").stdout)
+    assert owned["fusion"]["state"] == "fused"
+    boss = next(o for o in owned["owners"] if company in o["members"])
+    assert boss["entity_id"] == min(boss["members"]) and len(boss["members"]) >= 2
+
+
 def test_unmerged_shows_each_partners_record_apart(demo_db: str) -> None:
     apart = leaders(demo_db, "--unmerged")
     assert all(e["members"] == [e["entity_id"]] for e in apart)
