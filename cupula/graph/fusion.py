@@ -63,7 +63,8 @@ class FusionNote:
                 "node per person"
             )
         day = (self.resolved_at or "")[:10]
-        text = f"fused on the resolution of {day} ({self.merged:,} people joined from records)"
+        joined = f"{self.merged:,} nodes joined from several records"
+        text = f"fused on the resolution of {day} ({joined})"
         if self.state == STALE:
             loads = "load" if self.loads_since == 1 else "loads"
             text += (
