@@ -6,10 +6,10 @@ them), and says which records are one node:
 
 - **id**: a cluster's canonical id is its smallest member id (``merging.canonical_id``):
   an entity id the viewer may open, the same on every run while the membership is;
-- **caption**: that of the member created by the viewer's own agency (the smallest such
-  id); else, of the others, a Latin-script caption before any other, then the member of
-  the oldest dataset, then the smallest id (each member's caption comes from the agency
-  that created it, see ``model.entity``);
+- **caption**: that of a member created by the viewer's own agency, else of another
+  member; among several, a Latin-script caption before any other, then the member of the
+  oldest dataset, then the smallest id (each member's caption comes from the agency that
+  created it, see ``model.entity``);
 - **members**: the ids of the records fused into it, every one of them a record the viewer
   may see (clusters are computed on the viewer's view only: a record it may not see is
   in no cluster it is shown).
