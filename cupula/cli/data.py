@@ -17,6 +17,7 @@ from cupula.cli.progress import byte_progress
 from cupula.cli.session import session
 from cupula.export import EXPORT_FORMATS, Audience, export
 from cupula.export.atomic import atomic_output
+from cupula.graph.fusion import fusion_for, unmerged
 from cupula.ingest import Format, LoadOptions, ingest
 from cupula.summary import summarize
 
@@ -243,6 +244,14 @@ def export_command(
     court: Annotated[
         bool, typer.Option(help="For court: flag H1 statements (need the originator's consent).")
     ] = False,
+    apart: Annotated[
+        bool,
+        typer.Option(
+            "--unmerged",
+            help="gexf/graphml: each record its own node [default: one node per person, "
+            "from your latest `cupula resolve`; never fused with --for].",
+        ),
+    ] = False,
 ) -> None:
     """Write the store's entities, statements or graph to a file.
 
@@ -250,7 +259,9 @@ def export_command(
     statements CSV carries each statement's marking and handling note (H1, H3); a cell
     that a spreadsheet would run as a formula (= + - @, tab or CR first; plain numbers
     such as -5 excepted) starts with a quote. With `-o` the file appears only when the
-    export is complete.
+    export is complete. The graph formats draw one node per person (its `members`: the
+    records joined), except with --unmerged, and with --for: a partner receives records,
+    not the resolution and judgements they were joined by.
     """
     if fmt not in EXPORT_FORMATS:
         err.print(f"[red]error:[/red] --format must be one of {', '.join(EXPORT_FORMATS)}")
@@ -259,7 +270,8 @@ def export_command(
         problem = "is a folder" if output.is_dir() else f"there is no folder {output.parent}"
         err.print(f"[red]error:[/red] -o {output}: {problem}", highlight=False)
         raise typer.Exit(2)
-    query = {"format": fmt, "datasets": dataset, "for": for_agency, "court": court}
+    query = {"format": fmt, "datasets": dataset, "for": for_agency, "court": court,
+             "unmerged": apart}  # fmt: skip
     with session(ctx, "export", query) as s:
         audience = Audience(court=court)
         if for_agency is not None:
@@ -268,9 +280,17 @@ def export_command(
                 raise ValueError(f"--for {for_agency}: no such agency (cupula admin agency list)")
             audience = Audience(partner=partner.id, partner_country=partner.country, court=court)
         view = s.view(dataset)
+        fusion = None
+        if fmt in ("gexf", "graphml") and for_agency is None:
+            fusion = (
+                unmerged()
+                if apart
+                else fusion_for(s.store, view, whole=s.view(None) if dataset else None)
+            )
+            err.print(fusion.note.message(), style="dim", highlight=False, soft_wrap=True)
         if output is None:
-            count = export(view, fmt, sys.stdout, audience)
+            count = export(view, fmt, sys.stdout, audience, fusion)
         else:  # a failed export leaves no file, and an earlier one as it was
             with atomic_output(output) as fh:
-                count = export(view, fmt, fh, audience)
+                count = export(view, fmt, fh, audience, fusion)
     err.print(f"exported {count:,} {'statements' if fmt == 'statements' else 'items'} as {fmt}")

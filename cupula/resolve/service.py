@@ -142,6 +142,25 @@ def is_stale(store: Store, view: View) -> bool:
     return any(str(load["finished"]) > str(at) for load in view.loads())
 
 
+@dataclass(frozen=True)
+class StoredRun:
+    """When the view's stored run was made, and the loads it may see that finished
+    after it (their records are clusters of one until `cupula resolve` runs again)."""
+
+    at: str
+    loads_since: int
+
+
+def stored_run(store: Store, view: View) -> StoredRun | None:
+    """The view's stored run (None if there is none for its signature)."""
+    with store.engine.connect() as conn:
+        at = conn.execute(select(R.at).where(R.signature == view.signature())).scalar()
+    if at is None:
+        return None
+    since = sum(str(load["finished"]) > str(at) for load in view.loads())
+    return StoredRun(str(at), since)
+
+
 def stored_pairs(store: Store, view: View) -> list[tuple[str, str, float]]:
     with store.engine.connect() as conn:
         rows = conn.execute(
