@@ -67,7 +67,7 @@ class Selection:
         return for_audience(self.view.statements(markings=receivable), self.markings, self.audience)
 
     def entities(self) -> Iterator[EntityProxy]:
-        return assemble_entities(self.statements(), self.view.dataset_order())
+        return assemble_entities(self.statements(), self.view.dataset_order(), self.view.prefer())
 
 
 def export_ftm(selection: Selection, out: TextIO) -> int:

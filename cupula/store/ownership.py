@@ -9,13 +9,13 @@ theirs (their dataset, their ORIG) and never chooses the entity's caption.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from itertools import islice
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from cupula.model.marking import Marking
-from cupula.model.statement import now_iso
 from cupula.store.tables import agency_table, dataset_table, marking_table, statement_table
 
 S = statement_table.c
@@ -38,7 +38,9 @@ def claim_dataset(conn: Connection, dataset: str, agency: str) -> None:
     """Record ``agency`` as the owner of the new ``dataset`` (inside the load's
     transaction: a load that fails claims nothing; of two first loads racing, the
     second fails on the key and leaves the store as it was)."""
-    conn.execute(insert(dataset_table).values(name=dataset, agency=agency, created=now_iso()))
+    # to the microsecond: datasets created within one second keep their order
+    created = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    conn.execute(insert(dataset_table).values(name=dataset, agency=agency, created=created))
 
 
 def datasets_of(conn: Connection, agency: str) -> set[str]:

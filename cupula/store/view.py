@@ -164,7 +164,7 @@ class View:
 
     def assemble(self, entity_id: str, statements: Iterable[Statement]) -> Entity:
         """One entity from statements this view returned, captioned by its owner."""
-        return assemble(entity_id, statements, self.dataset_order())
+        return assemble(entity_id, statements, self.dataset_order(), self.prefer())
 
     def entity(self, entity_id: str) -> Entity | None:
         """The entity as this viewer may see it (None if it sees no statement of it)."""
@@ -172,7 +172,11 @@ class View:
         return self.assemble(entity_id, statements) if statements else None
 
     def entities(self) -> Iterator[Entity]:
-        return assemble_entities(self.statements(), self.dataset_order())
+        return assemble_entities(self.statements(), self.dataset_order(), self.prefer())
+
+    def prefer(self) -> str | None:
+        """The agency whose own records name and type entities for this reader."""
+        return None if self.viewer.unrestricted else self.viewer.agency
 
     def entity_ids(self, schemata: Iterable[str]) -> list[str]:
         """Ids of the entities in scope stated to be of one of ``schemata``, sorted."""
