@@ -12,6 +12,7 @@ from rich.table import Table
 
 from cupula.cli.app import app
 from cupula.cli.dates import FORMS, as_of_date, date_range
+from cupula.cli.safe import shown
 from cupula.cli.session import Session, session
 from cupula.graph.analysis import network_of
 from cupula.graph.disruption import recovery, simulate_removal, timeline
@@ -169,7 +170,7 @@ def leaders(
             partners = ", ".join(fusion.partners.get(x.entity_id, ()))
             records = f"{len(members)} records" + (f": {partners}" if partners else "")
             name = x.name if len(members) == 1 else f"{x.name}\n({records})"
-            table.add_row(str(x.rank), name, f"{x.score:.2f}", "\n".join(x.reasons))
+            table.add_row(str(x.rank), shown(name), f"{x.score:.2f}", shown("\n".join(x.reasons)))
         out.print(table)
         out.print(
             f"signals: {', '.join(f'{k} ×{w:g}' for k, w in ranking.weights.items())}; "
@@ -243,7 +244,7 @@ def keyplayers(
         for col in ("step", "name", "fragmentation after", "gain"):
             table.add_column(col)
         for p in kp.players:
-            table.add_row(str(p.step), p.name, f"{p.value_after:.3f}", f"+{p.gain:.3f}")
+            table.add_row(str(p.step), shown(p.name), f"{p.value_after:.3f}", f"+{p.gain:.3f}")
         out.print(table)
         out.print(f"fragmentation before: {kp.before:.3f}", style="dim")
         table = Table(title=f"Removing the top {k} of each ranking", title_justify="left")
@@ -258,7 +259,7 @@ def keyplayers(
         for r in removal:
             table.add_row(
                 r.ranking,
-                ", ".join(r.removed),
+                shown(", ".join(r.removed)),
                 f"{r.largest_share:.0%}",
                 f"{r.fragmentation:.3f}",
                 f"{r.leader_reach:.0%}",
@@ -277,7 +278,7 @@ def keyplayers(
                     str(st.ties),
                     str(st.pairs),
                     str(st.largest_group),
-                    ", ".join(st.most_connected),
+                    shown(", ".join(st.most_connected)),
                     "; ".join(st.seizures),
                 )
             out.print(table)

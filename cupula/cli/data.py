@@ -14,6 +14,7 @@ from rich.table import Table
 from cupula.access.accounts import list_agencies
 from cupula.cli.app import app
 from cupula.cli.progress import byte_progress
+from cupula.cli.safe import shown
 from cupula.cli.session import session
 from cupula.export import EXPORT_FORMATS, Audience, export
 from cupula.export.atomic import atomic_output
@@ -205,14 +206,15 @@ def show(
         }
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    out.print(f"[bold]{entity.caption}[/bold] ({entity.schema.label}, {entity_id})")
+    out.print(shown(f"{entity.caption}", "bold") + shown(f" ({entity.schema.label}, {entity_id})"))
     table = Table(show_lines=False)
     for column in ("property", "value", "dataset", "origin", "marking"):
         table.add_column(column, overflow="fold")
     for row in rows:
         prop = entity.schema.get(row["prop"])
         label = prop.label if prop is not None else row["prop"]
-        table.add_row(label, row["value"], row["dataset"], row["origin"] or "", row["marking"])
+        table.add_row(*(shown(v) for v in (label, row["value"], row["dataset"], row["origin"] or "",
+                                            row["marking"])))  # fmt: skip
     out.print(table)
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from cupula.cli.analysis import DatasetOption, JsonOption, UnmergedOption, fusion_of
 from cupula.cli.app import app
+from cupula.cli.safe import shown
 from cupula.cli.session import Session, session
 from cupula.graph.fusion import Fusion
 from cupula.money.flows import Flows, flows_of, trace_sources
@@ -122,7 +123,9 @@ def trace_command(
         for d in result.destinations:
             records = len(fusion.members_of(d.entity_id))
             holders.add_row(
-                f"{d.name} ({d.entity_id}" + (f", {records} records)" if records > 1 else ")"),
+                shown(
+                    f"{d.name} ({d.entity_id}" + (f", {records} records)" if records > 1 else ")")
+                ),
                 f"{d.amount:,.0f}",
                 f"{d.amount / result.total:.0%}",
                 ", ".join(d.countries) or "?",
@@ -181,8 +184,9 @@ def owners_command(
             share = f"{o.effective:.1%}" + (" + unknown" if o.unknown else "")
             chains = "\n".join(" → ".join(c.entities) for c in o.chains[:3])
             table.add_row(
-                name, share, "yes" if o.controls else "", chains, "; ".join(o.secrecy.values())
-            )
+                shown(name), share, "yes" if o.controls else "", shown(chains),
+                "; ".join(o.secrecy.values()),
+            )  # fmt: skip
         out.print(table)
 
 
@@ -239,5 +243,6 @@ def alerts_command(
             for a in rows[:top]:
                 name = flows.holder(a.holder).name
                 ids = ", ".join(a.transfers[:4]) + (" …" if len(a.transfers) > 4 else "")
-                table.add_row(f"{name} ({a.holder})", f"{a.amount:,.0f}", a.summary, ids)
+                table.add_row(shown(f"{name} ({a.holder})"), f"{a.amount:,.0f}", shown(a.summary),
+                              shown(ids))  # fmt: skip
             out.print(table)
