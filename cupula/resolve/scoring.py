@@ -82,7 +82,10 @@ END
 
 
 SHARED_ID_BITS = 20.0
-DIFFERENT_ID_BITS = -10.0
+DIFFERENT_ID_BITS = -10.0  # two valid values of a kind a library checks
+# Two values of a kind nothing checks: a number typed twice with errors, or a renewed
+# passport, is still the same person often enough that this says less.
+DIFFERENT_UNCHECKED_ID_BITS = -5.0
 # One character off in an identifier no checksum guards (a passport or national id
 # number typed by hand): a typo far likelier than a neighbouring number of another
 # person, but not as sure as agreement.
@@ -144,7 +147,11 @@ OTHER_FEATURES: tuple[Feature, ...] = (
                                      AND len(x) >= 10
                                      AND damerau_levenshtein(x, y) = 1 THEN 1 ELSE 0 END
                             )))) = 1 THEN {TYPO_ID_BITS}
-                         ELSE {DIFFERENT_ID_BITS} END
+                         WHEN list_max(list_transform(list_intersect(a.strong_kinds,
+                              b.strong_kinds), lambda k: CASE WHEN list_contains(
+                              {CHECKED_KINDS}, k) THEN 1 ELSE 0 END)) = 1
+                              THEN {DIFFERENT_ID_BITS}
+                         ELSE {DIFFERENT_UNCHECKED_ID_BITS} END
                 ELSE 0.0 END""",
     ),
     Feature(
@@ -158,7 +165,8 @@ OTHER_FEATURES: tuple[Feature, ...] = (
         "place",
         "a shared place word (birth place, address, city, postcode), or a near spelling",
         """CASE WHEN len(a.places) = 0 OR len(b.places) = 0 THEN 0.0
-                WHEN len(list_intersect(a.places, b.places)) > 0 THEN 3.0
+                WHEN len(list_intersect(a.places, b.places)) > 0 THEN
+                    least(3.0 + 2.0 * (len(list_intersect(a.places, b.places)) - 1), 7.0)
                 WHEN list_max(list_transform(a.places, lambda x: list_max(list_transform(
                     b.places, lambda y: jaro_winkler_similarity(x, y))))) >= 0.9 THEN 2.0
                 ELSE -1.0 END""",
