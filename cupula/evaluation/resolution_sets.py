@@ -224,7 +224,7 @@ def febrl(number: int) -> Callable[[Path], LabelledSet]:
                 "Person",
                 names=[f"{r['given_name'] or ''} {r['surname'] or ''}".strip()],
                 dates=[_febrl_date(r["date_of_birth"]) or ""],
-                places=[r["address_1"] or "", r["suburb"] or ""],
+                places=[r["address_1"] or "", r["suburb"] or "", r["postcode"] or ""],
                 identifiers=[("idNumber", r["soc_sec_id"])] if r["soc_sec_id"] else [],
             )
             for r in rows

@@ -66,9 +66,12 @@ def name_key(name: str) -> str:
 
 
 def place_tokens(values: Iterable[str]) -> tuple[str, ...]:
+    """Words of places and addresses; numbers only of four digits and more (postcodes),
+    not house numbers, which many addresses share."""
     tokens: set[str] = set()
     for value in values:
-        tokens.update(t for t in name_tokens(value) if len(t) > 2 and not t.isdigit())
+        tokens.update(t for t in name_tokens(value) if len(t) > 2 and
+                      (not t.isdigit() or len(t) >= 4))  # fmt: skip
     return tuple(sorted(tokens))
 
 

@@ -160,14 +160,14 @@ OTHER_FEATURES: tuple[Feature, ...] = (
         "a shared country (nationality, residence, jurisdiction); none shared counts against",
         """CASE WHEN len(a.countries) = 0 OR len(b.countries) = 0 THEN 0.0
                 WHEN len(list_intersect(a.countries, b.countries)) > 0 THEN 1.5
-                ELSE -2.0 END""",
+                ELSE -1.0 END""",
     ),
     Feature(
         "place",
         "a shared place word (birth place, address, city, postcode), or a near spelling",
         """CASE WHEN len(a.places) = 0 OR len(b.places) = 0 THEN 0.0
                 WHEN len(list_intersect(a.places, b.places)) > 0 THEN
-                    least(3.0 + 2.0 * (len(list_intersect(a.places, b.places)) - 1), 7.0)
+                    least(3.0 + 2.0 * (len(list_intersect(a.places, b.places)) - 1), 9.0)
                 WHEN list_max(list_transform(a.places, lambda x: list_max(list_transform(
                     b.places, lambda y: jaro_winkler_similarity(x, y))))) >= 0.9 THEN 2.0
                 ELSE -1.0 END""",

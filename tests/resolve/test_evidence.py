@@ -7,7 +7,7 @@ import pytest
 
 from cupula.resolve.engine import Resolution, ResolveOptions, score_records
 from cupula.resolve.normalize import identifier_key
-from cupula.resolve.records import Record, make_record
+from cupula.resolve.records import Record, make_record, place_tokens
 from cupula.resolve.scoring import reasons
 
 # A register of other people, so that name tokens have realistic frequencies.
@@ -135,3 +135,12 @@ def test_one_typo_in_an_unchecked_number_counts_in_part() -> None:
         features = res.features(0, 1)
         assert features is not None and features["identifier"] > 0
         assert together(res, "a", "b")
+
+
+def test_postcodes_are_place_words_and_house_numbers_are_not() -> None:
+    assert place_tokens(["12 Smith Street", "Bundaberg 4670"]) == (
+        "4670",
+        "bundaberg",
+        "smith",
+        "street",
+    )
