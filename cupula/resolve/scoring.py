@@ -160,7 +160,7 @@ OTHER_FEATURES: tuple[Feature, ...] = (
         "a shared country (nationality, residence, jurisdiction); none shared counts against",
         """CASE WHEN len(a.countries) = 0 OR len(b.countries) = 0 THEN 0.0
                 WHEN len(list_intersect(a.countries, b.countries)) > 0 THEN 1.5
-                ELSE -1.0 END""",
+                ELSE -2.0 END""",
     ),
     Feature(
         "place",
@@ -205,10 +205,16 @@ ALIAS = Feature(
              THEN -f_name ELSE 0.0 END""",
 )
 # A nickname or a one-word name ("El Señor", "Gordo") is shared by many people whatever
-# its frequency in the data says, so where birth dates conflict its agreement counts at
-# most as much as the conflict: a nickname alone never outweighs a conflicting date.
-# ``core``: the tokens of the shorter name form that are not fillers ("el", "don").
-NICKNAME_CAP = "CASE WHEN f_date < 0 AND core <= 1 THEN least(f_name, -f_date) ELSE f_name END"
+# its frequency in the data says, so where other evidence conflicts (birth dates,
+# identifiers of one kind, countries, places, gender) its agreement counts at most as
+# much as the conflicts together: a nickname alone never outweighs a conflicting date
+# or passport. ``core``: the tokens of the shorter name form that are not fillers
+# ("el", "don").
+CONFLICTS = " + ".join(
+    f"least(f_{name}, 0.0)" for name in ("date", "identifier", "country", "place", "gender")
+)
+NICKNAME_CAP = f"""CASE WHEN core <= 1 AND ({CONFLICTS}) < 0
+                       THEN least(f_name, -({CONFLICTS})) ELSE f_name END"""
 FILLERS = _sql_list(FILLER)
 CORE_TOKENS = (
     f"least(len(list_filter(a_tok, lambda x: NOT list_contains({FILLERS}, x.t))), "

@@ -94,7 +94,24 @@ def test_a_nickname_does_not_outweigh_a_conflicting_birth_date() -> None:
         features = res.features(0, 1)
         assert features is not None and features["date"] < 0
         assert features["name"] <= -features["date"]  # capped by the conflict
-    # without a date to conflict, the nickname still counts in full
+    # nor a conflicting national id (the demo's DIJIN record of the same target)
+    carded = make_record(
+        "demo-3",
+        "Person",
+        names=["Iván Patiño Valencia", "El Señor"],
+        countries=["co"],
+        identifiers=[("idNumber", "25846520")],
+    )
+    listed_id = make_record("ofac-4108", "Person", countries=["co"],
+                            names=["RODRIGUEZ OREJUELA, Miguel Angel", "EL SENOR"],
+                            identifiers=[("idNumber", "6095803")])  # fmt: skip
+    for res in resolve(carded, listed_id):
+        assert not together(res, "demo-3", "ofac-4108")
+        features = res.features(0, 1)
+        assert features is not None and features["identifier"] < 0
+        conflicts = features["identifier"] + min(features["country"], 0)
+        assert features["name"] <= -conflicts
+    # without anything to conflict, the nickname still counts in full
     undated = make_record("demo-2", "Person", names=["El Señor"])
     for res in resolve(undated, listed):
         features = res.features(0, 1)
