@@ -83,13 +83,12 @@ END
 
 
 SHARED_ID_BITS = 20.0
-DIFFERENT_ID_BITS = -10.0  # two valid values of a kind a library checks
-# Two values of a kind nothing checks: a number typed twice with errors, or a renewed
-# passport, is still the same person often enough that this says less.
-DIFFERENT_UNCHECKED_ID_BITS = -5.0
+DIFFERENT_ID_BITS = -10.0
 # One character off in an identifier no checksum guards (a passport or national id
-# number typed by hand): a typo far likelier than a neighbouring number of another
-# person, but not as sure as agreement.
+# number typed by hand, of seven characters or more): a typo, likelier than another
+# person's number, but not as sure as agreement. Numbers that differ only in their last
+# character are not counted: registries issue consecutive numbers to sister companies
+# and to family members applying together.
 TYPO_ID_BITS = 8.0
 
 
@@ -145,14 +144,13 @@ OTHER_FEATURES: tuple[Feature, ...] = (
                             list_transform(b.ids, lambda y: CASE
                                 WHEN split_part(x, ':', 1) = split_part(y, ':', 1)
                                      AND NOT list_contains({CHECKED_KINDS}, split_part(x, ':', 1))
-                                     AND len(x) >= 10
-                                     AND damerau_levenshtein(x, y) = 1 THEN 1 ELSE 0 END
+                                     AND len(x) = len(y)
+                                     AND len(split_part(x, ':', 2)) >= 7
+                                     AND damerau_levenshtein(x, y) = 1
+                                     AND x[1:len(x) - 1] != y[1:len(y) - 1]
+                                THEN 1 ELSE 0 END
                             )))) = 1 THEN {TYPO_ID_BITS}
-                         WHEN list_max(list_transform(list_intersect(a.strong_kinds,
-                              b.strong_kinds), lambda k: CASE WHEN list_contains(
-                              {CHECKED_KINDS}, k) THEN 1 ELSE 0 END)) = 1
-                              THEN {DIFFERENT_ID_BITS}
-                         ELSE {DIFFERENT_UNCHECKED_ID_BITS} END
+                         ELSE {DIFFERENT_ID_BITS} END
                 ELSE 0.0 END""",
     ),
     Feature(
@@ -166,8 +164,7 @@ OTHER_FEATURES: tuple[Feature, ...] = (
         "place",
         "a shared place word (birth place, address, city, postcode), or a near spelling",
         """CASE WHEN len(a.places) = 0 OR len(b.places) = 0 THEN 0.0
-                WHEN len(list_intersect(a.places, b.places)) > 0 THEN
-                    least(3.0 + 2.0 * (len(list_intersect(a.places, b.places)) - 1), 9.0)
+                WHEN len(list_intersect(a.places, b.places)) > 0 THEN 3.0
                 WHEN list_max(list_transform(a.places, lambda x: list_max(list_transform(
                     b.places, lambda y: jaro_winkler_similarity(x, y))))) >= 0.9 THEN 2.0
                 ELSE -1.0 END""",

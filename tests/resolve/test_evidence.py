@@ -161,3 +161,19 @@ def test_postcodes_are_place_words_and_house_numbers_are_not() -> None:
         "smith",
         "street",
     )
+
+
+def test_consecutive_registration_numbers_are_not_a_typo() -> None:
+    # sister companies registered one after the other (OFAC's AL-AMER companies)
+    concrete = make_record(
+        "c",
+        "Company",
+        names=["AL-AMER FOR MANUFACTURE OF CONCRETE"],
+        countries=["sy"],
+        identifiers=[("registrationNumber", "1242800")],
+    )
+    plastic = make_record("p", "Company", names=["AL-AMER FOR MANUFACTURE OF PLASTIC"],
+                          countries=["sy"], identifiers=[("registrationNumber", "1242801")])  # fmt: skip
+    for res in resolve(concrete, plastic):
+        features = res.features(0, 1)
+        assert features is None or features["identifier"] < 0
