@@ -172,8 +172,13 @@ def test_consecutive_registration_numbers_are_not_a_typo() -> None:
         countries=["sy"],
         identifiers=[("registrationNumber", "1242800")],
     )
-    plastic = make_record("p", "Company", names=["AL-AMER FOR MANUFACTURE OF PLASTIC"],
-                          countries=["sy"], identifiers=[("registrationNumber", "1242801")])  # fmt: skip
+    plastic = make_record(
+        "p",
+        "Company",
+        names=["AL-AMER FOR MANUFACTURE OF PLASTIC"],
+        countries=["sy"],
+        identifiers=[("registrationNumber", "1242801")],
+    )
     for res in resolve(concrete, plastic):
         features = res.features(0, 1)
         assert features is None or features["identifier"] < 0
