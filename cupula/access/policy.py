@@ -134,11 +134,12 @@ def may_disseminate(partner: str, partner_country: str | None, marking: Marking)
     return Decision(False, (f"REL TO names neither {partner} nor its country",))
 
 
-def judgement_applies(viewer: Viewer, author_agency: str) -> bool:
-    """Whether a judgement made at ``author_agency`` steers ``viewer``'s clusters: it
-    rests on what that agency saw, so it applies to that agency's readers (the local
-    administrator sees every agency's)."""
-    return viewer.unrestricted or viewer.agency == author_agency
+def judgement_applies(viewer: Viewer, marking: Marking) -> Decision:
+    """Whether a judgement under ``marking`` steers ``viewer``'s clusters and is listed
+    to it. One rule: a reader uses exactly the judgements it may see, so this is
+    ``decide`` on the judgement's own marking (its author chooses with whom to share
+    it; by default its agency alone)."""
+    return decide(viewer, marking)
 
 
 def may_administer(viewer: Viewer) -> Decision:

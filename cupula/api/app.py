@@ -26,7 +26,7 @@ from cupula.graph.network import KINDS
 from cupula.ingest import Format, LoadOptions
 from cupula.model.schemata import get_model
 from cupula.resolve.judgements import Verdict
-from cupula.resolve.service import clusters_for, judge_seen
+from cupula.resolve.service import clusters_for, judge_seen, judgements_of
 from cupula.store import Store
 from cupula.store.derived import Derived
 from cupula.web import assets, pages
@@ -45,6 +45,8 @@ class JudgementIn(BaseModel):
     right: str = Field(min_length=1, max_length=255)
     verdict: Verdict
     note: str | None = Field(default=None, max_length=2000)
+    # who may see and use the judgement; default: see resolve.judgements.marking_for
+    marking: str | None = Field(default=None, max_length=500)
 
 
 def create_app(
@@ -213,9 +215,17 @@ def create_app(
     @app.post("/api/judgements", tags=["resolution"])
     def add_judgement(ctx: Ctx, body: JudgementIn) -> dict[str, Any]:
         """Judge two entities you may see: same, different, unsure, retracted (undo)."""
-        item = judge_seen(ctx.store, ctx.view(), body.left, body.right, body.verdict, body.note)
-        return {"left": item.left, "right": item.right, "verdict": item.verdict.value,
-                "user": item.user, "at": item.at}  # fmt: skip
+        item = judge_seen(ctx.store, ctx.view(), body.left, body.right, body.verdict, body.note,
+                          marking=body.marking)  # fmt: skip
+        return item.as_dict()
+
+    @app.get("/api/judgements", tags=["resolution"])
+    def list_judgements(
+        ctx: Ctx, entity: Annotated[str | None, Query(max_length=255)] = None
+    ) -> list[dict[str, object]]:
+        """The judgements you may see (of pairs with ``entity``), oldest first: verdict,
+        author agency and user, marking, whether it stands, whether the pair is disputed."""
+        return [x.as_dict() for x in judgements_of(ctx.store, ctx.view(), entity)]
 
     assets.install(app)
     pages.install(app)

@@ -1,5 +1,5 @@
 """Commands that recognise the same entity across partners: resolve, review, judge,
-clusters, merged, screen."""
+judgements, clusters, merged, screen."""
 
 from __future__ import annotations
 
@@ -15,8 +15,17 @@ from rich.table import Table
 from cupula.cli.analysis import DatasetOption, JsonOption, _query
 from cupula.cli.app import app
 from cupula.cli.session import session
+from cupula.model.marking import MarkingError
 from cupula.resolve.engine import ResolveOptions, score_records
-from cupula.resolve.judgements import Verdict, current, judge
+from cupula.resolve.judgements import (
+    Dispute,
+    Verdict,
+    disputes,
+    judge,
+    ordered,
+    parse_judgement_marking,
+    standing,
+)
 from cupula.resolve.records import Record, records_of
 from cupula.resolve.scoring import FEATURES, probability
 from cupula.resolve.screening import read_list, screen
@@ -24,6 +33,7 @@ from cupula.resolve.service import (
     clusters_for,
     is_stale,
     judge_seen,
+    judgements_of,
     merged_entity,
     resolve_view,
     stored_options,
@@ -36,6 +46,13 @@ MatchOption = Annotated[float, typer.Option(help="Merge pairs at or above this m
 ReviewOption = Annotated[
     float, typer.Option(help="Offer pairs from this probability up to --match for review.")
 ]
+
+
+def _show_disputes(disputes: list[Dispute]) -> None:
+    """Pairs on which agencies' judgements that you may see disagree (on stderr, so that
+    --json output stays one document)."""
+    for dispute in disputes:
+        err.print(f"[yellow]disputed:[/yellow] {escape(dispute.summary())}", highlight=False)
 
 
 def _status(message: str) -> None:
@@ -62,8 +79,8 @@ def resolve(
     vessel: candidate pairs by blocking, explainable scores, clusters.
 
     The run is stored for what you may see; `cupula clusters`, `review` and `merged`
-    use it with the judgements of your agency. Judgements are kept apart and survive
-    re-running this command.
+    use it with the judgements you may see (your agency's, and those other agencies
+    marked for you). Judgements are kept apart and survive re-running this command.
     """
     query = _query(datasets=dataset, match=match, review=review)
     with session(ctx, "resolve", query) as s:
@@ -90,8 +107,9 @@ def resolve(
         for conflict in clusters.conflicts:
             err.print(
                 f"[yellow]conflict:[/yellow] {conflict.left} = {conflict.right} "
-                f"({conflict.user}) is overruled by a 'different' judgement"
+                f"({conflict.user}, {conflict.agency}) is overruled by a 'different' judgement"
             )
+        _show_disputes(clusters.disputes)
 
 
 @app.command(name="judge")
@@ -103,15 +121,62 @@ def judge_command(
         Verdict, typer.Argument(help="same, different, unsure, or retracted (undo).")
     ],
     note: Annotated[str | None, typer.Option(help="Why (kept with the judgement).")] = None,
+    marking: Annotated[
+        str | None,
+        typer.Option(
+            help="Who may see and use the judgement, e.g. 'RESTRICTED REL TO USA' (ORIG is "
+            "your agency). Default: the marking of your agency's standing judgement of the "
+            "pair, else RESTRICTED for your agency alone."
+        ),
+    ] = None,
 ) -> None:
     """Record that two entities are the same, different, or that you are unsure.
 
-    'different' also blocks any chain of automatic matches that would join them;
-    'retracted' withdraws your agency's standing judgement of the pair (undo).
+    A judgement is a marked fact: readers use exactly the judgements they may see, so
+    --marking shares it with partners (only what you could read yourself). 'different'
+    also blocks any chain of automatic matches that would join them, and wins over
+    another agency's 'same'; 'retracted' withdraws your agency's standing judgement of
+    the pair (undo).
     """
-    with session(ctx, "judge", {"left": left, "right": right, "verdict": verdict}) as s:
-        item = judge_seen(s.store, s.view(), left, right, verdict, note)
-        out.print(f"{item.left} {item.verdict.value} {item.right} — {item.user}, {item.at}")
+    query = {"left": left, "right": right, "verdict": verdict, "marking": marking}
+    with session(ctx, "judge", query) as s:
+        try:
+            item = judge_seen(s.store, s.view(), left, right, verdict, note, marking=marking)
+        except MarkingError as exc:
+            raise ValueError(f"--marking: {exc}; nothing was recorded") from None
+        out.print(f"{item.left} {item.verdict.value} {item.right} — {item.user}, {item.at}, "
+                  f"{escape(str(item.marking))}")  # fmt: skip
+
+
+@app.command(name="judgements")
+def judgements_command(
+    ctx: typer.Context,
+    entity_id: Annotated[
+        str | None, typer.Argument(help="Only judgements of pairs with this entity.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The judgements you may see, oldest first: the pair, the verdict, the author's
+    agency and user, the marking, whether it stands (its agency's latest) and whether
+    agencies disagree on the pair ('different' then wins)."""
+    with session(ctx, "judgements", {"entity": entity_id}) as s:
+        listed = judgements_of(s.store, s.view(), entity_id)
+        if as_json:
+            print(json.dumps([x.as_dict() for x in listed], indent=2, ensure_ascii=False))
+            return
+        table = Table(title_justify="left")
+        for column in ("pair", "verdict", "agency", "user", "at", "marking", ""):
+            table.add_column(column)
+        for x in listed:
+            j = x.judgement
+            flags = ", ".join(f for f, on in (("superseded", not x.standing),
+                                              ("disputed", x.disputed)) if on)  # fmt: skip
+            table.add_row(escape(f"{j.left} / {j.right}"), j.verdict.value, j.agency,
+                          escape(j.user), j.at, escape(str(j.marking)), flags)  # fmt: skip
+        out.print(table)
+        disputed = {(x.judgement.left, x.judgement.right) for x in listed if x.disputed}
+        out.print(f"{len(listed):,} judgements you may see; {len(disputed):,} disputed pairs.",
+                  style="dim")  # fmt: skip
 
 
 @app.command()
@@ -123,8 +188,9 @@ def clusters(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """The clusters of the last `cupula resolve` on what you may see, with your
-    agency's judgements applied. JSON: a list of clusters, each a list of entity ids."""
+    """The clusters of the last `cupula resolve` on what you may see, with the
+    judgements you may see applied; pairs on which agencies disagree are shown on
+    stderr. JSON: a list of clusters, each a list of entity ids."""
     with session(ctx, "clusters", _query(datasets=dataset)) as s:
         view = s.view(dataset)
         result = clusters_for(s.store, view)
@@ -133,6 +199,7 @@ def clusters(
                 "[yellow]note:[/yellow] data was loaded after the last `cupula resolve`; "
                 "its entities stay unmatched until you run it again."
             )
+        _show_disputes(result.disputes)
         groups = result.merged() if merged_only else result.members
         if as_json:
             print(json.dumps(groups, ensure_ascii=False))
@@ -143,7 +210,7 @@ def clusters(
             out.print(f"[bold]{escape(caption)}[/bold]: {', '.join(group)}")
         out.print(
             f"{len(result.members):,} clusters, {len(result.merged()):,} with more than one "
-            f"entity; {result.judged:,} judgements applied.",
+            f"entity; {result.judged:,} judged pairs ({len(result.disputes):,} disputed).",
             style="dim",
         )
 
@@ -201,47 +268,63 @@ def review(
     ctx: typer.Context,
     dataset: DatasetOption = None,
     limit: Annotated[int, typer.Option(help="Review at most this many pairs.")] = 20,
+    marking: Annotated[
+        str | None,
+        typer.Option(help="The marking of your answers (as for `cupula judge --marking`)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Review uncertain pairs in the terminal: both records side by side with each
     feature's contribution; answer s(ame), d(ifferent), u(nsure), n(ext) or q(uit).
 
-    Pairs already judged by your agency are not offered again. With --json, print
-    the pairs and their features instead of asking.
+    Pairs already judged by your agency are not offered again; a pair that other
+    agencies judged (and marked for you) is offered with their verdicts, and pairs on
+    which agencies disagree are listed first. With --json, print the pairs, their
+    features and those judgements instead of asking.
     """
     with session(ctx, "review", _query(datasets=dataset, limit=limit)) as s:
+        try:
+            chosen = None if marking is None else parse_judgement_marking(marking, s.viewer.agency)
+        except MarkingError as exc:
+            raise ValueError(f"--marking: {exc}; nothing was recorded") from None
         view = s.view(dataset)
         # The features are recomputed from what you may see, so an explanation never
         # rests on another reader's statements.
         options, _ = stored_options(s.store, view)
         records = records_of(view)
         resolution = score_records(records, options, progress=_status)
-        judged = current(s.store, s.viewer)
+        judged = standing(s.store, s.viewer)
         pairs = []
         for left, right, _bits in resolution.review_pairs():
             a, b = records[left], records[right]
-            if tuple(sorted((a.key, b.key))) in judged:
+            others = judged.get(ordered(a.key, b.key), ())
+            if any(j.agency == s.viewer.agency for j in others):
                 continue
-            pairs.append((a, b, resolution.features(left, right) or {}))
+            pairs.append((a, b, resolution.features(left, right) or {}, others))
             if len(pairs) >= limit:
                 break
         resolution.close()
         if as_json:
-            print(json.dumps([{"left": a.key, "right": b.key, "features": f}
-                              for a, b, f in pairs], indent=2))  # fmt: skip
+            print(json.dumps([{"left": a.key, "right": b.key, "features": f,
+                               "judgements": [j.as_dict() for j in js]}
+                              for a, b, f, js in pairs], indent=2))  # fmt: skip
             return
+        _show_disputes(disputes(judged))
         if not pairs:
             out.print("Nothing to review.")
             return
         answers = {"s": Verdict.SAME, "d": Verdict.DIFFERENT, "u": Verdict.UNSURE}
-        for number, (a, b, features) in enumerate(pairs, 1):
+        for number, (a, b, features, others) in enumerate(pairs, 1):
             out.print(_side_by_side(a, b, features), f"[dim]pair {number} of {len(pairs)}[/dim]")
+            for j in others:
+                out.print(f"  {j.agency} judged them {j.verdict.value} ({escape(str(j.marking))})")
             answer = typer.prompt("same / different / unsure / next / quit [s/d/u/n/q]",
                                   default="n").strip().lower()[:1]  # fmt: skip
             if answer == "q":
                 break
             if answer in answers:
-                judge(s.store, s.viewer, a.key, b.key, answers[answer], "cupula review")
+                judge(s.store, s.viewer, a.key, b.key, answers[answer], "cupula review",
+                      marking=chosen)  # fmt: skip
 
 
 @app.command(name="screen")

@@ -11,6 +11,11 @@ Known leaders (from each dataset's SOURCE.md):
   (Morales, cocaine-import organiser) are the other leaders.
 - Montagna: N11 (boss of Cosa Nostra in Messina) is the target; family bosses N2, N3,
   N14, N16, N42, N46 and deputy boss N47 are the other leaders.
+
+Meetings kept person x event (``graph.twomode``) are measured wherever a network holds
+attendance: the ranking is run again with the meeting signals given weight, beside the
+default; a network without attendance says so (``with_meeting_signals`` is null), so
+that no weight is given to signals no labelled network has tested.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from cupula.store import Store
 
 CAVIAR_LEADERS = {"1", "3", "12"}
 MONTAGNA_LEADERS = {"11", "2", "3", "14", "16", "42", "46", "47"}  # ids k = node Nk
+MEETING_SIGNALS = ("meetings", "small_meetings", "meeting_betweenness")
 BASELINES: dict[str, Callable[[Network], FloatArray]] = {
     "degree": measures.degree,
     "betweenness": lambda net: measures.betweenness(net).values,
@@ -65,6 +71,8 @@ class CaseResult:
     ours: RankQuality
     baselines: dict[str, RankQuality]
     top5: list[str] = field(default_factory=list)
+    meetings: int = 0  # meetings with attendance (two-mode) in the network
+    with_meetings: RankQuality | None = None  # the meeting signals at weight 1 each
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +84,10 @@ class CaseResult:
             "leader_score": self.ours.as_dict(),
             "baselines": {k: v.as_dict() for k, v in self.baselines.items()},
             "top5": self.top5,
+            "meetings": self.meetings,
+            "with_meeting_signals": (
+                None if self.with_meetings is None else self.with_meetings.as_dict()
+            ),
         }
 
 
@@ -201,6 +213,12 @@ def evaluate(case: Case, options: LeaderOptions | None = None) -> CaseResult:
         )
         for name, f in BASELINES.items()
     }
+    meetings = sum(1 for m in net.meetings if m.involved)
+    with_meetings = None
+    if meetings:
+        weights = {**options.weights, **dict.fromkeys(MEETING_SIGNALS, 1.0)}
+        tried = rank_leaders(net, options=replace(options, top=None, weights=weights))
+        with_meetings = quality([x.name for x in tried.leaders], case.leaders, case.primary)
     return CaseResult(
         family=case.family,
         name=case.name,
@@ -210,6 +228,8 @@ def evaluate(case: Case, options: LeaderOptions | None = None) -> CaseResult:
         ours=quality(ours, case.leaders, case.primary),
         baselines=baselines,
         top5=ours[:5],
+        meetings=meetings,
+        with_meetings=with_meetings,
     )
 
 

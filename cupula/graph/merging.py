@@ -46,6 +46,7 @@ def merge_nodes(net: Network, clusters: Sequence[Sequence[str]]) -> Network:
         src=src,
         dst=dst,
         events=tuple(_event(e, remap) for e in net.events),
+        meetings=tuple(_event(e, remap) for e in net.meetings),
         history=None if net.history is None else merge_nodes(net.history, clusters),
     )
     return merged.select(keep)

@@ -29,6 +29,10 @@ FAMILY = "family"
 MEMBERSHIP = "membership"
 ASSOCIATE = "associate"
 KINDS = (COMMUNICATION, COPRESENCE, MONEY, OWNERSHIP, FAMILY, MEMBERSHIP, ASSOCIATE)
+# What a reason may call "contacts": calls and meetings (Communication, Contact, being at
+# one event). Payments, ownership, family, representation or a watch list's "Linked To"
+# are ties, not contacts.
+CONTACT_KINDS = (COMMUNICATION, COPRESENCE)
 
 
 def phase_key(phase: str) -> tuple[int, str]:
@@ -39,7 +43,8 @@ def phase_key(phase: str) -> tuple[int, str]:
 
 @dataclass(frozen=True)
 class Event:
-    """An operational event (a seizure): when, and which nodes were involved."""
+    """An event and the nodes involved: a seizure (``Network.events``) or a meeting or
+    summit that people attended (``Network.meetings``, the two-mode person x event data)."""
 
     entity_id: str
     label: str
@@ -55,6 +60,9 @@ class Network:
     ``directed[i]`` says whether tie i has a direction in the data (a call's initiator,
     a payment's payer); undirected ties keep whatever order they were read in.
     ``tie_ids[i]`` is the FtM entity the tie comes from: the evidence behind it.
+    ``events`` are seizures (for insulation); ``meetings`` keep who attended which
+    meeting or summit, beside the co-presence ties projected from them, so that the
+    size of each meeting and who chose to be at the small ones are not lost.
     """
 
     node_ids: list[str]
@@ -70,6 +78,7 @@ class Network:
     date: list[str | None]
     tie_ids: list[str]
     events: tuple[Event, ...] = ()
+    meetings: tuple[Event, ...] = ()
     history: Network | None = field(default=None, repr=False)
 
     @classmethod
@@ -153,6 +162,13 @@ class Network:
         return mask
 
     @cached_property
+    def present(self) -> int:
+        """Nodes with a tie to someone else in this network: the people (and firms,
+        accounts) a share "of the others" is taken over. Nodes known only from other
+        windows, other datasets or a self-tie are not counted."""
+        return int(np.count_nonzero(np.asarray(self.undirected.degree()) > 0))
+
+    @cached_property
     def undirected(self) -> ig.Graph:
         """All ties as one simple undirected graph; weights of parallel ties summed."""
         lo = np.minimum(self.src, self.dst)
@@ -161,8 +177,16 @@ class Network:
 
     @cached_property
     def directed_graph(self) -> ig.Graph:
-        """Only the ties with a direction (who called whom), collapsed."""
+        """Only the ties with a direction (who called whom, who paid whom), collapsed."""
         rows = np.flatnonzero(self.directed)
+        return _collapse(self.n, self.src[rows], self.dst[rows], self.weight[rows], directed=True)
+
+    @cached_property
+    def calls_graph(self) -> ig.Graph:
+        """Only the directed communications (who called whom), collapsed: a payment, an
+        ownership or a power of attorney has a direction but is not an order given."""
+        kinds = np.array(self.kind, dtype=object)
+        rows = np.flatnonzero(self.directed & (kinds == COMMUNICATION))
         return _collapse(self.n, self.src[rows], self.dst[rows], self.weight[rows], directed=True)
 
 

@@ -7,7 +7,9 @@ the end of a visible tie appears under its id, without a name.
 Nodes are parties (FtM ``LegalEntity`` and its descendants: people, companies,
 organisations) and whatever else a kept tie points at (an owned vessel). Ties come from
 FtM's edge schemata, grouped into kinds; seizures become events (for insulation);
-FtM ``Event``s with several people involved become co-presence ties.
+FtM ``Event``s (meetings, summits, an attendance matrix's columns) are kept as they are,
+person x event (``Network.meetings``), and those with two to ``MAX_COPRESENCE`` people
+involved also become co-presence ties between them.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class _Builder:
         default_factory=list
     )
     events: list[tuple[str, str, str | None, str | None, list[str]]] = field(default_factory=list)
+    meetings: list[tuple[str, str, str | None, str | None, list[str]]] = field(default_factory=list)
     things: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (name, schema)
 
     def node(self, entity_id: str) -> int:
@@ -103,9 +106,13 @@ class _Builder:
 
     def copresence(self, proxy: EntityProxy) -> None:
         involved = sorted(set(proxy.get("involved", quiet=True)))
+        date = first_date(proxy)
+        if involved:
+            phase = _first(proxy.get("phase", quiet=True))
+            label = proxy.caption or str(proxy.id)
+            self.meetings.append((str(proxy.id), label, date, phase, involved))
         if not 2 <= len(involved) <= MAX_COPRESENCE:
             return
-        date = first_date(proxy)
         for a, b in combinations(involved, 2):
             self.ties.append(
                 (self.node(a), self.node(b), 1.0, False, nw.COPRESENCE, None, date, str(proxy.id))
@@ -119,6 +126,10 @@ class _Builder:
         events = tuple(
             Event(eid, label, date, phase, tuple(self.node(i) for i in involved))
             for eid, label, date, phase, involved in self.events
+        )
+        meetings = tuple(
+            Event(eid, label, date, phase, tuple(self.node(i) for i in involved))
+            for eid, label, date, phase, involved in self.meetings
         )
         ties = self.ties
         return Network(
@@ -135,6 +146,7 @@ class _Builder:
             date=[t[6] for t in ties],
             tie_ids=[t[7] for t in ties],
             events=events,
+            meetings=meetings,
         )
 
 

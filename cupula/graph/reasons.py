@@ -14,6 +14,7 @@ import numpy as np
 
 from cupula.graph.network import FloatArray, Network
 from cupula.graph.signals import RAW_SIGNALS, Signals
+from cupula.graph.twomode import SMALL_MEETING
 
 STANDS_OUT = 0.75
 CONTEXT = 2  # reasons quoted from signals that do not carry the score
@@ -26,6 +27,16 @@ def _neighbour_groups(sig: Signals, i: int) -> list[str]:
     return sorted(sig.group_labels[g] for g in groups if g >= 0 and g != own)
 
 
+def counted(n: int, singular: str, plural: str) -> str:
+    """ "1 other", "2 others": a count with its noun in the right number."""
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def _number(x: float) -> str:
+    """A summed weight as the data gave it: 42, or 2.5 when the weights were not whole."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
 def _standing(sig: Signals, name: str, i: int) -> str:
     rank, total = sig.position(name, i)
     assert sig.candidates is not None
@@ -36,21 +47,127 @@ def _standing(sig: Signals, name: str, i: int) -> str:
     return f"#{rank} of {total}"
 
 
+def _degree(sig: Signals, i: int) -> str:
+    """Counterparts up to the end of the window; only calls and meetings are "contacts"."""
+    ties = int(sig.values["degree"][i])
+    assert sig.contacts is not None
+    contacts = int(sig.contacts[i])
+    standing = _standing(sig, "degree", i)
+    if contacts == ties:
+        text = f"in contact with {counted(ties, 'other', 'others')} ({standing})"
+    else:
+        by_calls = f"{contacts} of them" if contacts else "none of them"
+        text = (
+            f"tied to {counted(ties, 'other', 'others')} ({standing}), "
+            f"{by_calls} by calls or meetings"
+        )
+    if sig.window_degree is not None and sig.net.history is not None:
+        text += f"; {int(sig.window_degree[i])} of them within the period analysed"
+    return text
+
+
+def _betweenness(sig: Signals, i: int) -> str | None:
+    b = sig.betweenness
+    assert b is not None
+    v = float(b.values[i])
+    # A share that prints as 0%, or that the sampling error could cancel, is no broker.
+    if round(100 * v) < 1 or v <= b.error:
+        return None
+    bound = f" ± {b.error:.0%}" if b.error else ""
+    others = counted(b.present - 1, "other", "others")
+    return (
+        f"lies on {v:.0%}{bound} of the shortest paths between the {others} "
+        f"({_standing(sig, 'betweenness', i)}): a broker between parts of the network"
+    )
+
+
+def _brokerage(sig: Signals, i: int) -> str | None:
+    assert sig.brokerage is not None and sig.groups is not None
+    v = float(sig.values["brokerage"][i])
+    own = sig.group_labels[sig.groups[i]] if sig.groups[i] >= 0 else "unknown"
+    others = _neighbour_groups(sig, i)
+    if v <= 0 or not others:
+        return None
+    about = "about " if sig.brokerage.sampled[i] else ""
+    pairs = counted(round(v), "pair", "pairs")
+    return (
+        f"brokers between {len(others) + 1} countries ({own}; {', '.join(others)}): "
+        f"{about}{pairs} of counterparts in different countries with no tie of their own"
+    )
+
+
+def _initiative(sig: Signals, i: int) -> str | None:
+    assert sig.initiated is not None and sig.received is not None
+    v = float(sig.values["initiative"][i])
+    out, inn = sig.initiated[i], sig.received[i]
+    if out + inn == 0 or v < 0.6:
+        return None
+    return (
+        f"initiated {v:.0%} of the calls ({_number(out)} made, {_number(inn)} received): "
+        "gives the orders"
+    )
+
+
+def _money(sig: Signals, i: int) -> str | None:
+    assert sig.payers is not None and sig.owned is not None
+    parts = []
+    if payers := int(sig.payers[i]):
+        word = "payer" if payers == 1 else "different payers"
+        parts.append(f"receives money from {payers} {word}")
+    if owned := int(sig.owned[i]):
+        parts.append(
+            f"owns or controls {counted(owned, 'company or asset', 'companies or assets')}"
+        )
+    return " and ".join(parts) + ": where the money converges" if parts else None
+
+
+def _persistence(sig: Signals, i: int) -> str | None:
+    top_phases = sum(1 for p in sig.phase_presence if p[i] >= 0.8)
+    present = sum(1 for p in sig.phase_presence if p[i] > 0)
+    if 2 * top_phases < len(sig.phases):
+        return None
+    return (
+        f"among the top 20% by counterparts in {top_phases} of "
+        f"{counted(len(sig.phases), 'phase', 'phases')} (present in {present})"
+    )
+
+
+def _meetings(sig: Signals, name: str, i: int) -> str | None:
+    a = sig.attendance
+    assert a is not None
+    standing = _standing(sig, name, i)
+    if name == "meetings":
+        if not a.attended[i]:
+            return None
+        mean = a.size_sum[i] / a.attended[i]
+        return (
+            f"attended {int(a.attended[i])} of the "
+            f"{counted(a.meetings, 'meeting', 'meetings')} ({standing}), "
+            f"of {mean:.1f} people on average"
+        )
+    if name == "small_meetings":
+        if not a.small[i]:
+            return None
+        return (
+            f"attended {int(a.small[i])} of the {counted(a.small_meetings, 'meeting', 'meetings')}"
+            f" of at most {SMALL_MEETING} people ({standing}): where few are present"
+        )
+    v = float(a.betweenness[i])
+    if round(100 * v) < 1:
+        return None
+    return (
+        f"lies on {v:.0%} of the shortest paths between the other "
+        f"{counted(a.attendees - 1, 'attendee', 'attendees')} through the meetings "
+        f"({standing}): links those who never meet"
+    )
+
+
 def _sentence(sig: Signals, name: str, i: int, pct: float) -> str | None:
     v = sig.values[name][i]
     if name == "degree":
-        text = f"in contact with {int(v)} others ({_standing(sig, name, i)})"
-        if sig.window_degree is not None and sig.net.history is not None:
-            text += f"; {int(sig.window_degree[i])} of them within the period analysed"
-        return text
+        return _degree(sig, i)
     if name == "betweenness":
-        b = sig.betweenness
-        assert b is not None
-        bound = f" ± {b.error:.0%}" if b.error else ""
-        return (
-            f"lies on {v:.0%}{bound} of the shortest paths between the others "
-            f"({_standing(sig, name, i)}): a broker between parts of the network"
-        )
+        return _betweenness(sig, i)
     if name in ("pagerank", "eigenvector"):
         return f"tied to the best-connected people ({name}: {_standing(sig, name, i)})"
     if name == "coreness":
@@ -62,47 +179,21 @@ def _sentence(sig: Signals, name: str, i: int, pct: float) -> str | None:
         if -v > 0.35:
             return None
         return (
-            f"many contacts with no tie to each other (Burt's constraint {-v:.2f}): "
+            f"many counterparts with no tie to each other (Burt's constraint {-v:.2f}): "
             "controls what passes between them"
         )
     if name == "brokerage":
-        assert sig.brokerage is not None and sig.groups is not None
-        own = sig.group_labels[sig.groups[i]] if sig.groups[i] >= 0 else "unknown"
-        others = _neighbour_groups(sig, i)
-        if v <= 0 or not others:
-            return None
-        return (
-            f"brokers between {len(others) + 1} countries ({own}; {', '.join(others)}): "
-            f"{int(v)} pairs of contacts in different countries with no tie of their own"
-        )
+        return _brokerage(sig, i)
     if name == "initiative":
-        assert sig.initiated is not None and sig.received is not None
-        out, inn = sig.initiated[i], sig.received[i]
-        if out + inn == 0 or v < 0.6:
-            return None
-        return (
-            f"initiated {v:.0%} of the directed contacts "
-            f"({int(out)} made, {int(inn)} received): gives the orders"
-        )
+        return _initiative(sig, i)
     if name == "insulation":
         return _insulation(sig, i)
     if name == "money":
-        assert sig.payers is not None and sig.owned is not None
-        parts = []
-        if sig.payers[i]:
-            parts.append(f"receives money from {int(sig.payers[i])} different payers")
-        if sig.owned[i]:
-            parts.append(f"owns or controls {int(sig.owned[i])} companies or assets")
-        return " and ".join(parts) + ": where the money converges" if parts else None
+        return _money(sig, i)
     if name == "persistence":
-        top_phases = sum(1 for p in sig.phase_presence if p[i] >= 0.8)
-        present = sum(1 for p in sig.phase_presence if p[i] > 0)
-        if 2 * top_phases < len(sig.phases):
-            return None
-        return (
-            f"among the top 20% by contacts in {top_phases} of {len(sig.phases)} phases "
-            f"(present in {present})"
-        )
+        return _persistence(sig, i)
+    if name in ("meetings", "small_meetings", "meeting_betweenness"):
+        return _meetings(sig, name, i)
     return None
 
 
@@ -117,9 +208,10 @@ def _insulation(sig: Signals, i: int) -> str | None:
         return None
     near = sorted(set(steps))
     how = " or ".join(str(s) for s in near)
+    word = "step" if near == [1] else "steps"
     return (
-        f"in none of the {len(events)} seizures, but {how} steps from the people in "
-        f"{len(steps)} of them: close to the operations, hands off the goods"
+        f"in none of the {counted(len(events), 'seizure', 'seizures')}, but {how} {word} "
+        f"from the people in {len(steps)} of them: close to the operations, hands off the goods"
     )
 
 

@@ -3,8 +3,9 @@
 Each signal is a value per node; the ranking turns values into percentiles among the
 candidates and weighs them. Signals the data cannot support are left out rather than
 guessed: brokerage across countries needs nodes with known countries, initiative needs
-directed ties, insulation needs seizures with the people involved, persistence needs
-at least two phases. ``Signals.available`` lists what was computed.
+directed calls, insulation needs seizures with the people involved, persistence needs
+at least two phases, the meeting signals need attendance (``Network.meetings``).
+``Signals.available`` lists what was computed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cupula.graph import measures
+from cupula.graph import measures, twomode
 from cupula.graph.brokerage import Brokerage, brokerage, country_groups
 from cupula.graph.network import MONEY, OWNERSHIP, FloatArray, IntArray, Network
 
@@ -35,6 +36,12 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "structural_holes": 0.0,
     "initiative": 0.0,
     "persistence": 0.0,
+    # Two-mode attendance (graph.twomode). None of the labelled networks we have holds
+    # attendance, so their effect on the ranking is unmeasured: reported, not scored
+    # (docs/leaders.md).
+    "meetings": 0.0,
+    "small_meetings": 0.0,
+    "meeting_betweenness": 0.0,
 }
 RAW_SIGNALS = {"insulation"}  # already in [0, 1]; not turned into percentiles
 
@@ -54,7 +61,9 @@ class Signals:
     event_distance: FloatArray | None = None
     phase_presence: list[FloatArray] = field(default_factory=list)  # percentile per phase
     phases: list[str] = field(default_factory=list)
-    window_degree: FloatArray | None = None  # contacts within the window itself
+    window_degree: FloatArray | None = None  # counterparts within the window itself
+    contacts: FloatArray | None = None  # counterparts by calls or meetings, up to the end
+    attendance: twomode.Attendance | None = None
     candidates: IntArray | None = None
     payers: FloatArray | None = None  # distinct parties paying each node
     owned: FloatArray | None = None  # distinct assets each node owns or controls
@@ -108,6 +117,7 @@ def compute(net: Network, candidates: IntArray, *, exact_limit: int) -> Signals:
     # A boss who is quiet in one phase keeps the reach he built before it.
     v["degree"] = measures.degree(history)
     sig.window_degree = measures.degree(net) if history is not net else v["degree"]
+    sig.contacts = measures.contacts(history)
     sig.betweenness = measures.betweenness(net, exact_limit=exact_limit)
     v["betweenness"] = sig.betweenness.values
     v["pagerank"] = measures.pagerank(net)
@@ -119,7 +129,7 @@ def compute(net: Network, candidates: IntArray, *, exact_limit: int) -> Signals:
         sig.groups, sig.group_labels = groups, labels
         sig.brokerage = brokerage(net, groups)
         v["brokerage"] = sig.brokerage.across
-    if np.count_nonzero(net.directed) > 0:
+    if net.calls_graph.ecount() > 0:
         share, sig.initiated, sig.received = measures.initiative(net)
         v["initiative"] = share
     money = _money_control(net)
@@ -129,6 +139,11 @@ def compute(net: Network, candidates: IntArray, *, exact_limit: int) -> Signals:
     if any(e.involved for e in net.events):
         sig.event_distance = measures.distances_to_events(net)
         v["insulation"] = insulation_score(sig.event_distance)
+    sig.attendance = twomode.attendance(net)
+    if sig.attendance is not None:
+        v["meetings"] = sig.attendance.attended
+        v["small_meetings"] = sig.attendance.small
+        v["meeting_betweenness"] = sig.attendance.betweenness
     if len(history.phases) >= 2:
         sig.phases = history.phases
         for phase in history.phases:

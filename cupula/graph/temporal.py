@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from cupula.graph.network import Network, phase_key
+from cupula.graph.network import Event, Network, phase_key
 
 
 @dataclass(frozen=True)
@@ -63,15 +63,33 @@ def restrict(net: Network, window: Window) -> Cut:
         now = np.array([p == window.phase for p in net.phase], dtype=bool)
         past = np.array([p is not None and phase_key(p) <= last for p in net.phase], dtype=bool)
         undated = sum(p is None for p in net.phase)
-        events = tuple(e for e in net.events if e.phase == window.phase)
-        past_events = tuple(e for e in net.events if e.phase and phase_key(e.phase) <= last)
+
+        def now_event(e: Event) -> bool:
+            return e.phase == window.phase
+
+        def past_event(e: Event) -> bool:
+            return e.phase is not None and phase_key(e.phase) <= last
     else:
         start, end = window.between if window.between else (None, str(window.as_of))
         now = np.array([_in_dates(d, start, end) for d in net.date], dtype=bool)
         past = np.array([_in_dates(d, None, end) for d in net.date], dtype=bool)
         undated = sum(d is None for d in net.date)
-        events = tuple(e for e in net.events if _in_dates(e.date, start, end))
-        past_events = tuple(e for e in net.events if _in_dates(e.date, None, end))
-    history = replace(net.select(past), events=past_events)
-    cut = replace(net.select(now), events=events, history=history)
+
+        def now_event(e: Event) -> bool:
+            return _in_dates(e.date, start, end)
+
+        def past_event(e: Event) -> bool:
+            return _in_dates(e.date, None, end)
+
+    history = replace(
+        net.select(past),
+        events=tuple(filter(past_event, net.events)),
+        meetings=tuple(filter(past_event, net.meetings)),
+    )
+    cut = replace(
+        net.select(now),
+        events=tuple(filter(now_event, net.events)),
+        meetings=tuple(filter(now_event, net.meetings)),
+        history=history,
+    )
     return Cut(cut, undated)

@@ -13,7 +13,7 @@ import enum
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from cupula.ingest.mapping import EXCEL_SUFFIXES, read_table
 from cupula.ingest.network import NetworkOptions, read_attendance, read_edgelist, read_matrix
 from cupula.ingest.ofac import find_trio, read_ofac
 from cupula.ingest.text import CsvRows, Progress, no_progress, sha256_files
+from cupula.model.dates import DateError, parse_date
 from cupula.model.marking import Marking, MarkingError, is_agency
 from cupula.model.statement import Statement, now_iso
 from cupula.store import ownership
@@ -286,6 +287,11 @@ def ingest(
     if parsed.originator != agency:
         raise MarkingError(f"the marking's originator {parsed.originator} is not {agency}")
     check_dataset(dataset)
+    if options.date is not None:
+        try:
+            options = replace(options, date=parse_date(options.date))
+        except DateError as exc:
+            raise IngestError(path, str(exc), field="--date") from None
     with store.engine.connect() as conn:
         if not ownership.agency_exists(conn, agency):
             raise LoadRefused(

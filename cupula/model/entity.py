@@ -93,13 +93,26 @@ def _owners(items: list[Statement], order: DatasetOrder | None) -> set[str]:
 
 
 def _fill(proxy: EntityProxy, schema: Schema, items: Iterable[Statement]) -> None:
+    """Add the statements' values (cleaned at load time) to ``proxy``.
+
+    FtM's ``unsafe_add`` tests each new value against a list of the property's values,
+    quadratic in their number: an entity that gathered thousands of values over many
+    loads would take seconds per read. This keeps a set beside the list and applies
+    FtM's own size cap (``total_size``) the same way."""
+    seen: set[tuple[str, str]] = set()
+    properties = proxy._properties
     for stmt in items:
-        if stmt.prop == BASE:
+        if stmt.prop == BASE or (stmt.prop, stmt.value) in seen:
             continue
         prop = schema.get(stmt.prop)
         if prop is None:  # a property of the other, incompatible schema
             continue
-        proxy.unsafe_add(prop, stmt.value, cleaned=True)
+        total = prop.type.total_size
+        if total is not None and proxy._size + len(stmt.value) > total:
+            continue
+        proxy._size += len(stmt.value)
+        seen.add((stmt.prop, stmt.value))
+        properties.setdefault(prop.name, []).append(stmt.value)
 
 
 def assemble(

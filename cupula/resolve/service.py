@@ -2,7 +2,8 @@
 
 Everything here starts from a ``View``: the records are what the viewer may see, a
 run's scored pairs are stored under the view's access signature and shown only to
-views with the same signature, judgements apply as ``judgements`` says, and a merged
+views with the same signature, a reader uses exactly the judgements it may see (see
+``judgements``: marked facts, shared as their authors mark them), and a merged
 entity is assembled from the viewer's own statements of each member. A restricted
 viewer therefore never sees a value, a score or a merge that rests on a statement it
 may not read.
@@ -12,19 +13,32 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from followthemoney.proxy import EntityProxy
 from sqlalchemy import delete, insert, select
 
+from cupula.model.marking import Classification, Marking
 from cupula.model.statement import now_iso
 from cupula.resolve.clustering import Links, cluster
 from cupula.resolve.engine import Progress, Resolution, ResolveOptions, quiet, score_records
-from cupula.resolve.judgements import Judgement, Verdict, current, judge
+from cupula.resolve.judgements import (
+    Dispute,
+    Judgement,
+    Verdict,
+    combined,
+    disputes,
+    is_disputed,
+    judge,
+    standing,
+    visible,
+)
 from cupula.resolve.records import FAMILIES, records_of
 from cupula.store import Store, View
-from cupula.store.tables import resolution_pair_table, resolution_run_table
+from cupula.store.tables import judgement_table, resolution_pair_table, resolution_run_table
+from cupula.store.view import PurposeRequired
 
+J = judgement_table.c
 P = resolution_pair_table.c
 R = resolution_run_table.c
 
@@ -43,8 +57,9 @@ class Clusters:
     exactly one cluster; clusters of one are included."""
 
     members: list[list[str]]
-    judged: int  # judgements that applied
+    judged: int  # judged pairs that applied
     conflicts: list[Judgement]  # "same" judgements a "different" overruled
+    disputes: list[Dispute] = field(default_factory=list)  # agencies disagree on a pair
 
     def of(self, entity_id: str) -> list[str] | None:
         for members in self.members:
@@ -135,15 +150,29 @@ def stored_pairs(store: Store, view: View) -> list[tuple[str, str, float]]:
     return [(r[0], r[1], float(r[2])) for r in rows]
 
 
+def _check_purpose(view: View, judgements: Sequence[Judgement]) -> None:
+    """Using a CONFIDENTIAL or SECRET judgement is a read that needs a purpose, as a
+    statement under that marking would be."""
+    if view.scope.purpose:
+        return
+    if any(j.marking.classification >= Classification.CONFIDENTIAL for j in judgements):
+        raise PurposeRequired(
+            "judgements you may see are CONFIDENTIAL or SECRET: give a purpose (a case id "
+            "or a reason) with --purpose or CUPULA_PURPOSE"
+        )
+
+
 def clusters_for(store: Store, view: View) -> Clusters:
     """The viewer's clusters: the stored run's pairs for its signature, with the
-    judgements that apply to it (see the module docstring)."""
+    judgements it may see (see the module docstring)."""
     options, _stats = stored_options(store, view)
     ids = view.entity_ids(FAMILIES)
     index = {e: i for i, e in enumerate(ids)}
     pairs = [(index[a], index[b], bits) for a, b, bits in stored_pairs(store, view)
              if a in index and b in index]  # fmt: skip
-    judgements = current(store, view.viewer, set(index))
+    by_pair = standing(store, view.viewer, set(index))
+    _check_purpose(view, [j for items in by_pair.values() for j in items])
+    judgements = {pair: combined(items) for pair, items in by_pair.items()}
     same = [(index[j.left], index[j.right]) for j in judgements.values()
             if j.verdict is Verdict.SAME]  # fmt: skip
     different = [(index[j.left], index[j.right]) for j in judgements.values()
@@ -160,21 +189,63 @@ def clusters_for(store: Store, view: View) -> Clusters:
     where = {e: n for n, group in enumerate(members) for e in group}
     conflicts = [
         j
-        for j in judgements.values()
+        for items in by_pair.values()
+        for j in items
         if j.verdict is Verdict.SAME and where[j.left] != where[j.right]
     ]
-    return Clusters(members, len(judgements), conflicts)
+    return Clusters(members, len(judgements), conflicts, disputes(by_pair))
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A judgement listed to a reader: its agency's standing one for the pair, or a
+    superseded one; ``disputed`` when the reader sees agencies disagree on the pair."""
+
+    judgement: Judgement
+    standing: bool
+    disputed: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {**self.judgement.as_dict(), "standing": self.standing,
+                "disputed": self.disputed}  # fmt: skip
+
+
+def judgements_of(store: Store, view: View, entity_id: str | None = None) -> list[Listed]:
+    """Every judgement the viewer may see (of pairs with ``entity_id``, if given), oldest
+    first: who judged (agency, user), under which marking, what, whether it stands and
+    whether the pair is disputed. The judged ids are part of the shared fact: they are
+    listed whether or not the viewer sees statements of both entities."""
+    where = [] if entity_id is None else [(J.left_id == entity_id) | (J.right_id == entity_id)]
+    items = visible(store, view.viewer, *where)
+    _check_purpose(view, items)
+    latest: dict[tuple[str, str, str], Judgement] = {}
+    for item in items:
+        latest[(item.left, item.right, item.agency)] = item
+    by_pair: dict[tuple[str, str], list[Judgement]] = {}
+    for (left, right, _agency), item in latest.items():
+        if item.verdict is not Verdict.RETRACTED:
+            by_pair.setdefault((left, right), []).append(item)
+    disputed = {pair for pair, kept in by_pair.items() if is_disputed(kept)}
+    stands = {id(j) for j in latest.values()}
+    return [Listed(j, id(j) in stands, (j.left, j.right) in disputed) for j in items]
 
 
 def judge_seen(
-    store: Store, view: View, left: str, right: str, verdict: Verdict, note: str | None = None
+    store: Store,
+    view: View,
+    left: str,
+    right: str,
+    verdict: Verdict,
+    note: str | None = None,
+    *,
+    marking: Marking | str | None = None,
 ) -> Judgement:
     """Record the viewer's judgement of two entities it may see (``UnknownEntity`` if it
-    sees no statement of one of them)."""
+    sees no statement of one of them), under ``marking`` (``judgements.judge``)."""
     for entity_id in (left, right):
         if view.entity(entity_id) is None:
             raise UnknownEntity(f"no entity {entity_id!r} among those you may see")
-    return judge(store, view.viewer, left, right, verdict, note)
+    return judge(store, view.viewer, left, right, verdict, note, marking=marking)
 
 
 def merged_entity(view: View, members: Sequence[str]) -> EntityProxy | None:

@@ -142,6 +142,7 @@ judgement_table = Table(
     Column("agency", String(64), nullable=False),
     Column("at", String(32), nullable=False),
     Column("note", Text, nullable=True),
+    Column("marking_id", String(16), nullable=False),  # judgement_marking (migration 0005)
     Index("ix_judgement_pair", "left_id", "right_id"),
 )
 
@@ -191,4 +192,17 @@ login_session_table = Table(
     Column("expires", String(32), nullable=False),
     Column("revoked", Integer, nullable=False),
     Index("ix_login_session_user", "user"),
+)
+
+# -- shared judgements (migration 0005) ----------------------------------------------------
+
+# The markings of judgements (a judgement is a marked fact: resolve.judgements), by the
+# same content-hash id as the marking table. Kept apart from the markings of statements:
+# a view's access signature is the set of statement markings it may read, and sharing a
+# judgement must not change it.
+judgement_marking_table = Table(
+    "judgement_marking",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("text", Text, nullable=False),
 )

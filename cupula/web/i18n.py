@@ -145,16 +145,24 @@ def _counted(singular: str, plural: str, group: int = 1) -> Callable[[re.Match[s
     return replace
 
 
+def _counted_text(singular: str, plural: str, figure: str) -> str:
+    """A counted phrase for a figure as the English sentence printed it ("42", "2.5")."""
+    value = float(figure)
+    form = translations("es").ngettext(singular, plural, int(value))
+    return form.format(n=number(value, "es"))
+
+
 def _pairs(match: re.Match[str]) -> str:
     countries = ngettext("es", "brokers between {n} country", "brokers between {n} countries",
                          int(match.group(1)))  # fmt: skip
     pairs = ngettext(
         "es",
-        "{n} pair of contacts in different countries with no tie of their own",
-        "{n} pairs of contacts in different countries with no tie of their own",
-        int(match.group(3)),
+        "{n} pair of counterparts in different countries with no tie of their own",
+        "{n} pairs of counterparts in different countries with no tie of their own",
+        int(match.group(4)),
     )
-    return f"{countries} ({match.group(2)}): {pairs}"
+    about = "unos " if match.group(3) else ""
+    return f"{countries} ({match.group(2)}): {about}{pairs}"
 
 
 def _seizures(match: re.Match[str]) -> str:
@@ -167,16 +175,39 @@ def _seizures(match: re.Match[str]) -> str:
 
 
 def _directed(match: re.Match[str]) -> str:
-    made = ngettext("es", "{n} made", "{n} made", int(match.group(2)))
-    received = ngettext("es", "{n} received", "{n} received", int(match.group(3)))
-    return (f"inició el {match.group(1)} de los contactos dirigidos ({made}, {received}): "
+    made = _counted_text("{n} made", "{n} made", match.group(2))
+    received = _counted_text("{n} received", "{n} received", match.group(3))
+    return (f"inició el {match.group(1)} de las llamadas ({made}, {received}): "
             f"da las órdenes")  # fmt: skip
 
 
 def _phases(match: re.Match[str]) -> str:
     phases = ngettext("es", "in {n} phase", "in {n} phases", int(match.group(2)))
-    return (f"entre el 20 % con más contactos en {match.group(1)} de "
+    return (f"entre el 20 % con más contrapartes en {match.group(1)} de "
             f"{phases.removeprefix('en ')} (presente en {match.group(3)})")  # fmt: skip
+
+
+def _tied(match: re.Match[str]) -> str:
+    tied = ngettext("es", "tied to {n} other", "tied to {n} others", int(match.group(1)))
+    some = match.group(3)
+    by_calls = (
+        "ninguna de ellas"
+        if some == "none"
+        else ngettext("es", "{n} of them", "{n} of them", int(some))
+    )
+    return f"{tied} ({match.group(2)}), {by_calls} por llamadas o reuniones"
+
+
+def _attended(match: re.Match[str]) -> str:
+    of_the = ngettext("es", "of the {n} meeting", "of the {n} meetings", int(match.group(2)))
+    mean = number(float(match.group(4)), "es")
+    return f"asistió a {match.group(1)} {of_the} ({match.group(3)}), de {mean} personas de media"
+
+
+def _attended_small(match: re.Match[str]) -> str:
+    of_the = ngettext("es", "of the {n} meeting", "of the {n} meetings", int(match.group(2)))
+    return (f"asistió a {match.group(1)} {of_the} de {match.group(3)} personas o menos "
+            f"({match.group(4)}): donde están pocos")  # fmt: skip
 
 
 # A leader's reasons are sentences written by ``graph.reasons`` in English (the command
@@ -188,36 +219,45 @@ Replacement = str | Callable[[re.Match[str]], str]
 _REASON_FORMS: list[tuple[str, Replacement]] = [
     (r"^in contact with (\d+) others?",
      _counted("in contact with {n} other", "in contact with {n} others")),
+    (r"^tied to (\d+) others? \((.+?)\), (\d+|none) of them by calls or meetings", _tied),
     (r"(?<=; )(\d+) of them within the period analysed",
      _counted("{n} of them within the period analysed",
               "{n} of them within the period analysed")),
-    (r"^lies on (.+?) of the shortest paths between the others \((.+)\): a broker between "
-     r"parts of the network",
-     r"está en el \1 de los caminos más cortos entre los demás (\2): intermediario entre "
-     r"partes de la red"),
+    (r"^lies on (.+?) of the shortest paths between the (\d+) others \((.+)\): a broker "
+     r"between parts of the network",
+     r"está en el \1 de los caminos más cortos entre los otros \2 (\3): intermediario "
+     r"entre partes de la red"),
     (r"^tied to the best-connected people \((\w+): (.+)\)",
      r"vinculado a las personas mejor conectadas (\1: \2)"),
     (r"^in the innermost core of the network \(k-core (\d+)\)",
      r"en el núcleo más interno de la red (k-núcleo \1)"),
-    (r"^many contacts with no tie to each other \(Burt's constraint (\S+)\): controls what "
-     r"passes between them",
-     r"muchos contactos sin vínculo entre sí (restricción de Burt \1): controla lo que "
-     r"pasa entre ellos"),
-    (r"^brokers between (\d+) countr(?:y|ies) \((.+)\): (\d+) pairs? of contacts in "
-     r"different countries with no tie of their own", _pairs),
-    (r"^initiated (\S+) of the directed contacts \((\d+) made, (\d+) received\): gives the "
-     r"orders", _directed),
+    (r"^many counterparts with no tie to each other \(Burt's constraint (\S+)\): controls "
+     r"what passes between them",
+     r"muchas contrapartes sin vínculo entre sí (restricción de Burt \1): controla lo que "
+     r"pasa entre ellas"),
+    (r"^brokers between (\d+) countr(?:y|ies) \((.+)\): (about )?(\d+) pairs? of "
+     r"counterparts in different countries with no tie of their own", _pairs),
+    (r"^initiated (\S+) of the calls \((\S+) made, (\S+) received\): gives the orders",
+     _directed),
     (r"^in none of the (\d+) seizures?, but (.+) steps? from the people in (\d+) of them: "
      r"close to the operations, hands off the goods", _seizures),
-    (r"receives money from (\d+) different payers?",
+    (r"receives money from (\d+) (?:different payers|payer)",
      _counted("receives money from {n} different payer",
               "receives money from {n} different payers")),
     (r"owns or controls (\d+) (?:companies or assets|company or asset)",
      _counted("owns or controls {n} company or asset",
               "owns or controls {n} companies or assets")),
     (r": where the money converges$", r": donde converge el dinero"),
-    (r"^among the top 20% by contacts in (\d+) of (\d+) phases? \(present in (\d+)\)",
+    (r"^among the top 20% by counterparts in (\d+) of (\d+) phases? \(present in (\d+)\)",
      _phases),
+    (r"^attended (\d+) of the (\d+) meetings? of at most (\d+) people \((.+?)\): where few "
+     r"are present", _attended_small),
+    (r"^attended (\d+) of the (\d+) meetings? \((.+?)\), of (\S+) people on average",
+     _attended),
+    (r"^lies on (\S+) of the shortest paths between the other (\d+) attendees? through the "
+     r"meetings \((.+?)\): links those who never meet",
+     r"está en el \1 de los caminos más cortos entre los otros \2 asistentes a través de "
+     r"las reuniones (\3): une a quienes nunca se reúnen"),
     (r"^no single signal stands out; ranked on the combined score$",
      r"ninguna señal destaca sola; ordenado por la puntuación combinada"),
     # the standings quoted inside the sentences above

@@ -1,5 +1,5 @@
 """The invariant: a viewer never sees a statement it is not cleared for, and nothing it
-may not see changes anything it does see.
+may not see changes anything it does see (judgements, marked facts too, included).
 
 For random statements under random markings (with cases) and random viewers:
 
@@ -43,9 +43,14 @@ from cupula.money.typologies import TypologyOptions, scan
 from cupula.report.leaders import render_leaders
 from cupula.resolve.engine import ResolveOptions
 from cupula.resolve.judgements import Verdict, judge
-from cupula.resolve.service import clusters_for, merged_entity, resolve_view
+from cupula.resolve.service import clusters_for, judgements_of, merged_entity, resolve_view
 from cupula.store import Store
-from cupula.store.tables import judgement_table, marking_table, statement_table
+from cupula.store.tables import (
+    judgement_marking_table,
+    judgement_table,
+    marking_table,
+    statement_table,
+)
 from cupula.summary import summarize
 
 AGENCIES = {"CO-DIJIN": "COL", "CO-FISCALIA": "COL", "ES-SEPBLAC": "ESP", "US-DEA": "USA"}
@@ -361,3 +366,67 @@ def test_resolution_uses_nothing_the_viewer_may_not_see(
     for entity in full["merged"]:  # type: ignore[attr-defined]
         for values in (entity or {}).get("properties", {}).values():
             assert set(values) <= visible
+
+
+# -- shared judgements: a viewer's clusters and the judgements listed to it rest only on
+# the judgements it may see --------------------------------------------------------------
+
+# (marking, pair, verdict): the author is a user of the marking's originator cleared for
+# everything, so that it may write any of them (policy.may_mark)
+Judged = tuple[Marking, tuple[str, str], Verdict]
+judgement_lists = st.lists(
+    st.tuples(
+        markings,
+        st.lists(st.sampled_from(PEOPLE[:4]), min_size=2, max_size=2, unique=True).map(tuple),
+        st.sampled_from(list(Verdict)),
+    ),
+    max_size=8,
+)
+
+
+def author_of(marking: Marking) -> Viewer:
+    return Viewer(user=f"u-{marking.originator}", agency=marking.originator,
+                  country=AGENCIES[marking.originator], clearance=Classification.SECRET,
+                  roles=frozenset({Role.ANALYST}), cases=frozenset(CASE_IDS))  # fmt: skip
+
+
+def judged_read(store: Store, viewer: Viewer, judgements: list[Judged]) -> dict[str, object]:
+    with store.writer() as w:
+        w.conn.execute(delete(judgement_table))
+        w.conn.execute(delete(judgement_marking_table))
+    for marking, (a, b), verdict in judgements:
+        judge(store, author_of(marking), a, b, verdict, "invariant", marking=marking)
+    view = store.view(viewer, purpose="invariant")
+    resolve_view(store, view, ResolveOptions(prior=-2.0)).close()
+    groups = clusters_for(store, view)
+
+    def said(j: object) -> tuple[object, ...]:  # a judgement without its time of writing
+        return tuple(v for k, v in j.as_dict().items() if k != "at")  # type: ignore[attr-defined]
+
+    listed = judgements_of(store, view)
+    for item in listed:  # nothing listed that it may not see
+        assert decide(viewer, item.judgement.marking)
+    return {
+        "clusters": groups.members,
+        "judged": groups.judged,
+        "conflicts": sorted(said(j) for j in groups.conflicts),
+        "disputes": [[said(j) for j in d.judgements] for d in groups.disputes],
+        "listed": [(said(x.judgement), x.standing, x.disputed) for x in listed],
+        "p0": [said(x.judgement) for x in judgements_of(store, view, "p0")],
+    }
+
+
+@settings(
+    max_examples=max(30, EXAMPLES // 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(items=network_sets(), judgements=judgement_lists, viewer=viewers)
+def test_clusters_and_listings_use_only_the_judgements_the_viewer_may_see(
+    stores: Stores, items: list[tuple[Statement, Marking]], judgements: list[Judged], viewer: Viewer
+) -> None:
+    stores.fill(stores.full, items)
+    stores.fill(stores.only, [(s, m) for s, m in items if decide(viewer, m)])
+    full = judged_read(stores.full, viewer, judgements)
+    seen = [j for j in judgements if decide(viewer, j[0])]
+    assert full == judged_read(stores.only, viewer, seen)

@@ -47,3 +47,19 @@ def test_json_report_has_the_figures(report: Report) -> None:
     first = data["networks"][0]
     assert {"leader_score", "baselines", "nodes", "ties", "top5"} <= set(first)
     assert "average_precision" in first["leader_score"]
+
+
+def test_meeting_signals_are_measured_only_where_attendance_exists(report: Report) -> None:
+    """None of the labelled networks holds attendance: the meeting signals stay at weight
+    0 and the report says they were not tested; a network with attendance gets both."""
+    from dataclasses import replace
+
+    from cupula.evaluation.leaders import Case, evaluate
+    from cupula.graph.network import Event, Network
+
+    assert all(r.meetings == 0 and r.with_meetings is None for r in report.results)
+    assert report.as_dict()["networks"][0]["with_meeting_signals"] is None
+    net = Network.from_edges(5, [0, 1, 2, 3], [1, 2, 3, 4])
+    net = replace(net, meetings=(Event("m", "summit", None, None, (0, 4)),))
+    result = evaluate(Case("synthetic", "summit", net, {"0"}, "0"))
+    assert result.meetings == 1 and result.with_meetings is not None

@@ -77,7 +77,7 @@ def test_insulation_rewards_being_near_a_seizure_but_not_in_it() -> None:
     assert by_id["2"].signals["insulation"]["value"] == 0.0
     assert by_id["1"].signals["insulation"]["value"] == 0.6
     assert ranking.leaders[0].entity_id == "0"
-    assert any("in none of the 1 seizures, but 2 steps" in r for r in by_id["0"].reasons)
+    assert any("in none of the 1 seizure, but 2 steps" in r for r in by_id["0"].reasons)
 
 
 def test_brokerage_across_countries_is_explained(sqlite_store: Store, tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_brokerage_across_countries_is_explained(sqlite_store: Store, tmp_path: 
     assert top.name == "Madrid Broker"
     text = " ".join(top.reasons)
     assert "brokers between 3 countries (es; ae, co)" in text
-    assert "3 pairs of contacts in different countries" in text
+    assert "3 pairs of counterparts in different countries" in text
     assert set(top.evidence) == {"t1", "t2", "t3"}
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from cupula.access.viewer import Viewer
-from cupula.ingest import IngestError, LoadRefused, ingest
+from cupula.ingest import IngestError, LoadOptions, LoadRefused, ingest
 from cupula.model.marking import Classification
 from cupula.store import Store
 from cupula.summary import summarize
@@ -145,3 +145,13 @@ def test_what_a_partner_adds_stays_its_own_and_never_renames(dijin: Store, tmp_p
         "Jhon Jairo Restrepo",
         "Dairo Antonio Usuga",
     }
+
+
+def test_a_date_of_the_ties_is_a_real_day(dijin: Store, tmp_path: Path) -> None:
+    calls = tmp_path / "calls.csv"
+    calls.write_text("source,target\na,b\n", "utf-8")
+    with pytest.raises(IngestError, match="'2025-00-10' is not a date") as bad:
+        ingest(dijin, calls, by=LUIS, dataset="es-calls", agency="ES-SEPBLAC",
+               marking="RESTRICTED", fmt="edgelist",
+               options=LoadOptions(date="2025-00-10"))  # fmt: skip
+    assert bad.value.field == "--date"

@@ -45,3 +45,28 @@ def test_every_reason_the_ranking_writes_comes_out_in_spanish(tmp_path: Path) ->
         reason("in contact with 3 others (#2 of 9)", "en") == "in contact with 3 others (#2 of 9)"
     )
     store.close()
+
+
+def test_reasons_of_meetings_and_of_ties_that_are_not_contacts_come_out_in_spanish() -> None:
+    from dataclasses import replace
+
+    import numpy as np
+
+    from cupula.graph.leaders import LeaderOptions
+    from cupula.graph.network import Event, Network
+
+    # 0 pays 1..4 (ties, not contacts); 1..4 call each other; 0, 5, 6 meet in two rooms
+    net = Network.from_edges(7, [0, 0, 0, 0, 1, 2, 3], [1, 2, 3, 4, 2, 3, 4], directed=True)
+    net = replace(
+        net,
+        kind=["money"] * 4 + ["communication"] * 3,
+        meetings=(Event("m1", "m1", None, None, (0, 5)), Event("m2", "m2", None, None, (0, 6))),
+    )
+    weights = {"degree": 1.0, "meetings": 1.0, "small_meetings": 1.0, "meeting_betweenness": 1.0}
+    ranking = rank_leaders(net, options=LeaderOptions(weights=weights))
+    sentences = {r for leader in ranking.leaders for r in leader.reasons}
+    assert any(s.startswith("tied to 4 others") for s in sentences)
+    assert any(s.startswith("attended 2 of the 2 meetings") for s in sentences)
+    assert any("through the meetings" in s for s in sentences)
+    untranslated = {s: reason(s, "es") for s in sentences if ENGLISH.search(reason(s, "es"))}
+    assert untranslated == {} and np.all(ranking.values["meetings"] >= 0)

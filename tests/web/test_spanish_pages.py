@@ -48,19 +48,19 @@ def test_counts_of_one_read_as_one_in_spanish() -> None:
     assert ngettext("es", "{n} tie", "{n} ties", 2) == "2 vínculos"
     assert ngettext("es", "{n} tie", "{n} ties", 12345) == "12.345 vínculos"
     assert ngettext("en", "{n} tie", "{n} ties", 1) == "1 tie"
-    owns = reason("owns or controls 1 companies or assets: where the money converges", "es")
+    owns = reason("owns or controls 1 company or asset: where the money converges", "es")
     assert owns == "posee o controla 1 empresa o bien: donde converge el dinero"
     brokers = reason(
-        "brokers between 2 countries (CO and ES): 1 pairs of contacts in different countries "
+        "brokers between 2 countries (CO and ES): 1 pair of counterparts in different countries "
         "with no tie of their own",
         "es",
     )
     assert brokers == (
-        "intermedia entre 2 países (CO y ES): 1 par de contactos en países distintos sin "
+        "intermedia entre 2 países (CO y ES): 1 par de contrapartes en países distintos sin "
         "vínculo propio"
     )
     assert (
-        reason("in contact with 1 others (#2 of 9)", "es")
+        reason("in contact with 1 other (#2 of 9)", "es")
         == "en contacto con 1 persona (n.º 2 de 9)"
     )
 
