@@ -7,7 +7,7 @@ import pytest
 
 from cupula.resolve.engine import Resolution, ResolveOptions, score_records
 from cupula.resolve.normalize import identifier_key
-from cupula.resolve.records import Record, make_record, place_tokens
+from cupula.resolve.records import Record, compared_forms, make_record, place_tokens
 from cupula.resolve.scoring import reasons
 
 # A register of other people, so that name tokens have realistic frequencies.
@@ -182,3 +182,22 @@ def test_consecutive_registration_numbers_are_not_a_typo() -> None:
     for res in resolve(concrete, plastic):
         features = res.features(0, 1)
         assert features is None or features["identifier"] < 0
+
+
+def test_a_shortened_form_does_not_hide_the_surname_of_the_full_name() -> None:
+    # UAE's record gives the full name in Arabic script and a Latin form without the
+    # second surname; OFAC's PIEDRAHITA GIRALDO is another Gustavo Adolfo Giraldo
+    uae = make_record(
+        "ae-p-0003",
+        "Person",
+        countries=["co"],
+        names=["غستافو ادولفو غيرالدو ميخيا", "Gustavo Adolfo Giraldo"],
+    )
+    listed = make_record("ofac-4546", "Person", countries=["co"],
+                         names=["PIEDRAHITA GIRALDO, Gustavo Adolfo"])  # fmt: skip
+    assert compared_forms(uae) == ("غستافو ادولفو غيرالدو ميخيا",)
+    for res in resolve(uae, listed):
+        assert not together(res, "ae-p-0003", "ofac-4546")
+    # a form that adds a word is kept: "X alias Y" forms are not parts of each other
+    chapo = make_record("c", "Person", names=["GUZMAN LOERA, Joaquin", "El Chapo"])
+    assert compared_forms(chapo) == chapo.names
