@@ -42,6 +42,20 @@ CREATE OR REPLACE TEMP TABLE rec_tokens AS
     GROUP BY rid;
 """
 
+# The same weighted tokens under a stored model (``incremental``): weights from the
+# model's tables in {schema}; a token or skeleton the model has not seen weighs as one
+# seen once among the model's {names} names and {rows} rows, as a full run weighs it.
+FROZEN_WEIGHTS_SQL = """
+CREATE OR REPLACE TEMP TABLE rec_tokens AS
+    SELECT rid, list({{'t': t, 'p': p, 's': s, 'w': greatest(coalesce(w, log2({names})), 1.0),
+                      'ws': greatest(coalesce(ws, log2({rows})), 1.0)}} ORDER BY i) AS tok,
+           sum(greatest(coalesce(w, log2({names})), 1.0)) AS wsum
+    FROM (SELECT rid, unnest(toks) AS t, unnest(phons) AS p, unnest(skels) AS s,
+                 generate_subscripts(toks, 1) AS i FROM rec)
+    LEFT JOIN {schema}.token_weight USING (t) LEFT JOIN {schema}.skeleton_weight USING (s)
+    GROUP BY rid;
+"""
+
 
 def record_tokens(record: Record) -> list[str]:
     """Distinct name tokens over all the record's name forms, in order of appearance."""
