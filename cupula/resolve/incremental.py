@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,9 +131,18 @@ class ResolutionIndex:
 
     # -- the increment ----------------------------------------------------------------
 
-    def extend(self, records: Sequence[Record]) -> Increment:
+    def extend(
+        self,
+        records: Sequence[Record],
+        *,
+        max_drift: float | None = None,
+        before_commit: Callable[[Increment], None] | None = None,
+    ) -> Increment:
         """Add ``records`` (new, or new versions of stored ones) and score them against
-        every record the index holds (see the module docstring)."""
+        every record the index holds (see the module docstring). ``NeedsFullRun`` when
+        more than ``max_drift`` of the model's records would have been added since it
+        was estimated. ``before_commit`` stores the increment elsewhere: if it fails,
+        the index stays as it was."""
         started = time.perf_counter()
         con = self.con
         meta = self.meta()
@@ -145,6 +154,13 @@ class ResolutionIndex:
             fresh, replaced = self._triage(records)
             stats["unchanged"] = len(records) - len(fresh)
             stats["replaced"] = len(replaced)
+            added = int(meta["added"]) + len(fresh)
+            if max_drift is not None and added > max_drift * int(meta["model_records"]):
+                raise NeedsFullRun(
+                    f"{added:,} records added since the full run of "
+                    f"{int(meta['model_records']):,} (more than {max_drift:.0%}): its token "
+                    "weights and prior are due to be estimated again; run a full resolution"
+                )
             joined, new_units = self._assign_units(fresh, meta)
             stats["new_units"] = len(new_units)
             rows, row_unit = name_rows([r for _u, r in new_units])
@@ -160,15 +176,18 @@ class ResolutionIndex:
             pairs = self._score(prior, options.review_bits, joined, new_units)
             stats["seconds_score"] = round(time.perf_counter() - t, 3)
             meta["next_rid"] = first_rid + len(rows)
-            meta["added"] = int(meta["added"]) + len(fresh)
+            meta["added"] = added
             self._set_meta(meta)
+            stats["pairs"] = len(pairs)
+            stats["seconds"] = round(time.perf_counter() - started, 3)
+            increment = Increment(pairs, replaced, stats)
+            if before_commit is not None:
+                before_commit(increment)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        stats["pairs"] = len(pairs)
-        stats["seconds"] = round(time.perf_counter() - started, 3)
-        return Increment(pairs, replaced, stats)
+        return increment
 
     def _triage(self, records: Sequence[Record]) -> tuple[list[tuple[Record, str]], list[str]]:
         """Records that are new or changed (with their content digest), and the keys of
@@ -188,8 +207,9 @@ class ResolutionIndex:
         self.con.unregister("given")
         unchanged = {str(k) for k, c, _u, _s in stored if c == digests[seen[str(k)]]}
         replaced = sorted(str(k) for k, c, _u, _s in stored if c != digests[seen[str(k)]])
-        several = sorted(str(k) for k, c, _u, s in stored
-                         if c != digests[seen[str(k)]] and int(s) > 1)  # fmt: skip
+        several = sorted(
+            str(k) for k, c, _u, s in stored if c != digests[seen[str(k)]] and int(s) > 1
+        )
         if several:
             raise NeedsFullRun(
                 f"{len(several)} changed record(s) ({', '.join(several[:3])}) had identical "
@@ -231,8 +251,12 @@ class ResolutionIndex:
         con = self.con
         digests = sorted({d for _r, d in fresh})
         con.register("wanted", pa.table({"content": digests}))
-        known = {str(c): int(u) for c, u in con.execute(
-            "SELECT content, unit FROM idx.unit JOIN wanted USING (content)").fetchall()}  # fmt: skip
+        known = {
+            str(c): int(u)
+            for c, u in con.execute(
+                "SELECT content, unit FROM idx.unit JOIN wanted USING (content)"
+            ).fetchall()
+        }
         con.unregister("wanted")
         next_unit = int(meta["next_unit"])
         next_seq = int(meta["next_seq"])
@@ -252,24 +276,45 @@ class ResolutionIndex:
             members.append((record.key, unit, digest, next_seq))
             next_seq += 1
         new_set = {u for u, _r in new_units}
-        con.register("m", pa.table({
-            "key": [m[0] for m in members], "unit": pa.array([m[1] for m in members], pa.int64()),
-            "content": [m[2] for m in members], "seq": pa.array([m[3] for m in members], pa.int64()),
-        }))  # fmt: skip
+        con.register(
+            "m",
+            pa.table(
+                {
+                    "key": [m[0] for m in members],
+                    "unit": pa.array([m[1] for m in members], pa.int64()),
+                    "content": [m[2] for m in members],
+                    "seq": pa.array([m[3] for m in members], pa.int64()),
+                }
+            ),
+        )
         con.execute("INSERT INTO idx.member SELECT key, unit, content, seq FROM m")
         con.unregister("m")
         news = [(u, r.key, content_hash(r), grown[u]) for u, r in new_units]
-        con.register("u", pa.table({
-            "unit": pa.array([n[0] for n in news], pa.int64()), "rep": [n[1] for n in news],
-            "content": [n[2] for n in news], "size": pa.array([n[3] for n in news], pa.int64()),
-            "self_bits": pa.array([None] * len(news), pa.float64()),
-        }))  # fmt: skip
+        con.register(
+            "u",
+            pa.table(
+                {
+                    "unit": pa.array([n[0] for n in news], pa.int64()),
+                    "rep": [n[1] for n in news],
+                    "content": [n[2] for n in news],
+                    "size": pa.array([n[3] for n in news], pa.int64()),
+                    "self_bits": pa.array([None] * len(news), pa.float64()),
+                }
+            ),
+        )
         con.execute("INSERT INTO idx.unit SELECT * FROM u")
         con.unregister("u")
         old = [(u, n) for u, n in grown.items() if u not in new_set]
         if old:
-            con.register("g", pa.table({"unit": pa.array([u for u, _n in old], pa.int64()),
-                                        "n": pa.array([n for _u, n in old], pa.int64())}))  # fmt: skip
+            con.register(
+                "g",
+                pa.table(
+                    {
+                        "unit": pa.array([u for u, _n in old], pa.int64()),
+                        "n": pa.array([n for _u, n in old], pa.int64()),
+                    }
+                ),
+            )
             con.execute("UPDATE idx.unit SET size = size + g.n FROM g WHERE idx.unit.unit = g.unit")
             con.unregister("g")
         meta["next_unit"] = next_unit
@@ -392,8 +437,12 @@ class ResolutionIndex:
         if joined:
             units = sorted({u for u, _k in joined})
             con.register("j", pa.table({"unit": pa.array(units, pa.int64())}))
-            reps = {int(u): (str(rep), s) for u, rep, s in con.execute(
-                "SELECT unit, rep, self_bits FROM idx.unit JOIN j USING (unit)").fetchall()}  # fmt: skip
+            reps = {
+                int(u): (str(rep), s)
+                for u, rep, s in con.execute(
+                    "SELECT unit, rep, self_bits FROM idx.unit JOIN j USING (unit)"
+                ).fetchall()
+            }
             con.unregister("j")
             for unit, key in joined:
                 rep, bits = reps[unit]
@@ -464,25 +513,29 @@ def _copy_records(src: duckdb.DuckDBPyConnection, resolution: Resolution) -> Non
     }
     src.register(
         "u",
-        pa.table({
-            "unit": pa.array(range(len(reps)), pa.int64()),
-            "rep": [records[i].key for i in reps],
-            "content": digests,
-            "size": pa.array(size, pa.int64()),
-            "self_bits": pa.array([self_bits.get(u) for u in range(len(reps))], pa.float64()),
-        }),
-    )  # fmt: skip
+        pa.table(
+            {
+                "unit": pa.array(range(len(reps)), pa.int64()),
+                "rep": [records[i].key for i in reps],
+                "content": digests,
+                "size": pa.array(size, pa.int64()),
+                "self_bits": pa.array([self_bits.get(u) for u in range(len(reps))], pa.float64()),
+            }
+        ),
+    )
     src.execute("CREATE TABLE idx.unit AS SELECT * FROM u")
     src.unregister("u")
     src.register(
         "m",
-        pa.table({
-            "key": [r.key for r in records],
-            "unit": pa.array(units, pa.int64()),
-            "content": [digests[u] for u in units],
-            "seq": pa.array(range(len(records)), pa.int64()),
-        }),
-    )  # fmt: skip
+        pa.table(
+            {
+                "key": [r.key for r in records],
+                "unit": pa.array(units, pa.int64()),
+                "content": [digests[u] for u in units],
+                "seq": pa.array(range(len(records)), pa.int64()),
+            }
+        ),
+    )
     src.execute("CREATE TABLE idx.member AS SELECT * FROM m")
     src.unregister("m")
 
