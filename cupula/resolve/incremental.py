@@ -232,7 +232,8 @@ class ResolutionIndex:
             "SELECT rid FROM idx.rec WHERE grp IN (SELECT unit FROM gone_units)"
         )
         con.execute(
-            "UPDATE idx.key_count SET n = n - g.n FROM (SELECT key, count(*) AS n FROM idx.keys "
+            "UPDATE idx.key_count SET n = idx.key_count.n - g.n FROM ("
+            "SELECT key, count(*) AS n FROM idx.keys "
             "WHERE rid IN (SELECT rid FROM gone_rows) GROUP BY key) g "
             "WHERE idx.key_count.key = g.key"
         )
