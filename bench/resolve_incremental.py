@@ -112,8 +112,12 @@ def main() -> None:
         t = time.perf_counter()
         ResolutionIndex.save(resolution, path)
         save_seconds = time.perf_counter() - t
-        report["full"] = {"seconds": round(full_seconds, 1), "save_seconds": round(save_seconds, 1),
-                          "index_mib": round(path.stat().st_size / 2**20), **resolution.stats}  # fmt: skip
+        report["full"] = {
+            "seconds": round(full_seconds, 1),
+            "save_seconds": round(save_seconds, 1),
+            "index_mib": round(path.stat().st_size / 2**20),
+            **resolution.stats,
+        }
         resolution.close()
         del resolution
         print(f"full run {full_seconds:.1f} s, index written in {save_seconds:.1f} s "
@@ -128,8 +132,11 @@ def main() -> None:
         keys = [r.key for r in stored + new]
         inc_clusters = clusters(keys, pairs, options)
         inc_seconds = time.perf_counter() - t
-        report["incremental"] = {"seconds": round(inc_seconds, 2),
-                                 "seconds_extend": round(t_extend, 2), **increment.stats}  # fmt: skip
+        report["incremental"] = {
+            "seconds": round(inc_seconds, 2),
+            "seconds_extend": round(t_extend, 2),
+            **increment.stats,
+        }
         print(f"incremental {inc_seconds:.2f} s (extend {t_extend:.2f} s: {increment.stats}); "
               f"load {load()}", flush=True)  # fmt: skip
 

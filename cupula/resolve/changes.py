@@ -23,10 +23,11 @@ CHUNK = 500  # ids per query (SQLite's limit on parameters)
 
 def loaded_since(view: View, since: str) -> list[str]:
     """Ids of the entities with a statement in a dataset the view may see that had a
-    load finish after ``since`` (an upper bound of what changed: a load that repeats
-    statements adds none, and the index skips records that did not change)."""
+    load finish at or after ``since`` (an upper bound of what changed: a load that
+    repeats statements adds none, and the index skips records that did not change;
+    times have whole seconds, so a load in the run's second counts)."""
     datasets = sorted({str(load["dataset"]) for load in view.loads()
-                       if str(load["finished"]) > since})  # fmt: skip
+                       if str(load["finished"]) >= since})  # fmt: skip
     ids: set[str] = set()
     for dataset in datasets:
         ids.update(s.entity_id for s in view.statements(dataset=dataset))

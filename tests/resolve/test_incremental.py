@@ -3,6 +3,7 @@ under the run's model; only what the viewer may see; judgements still apply."""
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 from pathlib import Path
@@ -138,6 +139,8 @@ def _fields(record: Record) -> dict[str, object]:
 
 # -- over a store, for one viewer ---------------------------------------------------
 
+BACKGROUND_NAMES = [f"{g} {f}" for g in ("Luis", "Carlos", "Andres", "Diana", "Paula", "Camilo")
+                    for f in ("Gomez", "Perez", "Rojas", "Castro", "Mejia")]  # fmt: skip
 CO = Marking(classification=Classification.UNCLASSIFIED, originator="CO-DIJIN",
              releasable_to=frozenset({"ESP"}))  # fmt: skip
 CO_ONLY = Marking(classification=Classification.UNCLASSIFIED, originator="CO-DIJIN")
@@ -153,9 +156,7 @@ FIRST = [
     ("es-1", ES, "birthDate", "1971-04-02"),
     ("co-2", CO, "name", "Maria Fernanda Ospina"),
     ("co-2", CO, "birthDate", "1980-09-09"),
-] + [(f"bg-{i}", CO, "name", f"{g} {f}") for i, (g, f) in enumerate(
-    (g, f) for g in ("Luis", "Carlos", "Andres", "Diana", "Paula", "Camilo")
-    for f in ("Gomez", "Perez", "Rojas", "Castro", "Mejia"))]  # fmt: skip
+] + [(f"bg-{i}", CO, "name", name) for i, name in enumerate(BACKGROUND_NAMES)]
 LATER = [
     ("es-2", ES, "name", "Jhon J. Restrepo Vargas"),
     ("es-2", ES, "birthDate", "1971-04-02"),
@@ -246,3 +247,44 @@ def test_a_viewer_whose_signature_changed_needs_a_full_run(first: Store) -> None
     resolve_view(first, first.view(SPAIN)).close()
     with pytest.raises(NoRun, match="full"):
         resolve_incremental(first, first.view(COLOMBIA), ["es-2"])
+
+
+# -- the command -------------------------------------------------------------------
+
+
+def test_resolve_incremental_after_a_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from cupula.cli.main import app
+    from tests.conftest import fresh_db
+
+    monkeypatch.setenv("CUPULA_RESOLUTION_DIR", str(tmp_path / "indexes"))
+    runner = CliRunner()
+    db = fresh_db(tmp_path / "s.db")
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, ["--db", db, *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def ingest(name: str, rows: list[tuple[str, str, str]]) -> None:
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(
+            json.dumps({"id": i, "schema": "Person",
+                        "properties": {"name": [n], "birthDate": [d]}}) + "\n"
+            for i, n, d in rows))  # fmt: skip
+        run("ingest", str(path), "--dataset", name, "--agency", "CO-DIJIN", "--format", "ftm",
+            "--marking", "UNCLASSIFIED")  # fmt: skip
+
+    background = [(f"bg-{i}", name, f"19{50 + i}-01-0{1 + i % 9}")
+                  for i, name in enumerate(BACKGROUND_NAMES)]  # fmt: skip
+    ingest("first", [("a-1", "Jhon Jairo Restrepo Vargas", "1971-04-02"), *background])
+    # no stored run yet: the command says so and runs in full
+    result = runner.invoke(app, ["--db", db, "resolve", "--incremental"])
+    assert result.exit_code == 0, result.output
+    assert "full run" in result.output and "31 records" in result.output
+    ingest("second", [("b-1", "RESTREPO VARGAS, Jhon Jairo", "1971-04-02")])
+    stats = json.loads(run("resolve", "--incremental", "--json"))
+    assert stats["records"] - stats["unchanged"] == 1 and stats["pairs"] == 1
+    clusters = json.loads(run("clusters", "--json"))
+    assert ["a-1", "b-1"] in [c["members"] if isinstance(c, dict) else c for c in clusters]
