@@ -122,8 +122,10 @@ def resolve_view(
             )
         )
     ]
-    progress("keeping the blocking index for later loads")
-    ResolutionIndex.save(resolution, index_path(store, signature))
+    # The old run's index goes first and the new one is written after the run is
+    # stored: an index never stands beside a run it does not belong to.
+    index = index_path(store, signature)
+    index.unlink(missing_ok=True)
     progress(f"storing {len(rows):,} scored pairs")
     with store.writer() as w:
         w.conn.execute(delete(resolution_pair_table).where(P.signature == signature))
@@ -141,6 +143,8 @@ def resolve_view(
         )
         for start in range(0, len(rows), 10_000):
             w.conn.execute(insert(resolution_pair_table), rows[start : start + 10_000])
+    progress("keeping the blocking index for later loads")
+    ResolutionIndex.save(resolution, index)
     return resolution
 
 
