@@ -149,10 +149,10 @@ def main() -> None:
         pairs = {**base, **{(min(a, b), max(a, b)): x for a, b, x in increment.pairs}}
         inc_seconds = t_extend + t_cluster
         report["incremental"] = {
+            **{f"extend_{k}": v for k, v in increment.stats.items()},
             "seconds": round(inc_seconds, 2),
             "seconds_extend": round(t_extend, 2),
             "seconds_cluster": round(t_cluster, 2),
-            **increment.stats,
         }
         print(f"incremental {inc_seconds:.2f} s (extend {t_extend:.2f} s: {increment.stats}; "
               f"clusters of all records {t_cluster:.2f} s); load {load()}", flush=True)  # fmt: skip
