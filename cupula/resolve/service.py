@@ -7,6 +7,10 @@ views with the same signature, a reader uses exactly the judgements it may see (
 entity is assembled from the viewer's own statements of each member. A restricted
 viewer therefore never sees a value, a score or a merge that rests on a statement it
 may not read.
+
+A run keeps an index (``incremental``) beside it, so that what is loaded later is
+resolved against the run on the same view (``resolve_incremental``) instead of a re-run;
+a viewer with another signature has no run to extend.
 """
 
 from __future__ import annotations
