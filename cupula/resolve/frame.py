@@ -86,25 +86,29 @@ def record_table(
     rows of one ``group`` (default: each its own) are never compared with each other."""
     toks = [record_tokens(r) for r in records]
     n = len(records)
+    columns: dict[str, list[str] | list[str | None]] = {
+        "family": [r.family for r in records],
+        "toks": [_joined(ts) for ts in toks],
+        "phons": [_joined([phonetic(t) for t in ts]) for ts in toks],
+        "skels": [_joined([skeleton(t) for t in ts]) for ts in toks],
+        "dates": [_joined(r.dates) for r in records],
+        "countries": [_joined(r.countries) for r in records],
+        "ids": [_joined(r.identifiers) for r in records],
+        "strong_kinds": [
+            _joined(sorted({i.split(":", 1)[0] for i in r.identifiers} - WEAK_IDENTIFIERS))
+            for r in records
+        ],
+        "places": [_joined(r.places) for r in records],
+        "gender": [r.gender for r in records],
+        "nb": [_joined(r.neighbours) for r in records],
+    }
+    # Typed even when empty or all null: an incremental run adds rows to these tables.
     flat = pa.table(
         {
             "rid": pa.array(range(n), pa.int32()),
             "grp": pa.array(groups if groups is not None else range(n), pa.int32()),
             "side": pa.array(sides if sides is not None else [0] * n, pa.int8()),
-            "family": [r.family for r in records],
-            "toks": [_joined(ts) for ts in toks],
-            "phons": [_joined([phonetic(t) for t in ts]) for ts in toks],
-            "skels": [_joined([skeleton(t) for t in ts]) for ts in toks],
-            "dates": [_joined(r.dates) for r in records],
-            "countries": [_joined(r.countries) for r in records],
-            "ids": [_joined(r.identifiers) for r in records],
-            "strong_kinds": [
-                _joined(sorted({i.split(":", 1)[0] for i in r.identifiers} - WEAK_IDENTIFIERS))
-                for r in records
-            ],
-            "places": [_joined(r.places) for r in records],
-            "gender": [r.gender for r in records],
-            "nb": [_joined(r.neighbours) for r in records],
+            **{name: pa.array(values, pa.string()) for name, values in columns.items()},
         }
     )
     lists = ", ".join(

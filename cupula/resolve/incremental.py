@@ -198,7 +198,9 @@ class ResolutionIndex:
                 raise ValueError(f"record {record.key!r} is given twice")
             seen[record.key] = i
         digests = [content_hash(r) for r in records]
-        given = pa.table({"key": [r.key for r in records], "content": digests})
+        given = pa.table(
+            {"key": pa.array([r.key for r in records], pa.string()), "content": digests}
+        )
         self.con.register("given", given)
         stored = self.con.execute(
             "SELECT m.key, m.content, m.unit, u.size FROM idx.member m "
@@ -222,7 +224,7 @@ class ResolutionIndex:
 
     def _remove(self, keys: list[str]) -> None:
         con = self.con
-        con.register("gone", pa.table({"key": keys}))
+        con.register("gone", pa.table({"key": pa.array(keys, pa.string())}))
         con.execute(
             "CREATE OR REPLACE TEMP TABLE gone_units AS "
             "SELECT unit FROM idx.member JOIN gone USING (key)"
@@ -251,7 +253,7 @@ class ResolutionIndex:
         first record)); members and sizes are written to the index."""
         con = self.con
         digests = sorted({d for _r, d in fresh})
-        con.register("wanted", pa.table({"content": digests}))
+        con.register("wanted", pa.table({"content": pa.array(digests, pa.string())}))
         known = {
             str(c): int(u)
             for c, u in con.execute(
@@ -281,9 +283,9 @@ class ResolutionIndex:
             "m",
             pa.table(
                 {
-                    "key": [m[0] for m in members],
+                    "key": pa.array([m[0] for m in members], pa.string()),
                     "unit": pa.array([m[1] for m in members], pa.int64()),
-                    "content": [m[2] for m in members],
+                    "content": pa.array([m[2] for m in members], pa.string()),
                     "seq": pa.array([m[3] for m in members], pa.int64()),
                 }
             ),
@@ -296,8 +298,8 @@ class ResolutionIndex:
             pa.table(
                 {
                     "unit": pa.array([n[0] for n in news], pa.int64()),
-                    "rep": [n[1] for n in news],
-                    "content": [n[2] for n in news],
+                    "rep": pa.array([n[1] for n in news], pa.string()),
+                    "content": pa.array([n[2] for n in news], pa.string()),
                     "size": pa.array([n[3] for n in news], pa.int64()),
                     "self_bits": pa.array([None] * len(news), pa.float64()),
                 }
@@ -517,8 +519,8 @@ def _copy_records(src: duckdb.DuckDBPyConnection, resolution: Resolution) -> Non
         pa.table(
             {
                 "unit": pa.array(range(len(reps)), pa.int64()),
-                "rep": [records[i].key for i in reps],
-                "content": digests,
+                "rep": pa.array([records[i].key for i in reps], pa.string()),
+                "content": pa.array(digests, pa.string()),
                 "size": pa.array(size, pa.int64()),
                 "self_bits": pa.array([self_bits.get(u) for u in range(len(reps))], pa.float64()),
             }
@@ -530,9 +532,9 @@ def _copy_records(src: duckdb.DuckDBPyConnection, resolution: Resolution) -> Non
         "m",
         pa.table(
             {
-                "key": [r.key for r in records],
+                "key": pa.array([r.key for r in records], pa.string()),
                 "unit": pa.array(units, pa.int64()),
-                "content": [digests[u] for u in units],
+                "content": pa.array([digests[u] for u in units], pa.string()),
                 "seq": pa.array(range(len(records)), pa.int64()),
             }
         ),

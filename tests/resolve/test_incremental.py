@@ -288,3 +288,19 @@ def test_resolve_incremental_after_a_load(tmp_path: Path, monkeypatch: pytest.Mo
     assert stats["records"] - stats["unchanged"] == 1 and stats["pairs"] == 1
     clusters = json.loads(run("clusters", "--json"))
     assert ["a-1", "b-1"] in [c["members"] if isinstance(c, dict) else c for c in clusters]
+
+
+def test_an_increment_may_bring_what_the_run_had_none_of(tmp_path: Path) -> None:
+    """A run of no records, or none with a gender: its tables are typed all the same."""
+    full_run([], tmp_path / "empty.duckdb", ResolveOptions())
+    index = ResolutionIndex.open(tmp_path / "empty.duckdb")
+    ana = make_record("x", "Person", names=["Ana Gomez"], dates=["1970-01-01"])
+    assert index.extend([ana]).stats["new_units"] == 1
+    index.close()
+    full_run(people(300), tmp_path / "run.duckdb", ResolveOptions())
+    index = ResolutionIndex.open(tmp_path / "run.duckdb")
+    women = [make_record(k, "Person", names=["Ana Gomez"], dates=["1970-01-01"], gender="female")
+             for k in ("w-1", "w-2")]  # fmt: skip
+    increment = index.extend(women)
+    index.close()
+    assert [p[:2] for p in increment.pairs] == [("w-1", "w-2")]
