@@ -155,6 +155,16 @@ class View:
             query.order_by(S.entity_id, S.prop, S.value, S.id), whole_cells=whole_cells
         )
 
+    def referencing(self, entity_ids: Collection[str]) -> Iterator[Statement]:
+        """Statements in scope whose value points at one of ``entity_ids`` (an entity
+        reference: an edge's end, an owner), ordered by entity id."""
+        if not entity_ids:
+            return iter(())
+        query = select(*(statement_table.c[name] for name in STATEMENT_COLUMNS)).where(
+            S.prop_type == "entity", S.value.in_(sorted(entity_ids))
+        )
+        return self._stream(query.order_by(S.entity_id, S.prop, S.id), whole_cells=False)
+
     def dataset_order(self) -> DatasetOrder:
         """Datasets by age (which created an entity: its owner gives the caption)."""
         if self._order is None:
