@@ -9,10 +9,13 @@ the head (``cupula audit head``) outside the database and verify against it.
 Who reads which entry, and how much of it (``shown_to``; the same for ``cupula audit
 show``, ``GET /api/audit`` and the ``/audit`` page):
 
-- supervisors and administrators (``oversees``) read every entry whole;
-- anyone else reads only the entries that gave or wrote statements of its own agency
-  (the reads of its agency's data), and of each only what does not depend on what other
-  agencies hold:
+- the local administrator of the store reads every entry whole;
+- supervisors and administrators of an agency (``oversees``) read whole the entries of
+  their own agency's users (what their staff asked, why, and how much they got);
+- everything else — any entry for an analyst, another agency's users' entries for a
+  supervisor — is read only where it gave or wrote statements of the reader's own
+  agency (the reads of its agency's data), and of each only what does not depend on
+  what other agencies hold:
   * the statements counted are its agency's only (``statements`` is that count and
     ``originators`` names its agency alone): how much of other agencies' data a reader
     got, or whether it got any, is theirs to know;
@@ -183,8 +186,17 @@ def entries(store: Store, *, originator: str | None = None) -> list[Entry]:
 
 
 def oversees(viewer: Viewer) -> bool:
-    """Whether ``viewer`` may read every entry (supervisors and administrators)."""
+    """Whether ``viewer`` supervises its agency's users (supervisors, administrators):
+    it lists every entry, whole for its own agency's users (``shown_to``)."""
     return viewer.has_role(Role.SUPERVISOR) or viewer.has_role(Role.ADMIN)
+
+
+def reads_whole(viewer: Viewer, entry: Entry) -> bool:
+    """Whether ``viewer`` reads ``entry`` whole: the store's local administrator any
+    entry; a supervisor or administrator of an agency the entries of its own users. A
+    partner's supervisor is no supervisor of other agencies' users: what they asked,
+    and how much they got of third agencies' data, is not its to know."""
+    return viewer.unrestricted or (oversees(viewer) and entry.agency == viewer.agency)
 
 
 OWN_WITHHELD: tuple[str, ...] = ("other agencies' statements", "hash")
@@ -195,7 +207,7 @@ def shown_to(viewer: Viewer, entry: Entry) -> Entry | None:
     """What ``viewer`` may read of ``entry`` (None: nothing); the rule is in the
     module's docstring. What is withheld depends on who asks and who read, never on
     what the entry holds of other agencies."""
-    if oversees(viewer):
+    if reads_whole(viewer, entry):
         return entry
     own = entry.originators.get(viewer.agency, 0)
     if not own:
@@ -218,8 +230,9 @@ def shown_to(viewer: Viewer, entry: Entry) -> Entry | None:
 
 def entries_for(viewer: Viewer, store: Store, *, originator: str | None = None) -> list[Entry]:
     """The entries ``viewer`` may read, as it may read them (``shown_to``): supervisors
-    and administrators every entry (or those of one ``originator``) whole; anyone else
-    only the reads of its own agency's data, and of those only its agency's part."""
+    and administrators list every entry (or those of one ``originator``), whole for
+    their own agency's users; anyone else only the reads of its own agency's data, and
+    of those only its agency's part."""
     if not oversees(viewer) and (originator is None or originator.upper() != viewer.agency):
         raise Refused(
             f"{viewer.user} may see the reads of {viewer.agency}'s data only: "

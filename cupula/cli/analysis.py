@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
@@ -11,10 +12,12 @@ from rich.table import Table
 
 from cupula.cli.app import app
 from cupula.cli.dates import FORMS, as_of_date, date_range
+from cupula.cli.safe import shown
 from cupula.cli.session import Session, session
 from cupula.errors import InvalidInput, NotFound
 from cupula.graph.analysis import network_of
 from cupula.graph.disruption import recovery, simulate_removal, timeline
+from cupula.graph.fusion import Fusion, fusion_for, unmerged
 from cupula.graph.keyplayers import key_players
 from cupula.graph.leaders import PEOPLE, LeaderOptions, candidates_of, order_by, rank_leaders
 from cupula.graph.measures import degree
@@ -52,6 +55,14 @@ KindOption = Annotated[
     typer.Option("--kind", help=f"Only these tie kinds (repeat): {', '.join(KINDS)}."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+UnmergedOption = Annotated[
+    bool,
+    typer.Option(
+        "--unmerged",
+        help="Show partners' records of one person apart [default: one node per person, "
+        "from your latest `cupula resolve`].",
+    ),
+]
 
 
 def window_of(phase: str | None, as_of: str | None, between: tuple[str, str] | None) -> Window:
@@ -60,14 +71,31 @@ def window_of(phase: str | None, as_of: str | None, between: tuple[str, str] | N
     return Window(phase=phase, as_of=as_of, between=between)
 
 
+def fusion_of(s: Session, datasets: list[str] | None, apart: bool) -> Fusion:
+    """Which records are one node for this user (none with ``--unmerged``); the note
+    saying so goes to stderr, so that --json output stays one document."""
+    if apart:
+        fusion = unmerged()
+    else:
+        whole = s.view(None) if datasets else None
+        fusion = fusion_for(s.store, s.view(datasets), whole=whole)
+    err.print(fusion.note.message(), style="dim", highlight=False, soft_wrap=True)
+    return fusion
+
+
 def load_network(
     s: Session,
     datasets: list[str] | None,
     window: Window,
     kinds: list[str] | None,
+    fusion: Fusion | None = None,
 ) -> Cut:
+    """The network the user may see, cut to ``window`` and ``kinds``, each cluster of
+    ``fusion`` one node."""
     with err.status("reading the network you may see…", spinner="dots"):
         cut = network_of(s.view(datasets), window=window, kinds=kinds)
+        if fusion is not None:
+            cut = replace(cut, network=fusion.apply(cut.network))
     if cut.network.m == 0:
         raise NotFound(f"no ties to analyse ({window.describe()}, datasets: {datasets or 'all'})")
     if cut.undated:
@@ -94,6 +122,7 @@ def leaders(
             help=f"Signal weight as NAME=W (repeat). Signals: {', '.join(DEFAULT_WEIGHTS)}."
         ),
     ] = None,
+    apart: UnmergedOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Rank the people most likely at the top of the organisation, with reasons.
@@ -101,9 +130,12 @@ def leaders(
     The score combines contacts accumulated up to the analysis date and PageRank, plus,
     where the data has them, brokerage across countries and insulation from seizures
     (`--weight` changes the mix). Each leader comes with reasons in plain words and the
-    ties that are the evidence. Only what you may see is used.
+    ties that are the evidence. Only what you may see is used. Each person is one node:
+    the records your latest `cupula resolve` joined (listed as `members`), unless
+    --unmerged.
     """
-    query = _query(datasets=dataset, top=top, phase=phase, as_of=as_of, between=between)
+    query = _query(datasets=dataset, top=top, phase=phase, as_of=as_of, between=between,
+                   unmerged=apart)  # fmt: skip
     with session(ctx, "leaders", query) as s:
         window = window_of(phase, as_of, between)
         weights = dict(DEFAULT_WEIGHTS)
@@ -113,11 +145,17 @@ def leaders(
                 weights[name] = float(value)
             except ValueError:
                 raise InvalidInput(f"--weight {item!r}: write NAME=NUMBER") from None
-        cut = load_network(s, dataset, window, kind)
+        fusion = fusion_of(s, dataset, apart)
+        cut = load_network(s, dataset, window, kind, fusion)
         with err.status("ranking…", spinner="dots"):
             ranking = rank_leaders(cut.network, options=LeaderOptions(weights=weights, top=top))
         if as_json:
-            print(json.dumps([x.as_dict() for x in ranking.leaders], indent=2, ensure_ascii=False))
+            note = fusion.note.as_dict()
+            entries = [
+                {**x.as_dict(), "members": fusion.members_of(x.entity_id), "fusion": note}
+                for x in ranking.leaders
+            ]
+            print(json.dumps(entries, indent=2, ensure_ascii=False))
             return
         table = Table(
             title=f"Leaders ({window.describe()}): {ranking.candidates:,} people, "
@@ -129,7 +167,11 @@ def leaders(
         table.add_column("score", justify="right")
         table.add_column("why")
         for x in ranking.leaders:
-            table.add_row(str(x.rank), x.name, f"{x.score:.2f}", "\n".join(x.reasons))
+            members = fusion.members_of(x.entity_id)
+            partners = ", ".join(fusion.partners.get(x.entity_id, ()))
+            records = f"{len(members)} records" + (f": {partners}" if partners else "")
+            name = x.name if len(members) == 1 else f"{x.name}\n({records})"
+            table.add_row(str(x.rank), shown(name), f"{x.score:.2f}", shown("\n".join(x.reasons)))
         out.print(table)
         out.print(
             f"signals: {', '.join(f'{k} ×{w:g}' for k, w in ranking.weights.items())}; "
@@ -151,6 +193,7 @@ def keyplayers(
     as_of: AsOfOption = None,
     between: BetweenOption = None,
     kind: KindOption = None,
+    apart: UnmergedOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Whom to remove to hurt the network most, and what removing each ranking's top does.
@@ -160,9 +203,12 @@ def keyplayers(
     group left, fragmentation and the reach left to the remaining leaders. On phased
     data it also shows how the network re-formed after seizures.
     """
-    query = _query(datasets=dataset, k=k, phase=phase, as_of=as_of, between=between)
+    query = _query(datasets=dataset, k=k, phase=phase, as_of=as_of, between=between,
+                   unmerged=apart)  # fmt: skip
     with session(ctx, "keyplayers", query) as s:
-        cut = load_network(s, dataset, window_of(phase, as_of, between), kind)
+        window = window_of(phase, as_of, between)
+        fusion = fusion_of(s, dataset, apart)
+        cut = load_network(s, dataset, window, kind, fusion)
         net = cut.network
         with err.status("searching the key-player set…", spinner="dots"):
             ranking = rank_leaders(net)
@@ -183,8 +229,12 @@ def keyplayers(
         removal = simulate_removal(net, orders, k=k, leaders=order)
         states = timeline(net) if len(net.phases) >= 2 else []
         if as_json:
+            players = kp.as_dict()
+            for player in players["players"]:
+                player["members"] = fusion.members_of(player["entity_id"])
             data = {
-                "key_players": kp.as_dict(),
+                "fusion": fusion.note.as_dict(),
+                "key_players": players,
                 "removal": [r.as_dict() for r in removal],
                 "timeline": [st.as_dict() for st in states],
                 "recovery": recovery(states),
@@ -195,7 +245,7 @@ def keyplayers(
         for col in ("step", "name", "fragmentation after", "gain"):
             table.add_column(col)
         for p in kp.players:
-            table.add_row(str(p.step), p.name, f"{p.value_after:.3f}", f"+{p.gain:.3f}")
+            table.add_row(str(p.step), shown(p.name), f"{p.value_after:.3f}", f"+{p.gain:.3f}")
         out.print(table)
         out.print(f"fragmentation before: {kp.before:.3f}", style="dim")
         table = Table(title=f"Removing the top {k} of each ranking", title_justify="left")
@@ -210,7 +260,7 @@ def keyplayers(
         for r in removal:
             table.add_row(
                 r.ranking,
-                ", ".join(r.removed),
+                shown(", ".join(r.removed)),
                 f"{r.largest_share:.0%}",
                 f"{r.fragmentation:.3f}",
                 f"{r.leader_reach:.0%}",
@@ -229,7 +279,7 @@ def keyplayers(
                     str(st.ties),
                     str(st.pairs),
                     str(st.largest_group),
-                    ", ".join(st.most_connected),
+                    shown(", ".join(st.most_connected)),
                     "; ".join(st.seizures),
                 )
             out.print(table)

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from cupula.access import audit as audit_log
 from cupula.cli.app import app
+from cupula.cli.safe import shown
 from cupula.cli.session import session
 
 audit_cli = typer.Typer(help="Who read or wrote what, when and why.", no_args_is_help=True)
@@ -68,10 +68,10 @@ def show(
         table.add_row(
             str(e.seq),
             e.at,
-            escape(e.user),
-            e.agency,
-            escape(e.action),
-            "[dim]withheld[/dim]" if "purpose" in e.withheld else escape(e.purpose or ""),
+            shown(e.user),
+            shown(e.agency),
+            shown(e.action),
+            shown("withheld", "dim") if "purpose" in e.withheld else shown(e.purpose or ""),
             str(e.statements),
             ", ".join(f"{k} {v}" for k, v in e.originators.items()),
         )

@@ -14,10 +14,12 @@ from rich.table import Table
 from cupula.access.accounts import list_agencies
 from cupula.cli.app import app
 from cupula.cli.progress import byte_progress
+from cupula.cli.safe import shown
 from cupula.cli.session import session
 from cupula.errors import NotFound
 from cupula.export import EXPORT_FORMATS, Audience, export
 from cupula.export.atomic import atomic_output
+from cupula.graph.fusion import fusion_for, unmerged
 from cupula.ingest import Format, LoadOptions, ingest
 from cupula.summary import summarize
 
@@ -205,14 +207,15 @@ def show(
         }
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    out.print(f"[bold]{entity.caption}[/bold] ({entity.schema.label}, {entity_id})")
+    out.print(shown(f"{entity.caption}", "bold") + shown(f" ({entity.schema.label}, {entity_id})"))
     table = Table(show_lines=False)
     for column in ("property", "value", "dataset", "origin", "marking"):
         table.add_column(column, overflow="fold")
     for row in rows:
         prop = entity.schema.get(row["prop"])
         label = prop.label if prop is not None else row["prop"]
-        table.add_row(label, row["value"], row["dataset"], row["origin"] or "", row["marking"])
+        table.add_row(*(shown(v) for v in (label, row["value"], row["dataset"], row["origin"] or "",
+                                            row["marking"])))  # fmt: skip
     out.print(table)
 
 
@@ -244,6 +247,14 @@ def export_command(
     court: Annotated[
         bool, typer.Option(help="For court: flag H1 statements (need the originator's consent).")
     ] = False,
+    apart: Annotated[
+        bool,
+        typer.Option(
+            "--unmerged",
+            help="gexf/graphml: each record its own node [default: one node per person, "
+            "from your latest `cupula resolve`; never fused with --for].",
+        ),
+    ] = False,
 ) -> None:
     """Write the store's entities, statements or graph to a file.
 
@@ -251,7 +262,9 @@ def export_command(
     statements CSV carries each statement's marking and handling note (H1, H3); a cell
     that a spreadsheet would run as a formula (= + - @, tab or CR first; plain numbers
     such as -5 excepted) starts with a quote. With `-o` the file appears only when the
-    export is complete.
+    export is complete. The graph formats draw one node per person (its `members`: the
+    records joined), except with --unmerged, and with --for: a partner receives records,
+    not the resolution and judgements they were joined by.
     """
     if fmt not in EXPORT_FORMATS:
         err.print(f"[red]error:[/red] --format must be one of {', '.join(EXPORT_FORMATS)}")
@@ -260,7 +273,8 @@ def export_command(
         problem = "is a folder" if output.is_dir() else f"there is no folder {output.parent}"
         err.print(f"[red]error:[/red] -o {output}: {problem}", highlight=False)
         raise typer.Exit(2)
-    query = {"format": fmt, "datasets": dataset, "for": for_agency, "court": court}
+    query = {"format": fmt, "datasets": dataset, "for": for_agency, "court": court,
+             "unmerged": apart}  # fmt: skip
     with session(ctx, "export", query) as s:
         audience = Audience(court=court)
         if for_agency is not None:
@@ -269,9 +283,17 @@ def export_command(
                 raise NotFound(f"--for {for_agency}: no such agency (cupula admin agency list)")
             audience = Audience(partner=partner.id, partner_country=partner.country, court=court)
         view = s.view(dataset)
+        fusion = None
+        if fmt in ("gexf", "graphml") and for_agency is None:
+            fusion = (
+                unmerged()
+                if apart
+                else fusion_for(s.store, view, whole=s.view(None) if dataset else None)
+            )
+            err.print(fusion.note.message(), style="dim", highlight=False, soft_wrap=True)
         if output is None:
-            count = export(view, fmt, sys.stdout, audience)
+            count = export(view, fmt, sys.stdout, audience, fusion)
         else:  # a failed export leaves no file, and an earlier one as it was
             with atomic_output(output) as fh:
-                count = export(view, fmt, fh, audience)
+                count = export(view, fmt, fh, audience, fusion)
     err.print(f"exported {count:,} {'statements' if fmt == 'statements' else 'items'} as {fmt}")

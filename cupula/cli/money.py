@@ -10,11 +10,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cupula.cli.analysis import DatasetOption, JsonOption
+from cupula.cli.analysis import DatasetOption, JsonOption, UnmergedOption, fusion_of
 from cupula.cli.app import app
+from cupula.cli.safe import shown
 from cupula.cli.session import Session, session
 from cupula.errors import InvalidInput, NotFound
+from cupula.graph.fusion import Fusion
 from cupula.money.flows import Flows, flows_of, trace_sources
+from cupula.money.fusion import fuse_flows, fuse_ownership
 from cupula.money.ownership import owners, ownership_of
 from cupula.money.rates import Rates
 from cupula.money.trace import Rule, TraceOptions, TraceResult, trace_many
@@ -44,15 +47,18 @@ def run_trace(
     dataset: list[str] | None,
     options: TraceOptions,
     rates: Rates,
-) -> tuple[View, Flows, TraceResult]:
-    """Trace from ``entity_id`` through what the user may see; a seizure is traced from
-    the parties it names as involved."""
+    apart: bool = False,
+) -> tuple[View, Flows, TraceResult, Fusion]:
+    """Trace from ``entity_id`` through what the user may see, each person one holder
+    (unless ``apart``); a seizure is traced from the parties it names as involved."""
+    fusion = fusion_of(s, dataset, apart)
     view = s.view(dataset)
-    flows = flows_of(view, rates)
+    flows = fuse_flows(flows_of(view, rates), fusion)
     sources = trace_sources(view, entity_id)
     if sources != [entity_id]:
         err.print(f"seizure: tracing the {len(sources)} parties involved", style="dim")
-    return view, flows, trace_many(flows, sources, options)
+    sources = sorted({fusion.canonical(x) for x in sources})
+    return view, flows, trace_many(flows, sources, options), fusion
 
 
 def no_payments(entity_id: str, backward: bool) -> NotFound:
@@ -77,15 +83,18 @@ def trace_command(
     ] = None,
     dataset: DatasetOption = None,
     paths: Annotated[int, typer.Option(help="Evidence paths listed.")] = 10,
+    apart: UnmergedOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Follow money forward from ENTITY_ID (or backward to it) through the payments you
     may see: only time-respecting paths, amounts never growing, by the allocation rule.
 
     Prints where the money ends up, by holder and by jurisdiction (secrecy jurisdictions
-    flagged), and the transfers behind the largest amounts.
+    flagged), and the transfers behind the largest amounts. A person's records are one
+    holder (its `members`), from your latest `cupula resolve`, unless --unmerged.
     """
-    query = {"entity_id": entity_id, "backward": backward, "rule": str(rule)}
+    query = {"entity_id": entity_id, "backward": backward, "rule": str(rule),
+             "unmerged": apart}  # fmt: skip
     with session(ctx, "trace", query) as s:
         options = TraceOptions(
             backward=backward,
@@ -95,11 +104,15 @@ def trace_command(
             same_day=not strict_dates,
             paths=paths,
         )
-        _, flows, result = run_trace(
-            s, entity_id, dataset, options, Rates.load(rates, base=currency)
+        _, flows, result, fusion = run_trace(
+            s, entity_id, dataset, options, Rates.load(rates, base=currency), apart
         )
         if as_json:
-            print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+            data = result.as_dict()
+            for holder in data["destinations"]:
+                holder["members"] = fusion.members_of(holder["entity_id"])
+            print(json.dumps({**data, "fusion": fusion.note.as_dict()}, indent=2,
+                             ensure_ascii=False))  # fmt: skip
             return
         if result.total == 0:
             raise no_payments(entity_id, backward)
@@ -109,8 +122,11 @@ def trace_command(
         for col in ("holder", "amount", "share", "country", "flag"):
             holders.add_column(col, justify="right" if col in ("amount", "share") else "left")
         for d in result.destinations:
+            records = len(fusion.members_of(d.entity_id))
             holders.add_row(
-                f"{d.name} ({d.entity_id})",
+                shown(
+                    f"{d.name} ({d.entity_id}" + (f", {records} records)" if records > 1 else ")")
+                ),
                 f"{d.amount:,.0f}",
                 f"{d.amount / result.total:.0%}",
                 ", ".join(d.countries) or "?",
@@ -125,7 +141,10 @@ def trace_command(
             dates = ", ".join(t.date for t in p.transfers)
             out.print(f"  {p.amount:,.0f}: {hops}  [{dates}]", highlight=False)
         if flows.skipped:
-            err.print(f"{len(flows.skipped)} payments without amount or date were not traced.")
+            err.print(
+                f"{len(flows.skipped)} payments not traced (without amount or date, or "
+                "between records of one person)."
+            )
 
 
 @app.command(name="owners")
@@ -136,17 +155,24 @@ def owners_command(
         float, typer.Option(help="Beneficial ownership threshold (share, 0–1).")
     ] = 0.25,
     dataset: DatasetOption = None,
+    apart: UnmergedOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Who really owns ENTITY_ID: effective shares through chains of companies (shares
     multiplied along each chain, summed over chains), control (majority at every link, or
     a directorship), ultimate beneficial owners, and secrecy jurisdictions on the way."""
-    with session(ctx, "owners", {"entity_id": entity_id}) as s:
+    with session(ctx, "owners", {"entity_id": entity_id, "unmerged": apart}) as s:
         if not 0 < threshold <= 1:
             raise InvalidInput("--threshold is a share between 0 and 1, e.g. 0.25")
-        result = owners(ownership_of(s.view(dataset)), entity_id, threshold=threshold)
+        fusion = fusion_of(s, dataset, apart)
+        graph = fuse_ownership(ownership_of(s.view(dataset)), fusion)
+        result = owners(graph, fusion.canonical(entity_id), threshold=threshold)
         if as_json:
-            print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+            data = result.as_dict()
+            for owner in data.get("owners", []):
+                owner["members"] = fusion.members_of(owner["entity_id"])
+            print(json.dumps({**data, "fusion": fusion.note.as_dict()}, indent=2,
+                             ensure_ascii=False))  # fmt: skip
             return
         if not result.owners:
             raise NotFound(f"no owners or directors of {entity_id!r} that you may see")
@@ -159,8 +185,9 @@ def owners_command(
             share = f"{o.effective:.1%}" + (" + unknown" if o.unknown else "")
             chains = "\n".join(" → ".join(c.entities) for c in o.chains[:3])
             table.add_row(
-                name, share, "yes" if o.controls else "", chains, "; ".join(o.secrecy.values())
-            )
+                shown(name), share, "yes" if o.controls else "", shown(chains),
+                "; ".join(o.secrecy.values()),
+            )  # fmt: skip
         out.print(table)
 
 
@@ -179,13 +206,16 @@ def alerts_command(
     currency: Annotated[str, typer.Option(help="Currency to report amounts in.")] = "USD",
     dataset: DatasetOption = None,
     top: Annotated[int, typer.Option(help="Alerts listed per typology.")] = 10,
+    apart: UnmergedOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Scan the payments you may see for laundering typologies — fan-in and fan-out
     (smurfing), the same amount from many payers (structuring), pass-through accounts,
     round-tripping cycles — each alert with its transactions."""
-    with session(ctx, "alerts", {"typology": typology, "datasets": dataset}) as s:
-        flows = flows_of(s.view(dataset), Rates.load(base=currency))
+    query = {"typology": typology, "datasets": dataset, "unmerged": apart}
+    with session(ctx, "alerts", query) as s:
+        fusion = fusion_of(s, dataset, apart)
+        flows = fuse_flows(flows_of(s.view(dataset), Rates.load(base=currency)), fusion)
         options = TypologyOptions(fan=fan, window_days=window_days, min_amount=min_amount)
         found = scan(flows, options)
         if typology:
@@ -194,7 +224,8 @@ def alerts_command(
                 raise InvalidInput(f"unknown typology {', '.join(sorted(unknown))}")
             found = [a for a in found if a.typology in typology]
         if as_json:
-            print(json.dumps([a.as_dict() for a in found], indent=2, ensure_ascii=False))
+            entries = [{**a.as_dict(), "members": fusion.members_of(a.holder)} for a in found]
+            print(json.dumps(entries, indent=2, ensure_ascii=False))
             return
         counts: dict[str, int] = {}
         for a in found:
@@ -213,5 +244,6 @@ def alerts_command(
             for a in rows[:top]:
                 name = flows.holder(a.holder).name
                 ids = ", ".join(a.transfers[:4]) + (" …" if len(a.transfers) > 4 else "")
-                table.add_row(f"{name} ({a.holder})", f"{a.amount:,.0f}", a.summary, ids)
+                table.add_row(shown(f"{name} ({a.holder})"), f"{a.amount:,.0f}", shown(a.summary),
+                              shown(ids))  # fmt: skip
             out.print(table)

@@ -14,6 +14,8 @@ from cupula.cli.analysis import (
     DatasetOption,
     KindOption,
     PhaseOption,
+    UnmergedOption,
+    fusion_of,
     load_network,
     window_of,
 )
@@ -51,16 +53,19 @@ def report_leaders(
     between: BetweenOption = None,
     kind: KindOption = None,
     title: Annotated[str, typer.Option(help="Report title.")] = "the network",
+    apart: UnmergedOption = False,
 ) -> None:
     """The network drawn with the leaders and key players marked, and the reasons.
 
     One HTML file, nothing fetched from anywhere: open it in any browser. The banner
     shows the highest classification of the facts it was computed from.
     """
-    query = {"output": str(output), "datasets": dataset, "phase": phase, "as_of": as_of}
+    query = {"output": str(output), "datasets": dataset, "phase": phase, "as_of": as_of,
+             "unmerged": apart}  # fmt: skip
     with session(ctx, "report leaders", query) as s:
         window = window_of(phase, as_of, between)
-        cut = load_network(s, dataset, window, kind)
+        fusion = fusion_of(s, dataset, apart)
+        cut = load_network(s, dataset, window, kind, fusion)
         with err.status("ranking and drawing…", spinner="dots"):
             ranking = rank_leaders(cut.network, options=LeaderOptions(top=top))
             kp = key_players(cut.network, k=5, betweenness_values=ranking.values["betweenness"])
@@ -88,16 +93,18 @@ def report_money(
     max_gap_days: MaxGapOption = 180,
     dataset: DatasetOption = None,
     title: Annotated[str | None, typer.Option(help="Report title [default: the id].")] = None,
+    apart: UnmergedOption = False,
 ) -> None:
     """A money trace drawn as flows from the source to the holders where the money is now
     and their jurisdictions (secrecy jurisdictions in red), with the holders and the
     largest paths. One HTML file, nothing fetched."""
-    query = {"output": str(output), "entity_id": entity_id, "backward": backward}
+    query = {"output": str(output), "entity_id": entity_id, "backward": backward,
+             "unmerged": apart}  # fmt: skip
     with session(ctx, "report money", query) as s:
         options = TraceOptions(
             backward=backward, rule=rule, max_hops=max_hops, max_gap_days=max_gap_days
         )
-        view, _, result = run_trace(s, entity_id, dataset, options, Rates.load())
+        view, _, result, _ = run_trace(s, entity_id, dataset, options, Rates.load(), apart)
         if result.total == 0:
             raise no_payments(entity_id, backward)
         html = render_money(

@@ -18,6 +18,7 @@ from cupula.cli.session import session
 from cupula.errors import InvalidInput, NotFound
 from cupula.model.marking import MarkingError
 from cupula.resolve.engine import ResolveOptions, score_records
+from cupula.resolve.incremental import NeedsFullRun
 from cupula.resolve.judgements import (
     Dispute,
     Verdict,
@@ -31,14 +32,17 @@ from cupula.resolve.records import Record, records_of
 from cupula.resolve.scoring import FEATURES, probability
 from cupula.resolve.screening import read_list, screen
 from cupula.resolve.service import (
+    NoRun,
     clusters_for,
     is_stale,
     judge_seen,
     judgements_of,
     merged_entity,
+    resolve_incremental,
     resolve_view,
     stored_options,
 )
+from cupula.store import Store, View
 
 out = Console()
 err = Console(stderr=True)
@@ -74,6 +78,14 @@ def resolve(
     max_cluster: Annotated[
         int, typer.Option(help="Re-cluster more strictly any cluster of more distinct records.")
     ] = 1000,
+    incremental: Annotated[
+        bool,
+        typer.Option(
+            "--incremental",
+            help="Resolve only what was loaded since your stored run, against it (a full "
+            "run, saying why, where that is not possible). Options are the stored run's.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Find the entities you may see that are the same person, company, account or
@@ -84,11 +96,15 @@ def resolve(
     marked for you). Judgements are kept apart and survive re-running this command.
     """
     query = _query(datasets=dataset, match=match, review=review)
+    if incremental:
+        query["incremental"] = True
     with session(ctx, "resolve", query) as s:
         options = ResolveOptions(
             match=match, review=review, max_block=max_block, max_cluster=max_cluster
         )
         view = s.view(dataset)
+        if incremental and _resolve_incremental(s.store, view, as_json):
+            return
         resolution = resolve_view(s.store, view, options, progress=_status)
         clusters = clusters_for(s.store, view)
         stats = {**resolution.stats, "clusters": len(clusters.members),
@@ -111,6 +127,30 @@ def resolve(
                 f"({conflict.user}, {conflict.agency}) is overruled by a 'different' judgement"
             )
         _show_disputes(clusters.disputes)
+
+
+def _resolve_incremental(store: Store, view: View, as_json: bool) -> bool:
+    """The increment since the stored run (True), or why a full run is needed (False)."""
+    try:
+        increment = resolve_incremental(store, view, progress=_status)
+    except (NoRun, NeedsFullRun) as e:
+        err.print(f"[yellow]full run:[/yellow] {escape(str(e))}", highlight=False)
+        return False
+    clusters = clusters_for(store, view)
+    stats = {**increment.stats, "clusters": len(clusters.members),
+             "merged_clusters": len(clusters.merged()), "judgements": clusters.judged}  # fmt: skip
+    if as_json:
+        print(json.dumps(stats, indent=2))
+        return True
+    fresh = stats["records"] - stats["unchanged"]
+    out.print(
+        f"{stats['records']:,} records changed or tied to a change since the stored run "
+        f"({fresh:,} new or changed) → {stats['candidates']:,} candidate pairs → "
+        f"{stats['pairs']:,} pairs added to the run ({stats['replaced']:,} records' pairs "
+        f"replaced) in {stats['seconds']:.1f} s → {stats['merged_clusters']:,} merged clusters."
+    )
+    _show_disputes(clusters.disputes)
+    return True
 
 
 @app.command(name="judge")

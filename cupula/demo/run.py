@@ -23,8 +23,8 @@ from cupula.access.viewer import Role, Viewer
 from cupula.demo.generator import DemoCase, generate_case
 from cupula.errors import InvalidInput
 from cupula.evaluation.metrics import clustering_quality
+from cupula.graph.fusion import Fusion, fusion_for
 from cupula.graph.leaders import Leader, LeaderOptions, rank_leaders
-from cupula.graph.merging import merge_nodes
 from cupula.graph.projection import project
 from cupula.ingest import LoadOptions, LoadResult, ingest
 from cupula.model.marking import Classification, Marking
@@ -289,8 +289,8 @@ def show_demo(store: Store, case: DemoCase, results: list[LoadResult], console: 
         who.add_row(name, agency, clearance.name, f"{sum(seen.values()):,}", ", ".join(seen))
     console.print(who)
     show_leaders(store, case, console)
-    clusters = show_resolution(store, case, console)
-    show_resolved_leaders(store, case, clusters, console)
+    show_resolution(store, case, console)
+    show_resolved_leaders(store, case, console)
     show_money(store, case, console)
 
 
@@ -387,20 +387,81 @@ def show_resolution(store: Store, case: DemoCase, console: Console) -> list[list
     return clusters
 
 
-def show_resolved_leaders(
-    store: Store, case: DemoCase, clusters: list[list[str]], console: Console
-) -> None:
-    """The synthetic case's leaders once each person's records are one node."""
-    datasets = sorted({f.dataset for f in case.files})
-    net = merge_nodes(project(store.view(Viewer.local_admin(), datasets=datasets,
-                                         purpose="demo")), clusters)  # fmt: skip
-    roles = {
-        entity_id: person["role"]
+def _truth_of(case: DemoCase) -> dict[str, tuple[str, str]]:
+    """Record id -> (person, role) in the ground truth."""
+    return {
+        entity_id: (person["name"], person["role"])
         for person in case.truth["people"].values()
         for entity_id in person["records"].values()
     }
-    ranking = rank_leaders(net, options=LeaderOptions(top=5))
-    console.print(_leader_table("The synthetic case after resolution", ranking.leaders, roles))
+
+
+def fused_ranking(
+    store: Store, viewer: Viewer, datasets: list[str] | None
+) -> tuple[Fusion, list[Leader]] | None:
+    """The viewer's whole ranking of ``datasets`` (None: all it sees) on its fused network
+    (its stored resolution); None when it sees no tie there."""
+    whole = store.view(viewer, purpose="demo")
+    view = store.view(viewer, datasets=datasets, purpose="demo")
+    fusion = fusion_for(store, view, whole=whole)
+    net = fusion.apply(project(view))
+    if net.m == 0:
+        return None
+    return fusion, rank_leaders(net).leaders
+
+
+def show_resolved_leaders(store: Store, case: DemoCase, console: Console) -> None:
+    """The synthetic case's leaders on each viewer's fused network (one node per person,
+    from that viewer's own resolution, run here as `cupula resolve` would), beside the
+    ground truth."""
+    datasets = sorted({f.dataset for f in case.files})
+    truth = _truth_of(case)
+    bosses = {e for k in case.truth["leaders"] for e in case.truth["people"][k]["records"].values()}
+    viewers = [("administrator", Viewer.local_admin())]
+    viewers += [(name, accounts.viewer_for(store, name)) for name, *_ in USERS]
+    for label, viewer in viewers:
+        if label != "administrator":  # the administrator's run is show_resolution's
+            resolve_view(store, store.view(viewer, purpose="demo"))
+    admin = fused_ranking(store, Viewer.local_admin(), datasets)
+    assert admin is not None  # the administrator sees every tie
+    fusion, ranking = admin
+    roles = {x.entity_id: _roles(fusion.members_of(x.entity_id), truth) for x in ranking}
+    title = "The synthetic case after resolution (the administrator)"
+    console.print(_leader_table(title, ranking[:5], roles))
+    table = Table(
+        title="Who leads on each partner's fused network (its own resolution of what it "
+        "may see), beside the ground truth: the two bosses",
+        title_justify="left",
+    )
+    columns = ("analyst", "fused top 5 of the case (ground truth)", "bosses ranked (case)",
+               "bosses ranked (all it sees, CAVIAR too)")  # fmt: skip
+    for column in columns:
+        table.add_column(column, overflow="fold")
+
+    def bosses_in(found: tuple[Fusion, list[Leader]] | None) -> str:
+        if found is None:
+            return "no tie"
+        ranks = [str(x.rank) for x in found[1] if bosses & set(found[0].members_of(x.entity_id))]
+        return ", ".join(ranks) or "not seen"
+
+    for label, viewer in viewers:
+        found = admin if label == "administrator" else fused_ranking(store, viewer, datasets)
+        everything = bosses_in(fused_ranking(store, viewer, None))
+        if found is None:
+            table.add_row(label, "[dim]sees no tie of the case[/dim]", "", everything)
+            continue
+        fusion, ranking = found
+        top = [
+            f"{x.rank}. {x.name} ({_roles(fusion.members_of(x.entity_id), truth)})"
+            for x in ranking[:5]
+        ]
+        table.add_row(label, "\n".join(top), bosses_in(found), everything)
+    console.print(table)
+
+
+def _roles(members: list[str], truth: dict[str, tuple[str, str]]) -> str:
+    found = sorted({truth[m] for m in members if m in truth})
+    return " + ".join(f"{role}" for _name, role in found) or "-"
 
 
 def show_money(store: Store, case: DemoCase, console: Console) -> None:

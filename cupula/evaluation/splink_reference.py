@@ -59,6 +59,29 @@ def _settings(name: str, columns: dict[str, list[Any]]) -> tuple[Any, list[Any],
         deterministic = [block_on("first_name", "surname", "dob"), "l.dob = r.dob and "
                          "l.postcode_fake = r.postcode_fake"]  # fmt: skip
         em = [block_on("first_name", "surname"), block_on("dob")]
+    elif "soc_sec_id" in columns:  # febrl1-3, as in Splink's own Febrl examples
+        comparisons = [
+            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison("date_of_birth", input_is_string=True),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            cl.ExactMatch("street_number"),
+            cl.DamerauLevenshteinAtThresholds("postcode", [1]),
+            cl.NameComparison("suburb"),
+        ]
+        blocking = [
+            block_on("substr(given_name,1,3)", "substr(surname,1,4)"),
+            block_on("given_name", "surname"),
+            block_on("date_of_birth"),
+            block_on("soc_sec_id"),
+            block_on("surname", "postcode"),
+            block_on("given_name", "postcode"),
+            block_on("street_number", "suburb"),
+        ]
+        deterministic = [block_on("soc_sec_id"), block_on("given_name", "surname",
+                                                          "date_of_birth")]  # fmt: skip
+        em = [block_on("date_of_birth"), block_on("given_name", "surname"),
+              block_on("soc_sec_id")]  # fmt: skip
     elif "dob" in columns and name == "synthetic":  # bench/resolve_scale.py, 1M records
         # At a million records single-column rules (block_on("surname")) give hundreds of
         # millions of pairs; Splink's guidance is to keep each rule's comparisons in the

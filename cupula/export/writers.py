@@ -4,7 +4,10 @@
 - ``statements``: one CSV row per statement, FtM's statement columns plus the marking
   (cells that a spreadsheet would run as formulas are quoted, see ``export.cells``);
 - ``gexf`` / ``graphml``: the entity graph for Gephi, built by followthemoney's own
-  graph exporter (entities as nodes, edge schemata and entity references as edges).
+  graph exporter (entities as nodes, edge schemata and entity references as edges);
+  with a ``Fusion`` each resolved cluster is one node (``graph.fusion``: canonical id,
+  caption) with its ``members`` (record ids joined by ";") and ties between its own
+  records dropped.
 
 Everything is read through the view given, so an export holds only what its viewer may
 see; an ``Audience`` then applies the handling codes (see ``export.handling``).
@@ -20,10 +23,12 @@ import networkx as nx
 import orjson
 from followthemoney.export.graph import NXGraphExporter
 from followthemoney.proxy import EntityProxy
+from followthemoney.types import registry
 
 from cupula.errors import InvalidInput
 from cupula.export.cells import csv_writer
 from cupula.export.handling import Audience, for_audience, handling_note
+from cupula.graph.fusion import Fusion
 from cupula.model.entity import assemble_entities
 from cupula.model.statement import Statement
 from cupula.store.view import View
@@ -49,10 +54,11 @@ STATEMENT_HEADER = (
 class Selection:
     """The statements of a view that may go to an audience, and their markings."""
 
-    def __init__(self, view: View, audience: Audience) -> None:
+    def __init__(self, view: View, audience: Audience, fusion: Fusion | None = None) -> None:
         self.view = view
         self.audience = audience
         self.markings = view.markings()
+        self.fusion = fusion
 
     def statements(self) -> Iterator[Statement]:
         # Read only what may go, so the audit entry counts what the export gave out.
@@ -62,7 +68,7 @@ class Selection:
         return for_audience(self.view.statements(markings=receivable), self.markings, self.audience)
 
     def entities(self) -> Iterator[EntityProxy]:
-        return assemble_entities(self.statements(), self.view.dataset_order())
+        return assemble_entities(self.statements(), self.view.dataset_order(), self.view.prefer())
 
 
 def export_ftm(selection: Selection, out: TextIO) -> int:
@@ -142,7 +148,32 @@ def build_graph(selection: Selection) -> nx.MultiDiGraph:
     builder = _GraphBuilder(io.StringIO())  # never written to; see finalize_graph
     for entity in selection.entities():
         builder.graph.add(entity)
-    return builder.to_networkx()
+    graph = builder.to_networkx()
+    return graph if selection.fusion is None else fuse_graph(graph, selection.fusion)
+
+
+def fuse_graph(graph: nx.MultiDiGraph, fusion: Fusion) -> nx.MultiDiGraph:
+    """Each cluster's records in ``graph`` as one node with its ``members``; every entity
+    node gets ``members`` (itself when it is one record)."""
+    node_id = registry.entity.node_id_safe  # how FtM's graph names an entity's node
+    mapping: dict[str, str] = {}
+    present: dict[str, list[str]] = {}
+    for members in fusion.clusters:
+        head = node_id(members[0])
+        for member in members:
+            key = node_id(member)
+            if key is not None and head is not None and key in graph:
+                mapping[key] = head
+                present.setdefault(head, []).append(member)
+    fused = nx.relabel_nodes(graph, mapping, copy=True)
+    for node, data in fused.nodes(data=True):
+        if node in present:
+            data["members"] = ";".join(present[node])
+            data["label"] = fusion.captions.get(node.partition(":")[2], data.get("label"))
+        elif str(node).startswith("entity:"):
+            data["members"] = str(node).partition(":")[2]
+    fused.remove_edges_from([(a, b, k) for a, b, k in fused.edges(keys=True) if a == b])
+    return fused
 
 
 def export_gexf(selection: Selection, out: TextIO) -> int:
@@ -167,8 +198,15 @@ EXPORT_FORMATS: dict[str, Callable[[Selection, TextIO], int]] = {
 }
 
 
-def export(view: View, fmt: str, out: TextIO, audience: Audience | None = None) -> int:
-    """Write what ``view`` holds that may go to ``audience``, in ``fmt``.
+def export(
+    view: View,
+    fmt: str,
+    out: TextIO,
+    audience: Audience | None = None,
+    fusion: Fusion | None = None,
+) -> int:
+    """Write what ``view`` holds that may go to ``audience``, in ``fmt`` (the graph
+    formats with ``fusion``'s clusters as one node each).
 
     Returns how many entities, statements or nodes were written."""
     try:
@@ -176,4 +214,4 @@ def export(view: View, fmt: str, out: TextIO, audience: Audience | None = None) 
     except KeyError:
         known = ", ".join(EXPORT_FORMATS)
         raise InvalidInput(f"unknown export format {fmt!r}; one of {known}") from None
-    return writer(Selection(view, audience or Audience()), out)
+    return writer(Selection(view, audience or Audience(), fusion), out)

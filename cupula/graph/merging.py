@@ -1,15 +1,17 @@
 """A network with the nodes of each resolved cluster joined into one.
 
 Entity resolution says which records are one person; the graph analytics then need one
-node per person: each cluster's members are folded into its first member (the node keeps
-that member's id, its name, and the union of the members' countries); ties between
-members of one cluster disappear (a person does not call himself); ties and events keep
-their evidence ids.
+node per person. Each cluster's records present in the network are folded into one node
+whose id is the cluster's canonical id, the smallest member id (``canonical_id``: stable
+as long as the membership is), and whose name is the caption given for it (by default the
+first Latin-script name of its members). Its countries are the union of the members';
+ties between members of one cluster disappear (a person does not call himself); ties and
+events keep their evidence ids.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -18,17 +20,34 @@ import numpy.typing as npt
 from cupula.graph.network import Event, Network
 
 
-def merge_nodes(net: Network, clusters: Sequence[Sequence[str]]) -> Network:
+def canonical_id(members: Collection[str]) -> str:
+    """The id of a cluster's fused node: its smallest member id (an entity id the viewer
+    may open, unchanged across runs while the cluster keeps the same members)."""
+    return min(members)
+
+
+def merge_nodes(
+    net: Network,
+    clusters: Sequence[Collection[str]],
+    captions: Mapping[str, str] | None = None,
+) -> Network:
     canonical = list(range(net.n))
+    node_ids = list(net.node_ids)
     names = list(net.names)
     index = net.index
     for members in clusters:
         present = [index[m] for m in sorted(members) if m in index]
+        if not present:
+            continue
+        head = present[0]
         for i in present[1:]:
-            canonical[i] = present[0]
+            canonical[i] = head
+        node_ids[head] = canonical_id(members)
         latin = [net.names[i] for i in present if net.names[i].isascii()]
-        if present and latin:
-            names[present[0]] = latin[0]
+        if captions is not None and node_ids[head] in captions:
+            names[head] = captions[node_ids[head]]
+        elif latin:
+            names[head] = latin[0]
     kept = sorted(set(canonical))
     new_index = {old: new for new, old in enumerate(kept)}
     remap = np.asarray([new_index[canonical[i]] for i in range(net.n)], dtype=np.int64)
@@ -39,7 +58,7 @@ def merge_nodes(net: Network, clusters: Sequence[Sequence[str]]) -> Network:
     keep = src != dst
     merged = replace(
         net,
-        node_ids=[net.node_ids[i] for i in kept],
+        node_ids=[node_ids[i] for i in kept],
         names=[names[i] for i in kept],
         schemata=[net.schemata[i] for i in kept],
         countries=[tuple(sorted(c)) for c in countries],
@@ -47,7 +66,7 @@ def merge_nodes(net: Network, clusters: Sequence[Sequence[str]]) -> Network:
         dst=dst,
         events=tuple(_event(e, remap) for e in net.events),
         meetings=tuple(_event(e, remap) for e in net.meetings),
-        history=None if net.history is None else merge_nodes(net.history, clusters),
+        history=None if net.history is None else merge_nodes(net.history, clusters, captions),
     )
     return merged.select(keep)
 

@@ -32,7 +32,7 @@ from cupula.model.dates import DateError, parse_date
 from cupula.model.marking import Marking, MarkingError, is_agency
 from cupula.model.statement import Statement, now_iso
 from cupula.store import ownership
-from cupula.store.store import Store, Writer
+from cupula.store.store import Store
 
 BATCH = 10_000
 DATASET_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -217,7 +217,7 @@ def _line_of(origin: str) -> int | None:
 
 
 def check_entities_seen(
-    writer: Writer,
+    store: Store,
     by: Viewer,
     agency: str,
     refs: dict[str, tuple[str, str]],
@@ -225,16 +225,18 @@ def check_entities_seen(
     """Refuse the load if it writes about, or points at, an entity of another agency
     that ``by`` may not see. ``refs``: entity id -> (origin, field) where first met.
 
-    The refusal reads as it would for an id nobody holds ("no entity ... that you may
+    It reads the store as committed, on a connection of its own: the load's own
+    statements, not yet committed, neither make an id the writer's nor hide one. The
+    refusal reads as it would for an id nobody holds ("no entity ... that you may
     see"), naming neither the owner nor what it holds.
     """
     if by.unrestricted or not refs:
         return
-    own = ownership.datasets_of(writer.conn, agency)
-    markings = writer.all_markings()
-    for entity_id, marking_ids in sorted(
-        ownership.foreign_markings(writer.conn, refs, own).items()
-    ):
+    with store.engine.connect() as conn:
+        own = ownership.datasets_of(conn, agency)
+        markings = {m.id: m for m in ownership.markings(conn)}
+        foreign = ownership.foreign_markings(conn, refs, own)
+    for entity_id, marking_ids in sorted(foreign.items()):
         if any(decide(by, markings[m]) for m in marking_ids if m in markings):
             continue  # an entity the writer may see: what it adds stays its own
         origin, field_name = refs[entity_id]
@@ -344,7 +346,7 @@ def ingest(
                     batch = []
             put(batch)
             result.statements_read += len(batch)
-        check_entities_seen(writer, by, agency, refs)
+        check_entities_seen(store, by, agency, refs)
         result.statements_added = writer.count_statements() - before
         writer.record_load(
             dataset=dataset,

@@ -15,15 +15,17 @@ from cupula.model.schemata import get_model
 from cupula.model.statement import BASE, Statement
 
 
-def merged_schema(names: Iterable[str]) -> Schema:
+def merged_schema(names: Iterable[str], first: Iterable[str] = ()) -> Schema:
     """The most specific schema compatible with all of ``names``.
 
     Two partners may type the same id differently (LegalEntity vs Person); FtM's
     common schema reconciles that. Incompatible types (Person vs Company) keep the
-    first, so an entity is never dropped, only shown under one of its types.
+    schemata of ``first`` (the owner's), then the first in order, so an entity is never
+    dropped, only shown under one of its types — and a partner cannot retype another
+    agency's entity.
     """
     model = get_model()
-    ordered = sorted(set(names))
+    ordered = sorted(set(first)) + sorted(set(names) - set(first))
     schema = model.get(ordered[0])
     if schema is None:
         raise InvalidData(f"unknown schema {ordered[0]!r}")
@@ -72,18 +74,27 @@ class Entity(EntityProxy):
 DatasetOrder = Mapping[str, tuple[str, str]]
 
 
-def _owners(items: list[Statement], order: DatasetOrder | None) -> set[str]:
-    """The datasets of the agency that created the entity: the agency of the oldest
-    dataset in ``order``. Datasets ``order`` does not know count as their own agency,
-    and as younger than those it knows, the first seen first."""
+def _owners(items: list[Statement], order: DatasetOrder | None, prefer: str | None) -> set[str]:
+    """The datasets whose statements name and type the entity: those of the reader's own
+    agency (``prefer``) where it holds the entity — an agency always sees its own record
+    as it wrote it — else those of the agency of the oldest dataset in ``order``
+    (creation times are the store's, not the data's: a file cannot backdate them).
+    Datasets ``order`` does not know count as their own agency, and as younger than
+    those it knows, the first seen first."""
     first: dict[str, str] = {}
     for stmt in items:
         if stmt.dataset not in first or stmt.first_seen < first[stmt.dataset]:
             first[stmt.dataset] = stmt.first_seen
     known = order or {}
+    if prefer is not None:
+        own = {d for d in first if d in known and known[d][1] == prefer}
+        if own:
+            return own
 
     def age(d: str) -> tuple[bool, str, str, str]:
-        return (d not in known, known[d][0] if d in known else "", first[d], d)
+        if d in known:
+            return (False, known[d][0], "", d)
+        return (True, "", first[d], d)
 
     oldest = min(first, key=age)
     if oldest not in known:
@@ -116,17 +127,24 @@ def _fill(proxy: EntityProxy, schema: Schema, items: Iterable[Statement]) -> Non
 
 
 def assemble(
-    entity_id: str, statements: Iterable[Statement], order: DatasetOrder | None = None
+    entity_id: str,
+    statements: Iterable[Statement],
+    order: DatasetOrder | None = None,
+    prefer: str | None = None,
 ) -> Entity:
     """Build one entity from its statements (values already cleaned at load time).
-    ``order`` ranks datasets by age, to find the owner whose values give the caption."""
+    ``order`` ranks datasets by age and names their agencies, ``prefer`` is the reader's
+    agency: they decide the owner whose statements give the caption and the type."""
     items = list(statements)
-    schema = merged_schema(s.schema for s in items)
+    datasets = {s.dataset for s in items}
+    owners = _owners(items, order, prefer) if len(datasets) > 1 else datasets
+    schema = merged_schema(
+        (s.schema for s in items), first=(s.schema for s in items if s.dataset in owners)
+    )
     proxy = Entity(schema, {"id": entity_id})
     proxy.owner_caption = None
     _fill(proxy, schema, items)
-    if len({s.dataset for s in items}) > 1:
-        owners = _owners(items, order)
+    if len(datasets) > 1:
         own = Entity(schema, {"id": entity_id})
         own.owner_caption = None
         _fill(own, schema, (s for s in items if s.dataset in owners))
@@ -136,11 +154,13 @@ def assemble(
 
 
 def assemble_entities(
-    statements: Iterable[Statement], order: DatasetOrder | None = None
+    statements: Iterable[Statement],
+    order: DatasetOrder | None = None,
+    prefer: str | None = None,
 ) -> Iterator[Entity]:
     """Entities from statements ordered by entity id (as views return them)."""
     for entity_id, group in groupby(statements, key=lambda s: s.entity_id):
-        yield assemble(entity_id, group, order)
+        yield assemble(entity_id, group, order, prefer)
 
 
 # Where a party is, most telling first: a company's jurisdiction, a person's country of

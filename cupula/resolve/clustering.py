@@ -5,7 +5,11 @@ Pairs are joined strongest first (union-find), under three rules:
 1. an analyst's "same" joins two records whatever their score;
 2. an analyst's "different" is a cannot-link between the two records' clusters: no
    chain of automatic matches may put them together afterwards, which is how one
-   judgement blocks a whole merge path;
+   judgement blocks a whole merge path. Because links are taken strongest first, a
+   "different" between two records that only a path joins (A-B strong, B-C weak, C-D
+   strong, "A is not D") cuts the weakest link on that path: A-B and C-D stay, B-C
+   is refused. The cannot-link moves with each union, so it holds against every member
+   the two clusters gain later, whichever member a later link reaches;
 3. a cluster that grows beyond ``max_size`` distinct records is re-clustered with a
    stricter threshold, step by step, until every part fits. Records that say the same
    thing (``units``: the same names, dates and identifiers) count once: a company filed

@@ -22,7 +22,7 @@ from cupula.errors import InvalidInput
 from cupula.resolve.blocking import candidates_sql, pair_budget
 from cupula.resolve.clustering import Links, cluster
 from cupula.resolve.frame import build_frame, record_tokens
-from cupula.resolve.records import Record
+from cupula.resolve.records import Record, compared_forms
 from cupula.resolve.scoring import (
     FEATURES,
     bits_for,
@@ -163,9 +163,13 @@ def name_rows(records: Sequence[Record]) -> tuple[list[Record], list[int]]:
     rows: list[Record] = []
     owner: list[int] = []
     for i, record in enumerate(records):
-        forms = record.names if len(record.names) > 1 else (None,)
+        compared = compared_forms(record)
+        forms = compared if len(compared) > 1 else (None,)
         for form in forms:
-            rows.append(record if form is None else replace(record, names=(form,)))
+            rows.append(
+                replace(record, names=compared) if form is None
+                else replace(record, names=(form,))
+            )  # fmt: skip
             owner.append(i)
     return rows, owner
 

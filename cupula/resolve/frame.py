@@ -42,6 +42,20 @@ CREATE OR REPLACE TEMP TABLE rec_tokens AS
     GROUP BY rid;
 """
 
+# The same weighted tokens under a stored model (``incremental``): weights from the
+# model's tables in {schema}; a token or skeleton the model has not seen weighs as one
+# seen once among the model's {names} names and {rows} rows, as a full run weighs it.
+FROZEN_WEIGHTS_SQL = """
+CREATE OR REPLACE TEMP TABLE rec_tokens AS
+    SELECT rid, list({{'t': t, 'p': p, 's': s, 'w': greatest(coalesce(w, log2({names})), 1.0),
+                      'ws': greatest(coalesce(ws, log2({rows})), 1.0)}} ORDER BY i) AS tok,
+           sum(greatest(coalesce(w, log2({names})), 1.0)) AS wsum
+    FROM (SELECT rid, unnest(toks) AS t, unnest(phons) AS p, unnest(skels) AS s,
+                 generate_subscripts(toks, 1) AS i FROM rec)
+    LEFT JOIN {schema}.token_weight USING (t) LEFT JOIN {schema}.skeleton_weight USING (s)
+    GROUP BY rid;
+"""
+
 
 def record_tokens(record: Record) -> list[str]:
     """Distinct name tokens over all the record's name forms, in order of appearance."""
@@ -72,25 +86,29 @@ def record_table(
     rows of one ``group`` (default: each its own) are never compared with each other."""
     toks = [record_tokens(r) for r in records]
     n = len(records)
+    columns: dict[str, list[str] | list[str | None]] = {
+        "family": [r.family for r in records],
+        "toks": [_joined(ts) for ts in toks],
+        "phons": [_joined([phonetic(t) for t in ts]) for ts in toks],
+        "skels": [_joined([skeleton(t) for t in ts]) for ts in toks],
+        "dates": [_joined(r.dates) for r in records],
+        "countries": [_joined(r.countries) for r in records],
+        "ids": [_joined(r.identifiers) for r in records],
+        "strong_kinds": [
+            _joined(sorted({i.split(":", 1)[0] for i in r.identifiers} - WEAK_IDENTIFIERS))
+            for r in records
+        ],
+        "places": [_joined(r.places) for r in records],
+        "gender": [r.gender for r in records],
+        "nb": [_joined(r.neighbours) for r in records],
+    }
+    # Typed even when empty or all null: an incremental run adds rows to these tables.
     flat = pa.table(
         {
             "rid": pa.array(range(n), pa.int32()),
             "grp": pa.array(groups if groups is not None else range(n), pa.int32()),
             "side": pa.array(sides if sides is not None else [0] * n, pa.int8()),
-            "family": [r.family for r in records],
-            "toks": [_joined(ts) for ts in toks],
-            "phons": [_joined([phonetic(t) for t in ts]) for ts in toks],
-            "skels": [_joined([skeleton(t) for t in ts]) for ts in toks],
-            "dates": [_joined(r.dates) for r in records],
-            "countries": [_joined(r.countries) for r in records],
-            "ids": [_joined(r.identifiers) for r in records],
-            "strong_kinds": [
-                _joined(sorted({i.split(":", 1)[0] for i in r.identifiers} - WEAK_IDENTIFIERS))
-                for r in records
-            ],
-            "places": [_joined(r.places) for r in records],
-            "gender": [r.gender for r in records],
-            "nb": [_joined(r.neighbours) for r in records],
+            **{name: pa.array(values, pa.string()) for name, values in columns.items()},
         }
     )
     lists = ", ".join(

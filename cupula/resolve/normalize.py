@@ -27,7 +27,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from followthemoney import model
+from followthemoney.types import registry
 from normality import ascii_text
+from rigour.ids import get_identifier_format
 from rigour.names import remove_person_prefixes, replace_org_types_compare, tokenize_name
 from rigour.text import metaphone
 
@@ -162,14 +165,58 @@ def date_key(value: str) -> str | None:
 
 
 ID_CLEAN = re.compile(r"[^0-9a-z]")
+PHONE_DIGITS = re.compile(r"\d")
+
+
+def _identifier_formats() -> dict[str, str]:
+    """Property name -> rigour identifier format, from the FtM model (``iban`` ->
+    "iban", ``imoNumber`` -> "imo", ``leiCode`` -> "lei", ``innCode`` -> "inn", ...)."""
+    formats: dict[str, str] = {}
+    for schema in model:
+        for prop in schema.properties.values():
+            spec = getattr(prop, "format", None)
+            if prop.type == registry.identifier and spec:
+                formats.setdefault(prop.name, spec)
+    return formats
+
+
+# Identifier kinds with a format that a library checks (checksums, lengths, country
+# rules): a value that fails the check is a typo or a fabrication, not evidence.
+FORMAT_OF = _identifier_formats()
+
+
+def _phone(text: str) -> str | None:
+    """E.164 for a number with its country code (validated by ``phonenumbers`` through
+    FtM's phone type); a national number without one cannot be checked, so its digits
+    stand as written (at least seven)."""
+    if text.lstrip().startswith(("+", "00")):
+        international = "+" + text.lstrip()[2:] if text.lstrip().startswith("00") else text
+        return registry.phone.clean(international)
+    digits = "".join(PHONE_DIGITS.findall(text))
+    return digits if len(digits) >= 7 else None
 
 
 def identifier_key(kind: str, value: str) -> str | None:
-    """``kind:value`` with the value reduced to lower-case letters and digits (so that
-    "G 123-456" and "g123456" agree); e-mail addresses keep their punctuation."""
-    text = value.strip().lower()
-    if kind != "email":
-        text = ID_CLEAN.sub("", text)
+    """``kind:value`` with the value validated and normalised where the kind has a
+    known format: IBAN, IMO, LEI, INN, OGRN... by ``rigour.ids`` (python-stdnum's
+    checksums), phone numbers by ``phonenumbers`` and e-mail addresses by FtM's types;
+    None for a value that fails its check. Other kinds (passport, national id, tax
+    number) are reduced to lower-case letters and digits, so that "G 123-456" and
+    "g123456" agree."""
+    text = value.strip()
+    if kind == "email":
+        cleaned = registry.email.clean(text)
+        return f"email:{cleaned.lower()}" if cleaned else None
+    if kind == "phone":
+        phone = _phone(text)
+        return f"phone:{phone}" if phone else None
+    spec = FORMAT_OF.get(kind)
+    checker = get_identifier_format(spec) if spec else None
+    if checker is not None:
+        if not checker.is_valid(text):
+            return None
+        text = checker.normalize(text) or text
+    text = ID_CLEAN.sub("", text.lower())
     if len(text) < 4:
         return None  # too short to identify anything
     return f"{kind}:{text}"

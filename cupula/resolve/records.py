@@ -16,7 +16,13 @@ from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 
 from cupula.model.entity import countries_of
-from cupula.resolve.normalize import date_key, identifier_key, name_forms, name_tokens
+from cupula.resolve.normalize import (
+    date_key,
+    identifier_key,
+    name_forms,
+    name_tokens,
+    skeleton,
+)
 from cupula.store.view import View
 
 # Families of schemata that may be compared with each other; a LegalEntity ("party") may
@@ -66,10 +72,31 @@ def name_key(name: str) -> str:
 
 
 def place_tokens(values: Iterable[str]) -> tuple[str, ...]:
+    """Words of places and addresses; numbers only of four digits and more (postcodes),
+    not house numbers, which many addresses share."""
     tokens: set[str] = set()
     for value in values:
-        tokens.update(t for t in name_tokens(value) if len(t) > 2 and not t.isdigit())
+        tokens.update(t for t in name_tokens(value) if len(t) > 2 and
+                      (not t.isdigit() or len(t) >= 4))  # fmt: skip
     return tuple(sorted(tokens))
+
+
+def compared_forms(record: Record) -> tuple[str, ...]:
+    """The name forms a pair is scored on: all but those that are part of another form
+    of the record (by consonant skeleton, so across scripts too). "Gustavo Adolfo
+    Giraldo" beside "غستافو ادولفو غيرالدو ميخيا" says nothing the full name does not,
+    and scored alone it would hide the surname ("Mejia") that tells him from another
+    Gustavo Adolfo Giraldo."""
+    keys = [
+        frozenset(skeleton(t) for t in name_tokens(form, record.organisation))
+        for form in record.names
+    ]
+    kept = tuple(
+        form
+        for form, key in zip(record.names, keys, strict=True)
+        if not key or not any(key < other for other in keys)
+    )
+    return kept or record.names
 
 
 def make_record(

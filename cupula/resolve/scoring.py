@@ -15,10 +15,14 @@ batch (millions of pairs) and the explanation of one pair run the same expressio
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from cupula.resolve.normalize import FILLER, FORMAT_OF
+from cupula.resolve.records import Record
 
 # Bits of evidence from one token of a name finding its best counterpart: the token's
 # weight (how rare it is) less how much likelier an error of that kind is than an exact
@@ -58,6 +62,13 @@ UNMATCHED = (
 )
 
 
+def _sql_list(values: Iterable[str]) -> str:
+    return "[" + ", ".join(f"'{v}'" for v in sorted(values)) + "]::VARCHAR[]"
+
+
+# Identifier kinds (property names) whose values a library validates (checksums).
+CHECKED_KINDS = _sql_list([*FORMAT_OF, "phone", "email"])
+
 DATE_AGREEMENT = """
 CASE WHEN x = y THEN (CASE len(x) WHEN 10 THEN 12.0 WHEN 7 THEN 7.0 ELSE 5.0 END)
      WHEN len(x) = 10 AND len(y) = 10 AND x[1:4] = y[1:4] AND x[6:7] = y[9:10]
@@ -69,6 +80,16 @@ CASE WHEN x = y THEN (CASE len(x) WHEN 10 THEN 12.0 WHEN 7 THEN 7.0 ELSE 5.0 END
      ELSE -5.0
 END
 """
+
+
+SHARED_ID_BITS = 20.0
+DIFFERENT_ID_BITS = -10.0
+# One character off in an identifier no checksum guards (a passport or national id
+# number typed by hand, of seven characters or more): a typo, likelier than another
+# person's number, but not as sure as agreement. Numbers that differ only in their last
+# character are not counted: registries issue consecutive numbers to sister companies
+# and to family members applying together.
+TYPO_ID_BITS = 8.0
 
 
 @dataclass(frozen=True)
@@ -113,10 +134,23 @@ OTHER_FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "identifier",
-        "a shared identifier (passport, national id, IBAN, IMO, e-mail, phone, wallet); "
-        "different identifiers of the same kind count against",
-        """CASE WHEN len(list_intersect(a.ids, b.ids)) > 0 THEN 20.0
-                WHEN len(list_intersect(a.strong_kinds, b.strong_kinds)) > 0 THEN -10.0
+        "a shared identifier (passport, national id, tax number, IBAN, IMO, e-mail, phone, "
+        "wallet; validated where a library knows the format, so a bad checksum is no "
+        "evidence); one character off in a number no checksum guards (a typo) counts in "
+        "part; different identifiers of the same kind count against",
+        f"""CASE WHEN len(list_intersect(a.ids, b.ids)) > 0 THEN {SHARED_ID_BITS}
+                WHEN len(list_intersect(a.strong_kinds, b.strong_kinds)) > 0 THEN
+                    CASE WHEN list_max(list_transform(a.ids, lambda x: list_max(
+                            list_transform(b.ids, lambda y: CASE
+                                WHEN split_part(x, ':', 1) = split_part(y, ':', 1)
+                                     AND NOT list_contains({CHECKED_KINDS}, split_part(x, ':', 1))
+                                     AND len(x) = len(y)
+                                     AND len(split_part(x, ':', 2)) >= 7
+                                     AND damerau_levenshtein(x, y) = 1
+                                     AND x[1:len(x) - 1] != y[1:len(y) - 1]
+                                THEN 1 ELSE 0 END
+                            )))) = 1 THEN {TYPO_ID_BITS}
+                         ELSE {DIFFERENT_ID_BITS} END
                 ELSE 0.0 END""",
     ),
     Feature(
@@ -149,7 +183,41 @@ OTHER_FEATURES: tuple[Feature, ...] = (
         needs_name=True,
     ),
 )
-FEATURES: tuple[Feature, ...] = (NAME, *OTHER_FEATURES)
+# Aliases and false identities: the names of two records that share an identifier and
+# the birth date or address may differ because one is an alias, so a name that differs
+# then counts nothing against. A phone or e-mail address is shared in a household, so
+# for them only the birth date corroborates. ``id_shared``: 2 an identifier other than
+# phone or e-mail, 1 only those, 0 none (computed beside the other features).
+ID_SHARED = """CASE WHEN len(list_filter(list_intersect(a.ids, b.ids), lambda i:
+                    NOT (starts_with(i, 'phone:') OR starts_with(i, 'email:')))) > 0 THEN 2
+                 WHEN len(list_intersect(a.ids, b.ids)) > 0 THEN 1 ELSE 0 END"""
+CORROBORATING_DATE = 4.0  # bits of date agreement that corroborate (exact, month, near)
+ALIAS = Feature(
+    "alias",
+    "names that differ count nothing against where an identifier is shared and the "
+    "birth date (or, but for a phone or e-mail, the address) agrees: one name is an alias",
+    f"""CASE WHEN f_name < 0 AND ((id_shared = 2 AND (f_date >= {CORROBORATING_DATE}
+                                                   OR f_place > 0))
+                               OR (id_shared = 1 AND f_date >= {CORROBORATING_DATE}))
+             THEN -f_name ELSE 0.0 END""",
+)
+# A nickname or a one-word name ("El Señor", "Gordo") is shared by many people whatever
+# its frequency in the data says, so where other evidence conflicts (birth dates,
+# identifiers of one kind, countries, places, gender) its agreement counts at most as
+# much as the conflicts together: a nickname alone never outweighs a conflicting date
+# or passport. ``core``: the tokens of the shorter name form that are not fillers
+# ("el", "don").
+CONFLICTS = " + ".join(
+    f"least(f_{name}, 0.0)" for name in ("date", "identifier", "country", "place", "gender")
+)
+NICKNAME_CAP = f"""CASE WHEN core <= 1 AND ({CONFLICTS}) < 0
+                       THEN least(f_name, -({CONFLICTS})) ELSE f_name END"""
+FILLERS = _sql_list(FILLER)
+CORE_TOKENS = (
+    f"least(len(list_filter(a_tok, lambda x: NOT list_contains({FILLERS}, x.t))), "
+    f"len(list_filter(b_tok, lambda x: NOT list_contains({FILLERS}, x.t))))"
+)
+FEATURES: tuple[Feature, ...] = (NAME, *OTHER_FEATURES, ALIAS)
 
 # Families that may be the same entity (see records.FAMILIES).
 COMPATIBLE = """(a.family = b.family
@@ -208,6 +276,7 @@ def score_sql(pairs: str, min_evidence: float | None = None) -> str:
         f"CAST(coalesce(({f.sql}), 0.0) AS DOUBLE) AS f_{f.name}" for f in OTHER_FEATURES
     )
     other_names = ", ".join(f"f_{f.name}" for f in OTHER_FEATURES)
+    carried = f"{other_names}, id_shared, core"
     gated = ", ".join(
         f"CASE WHEN f_{NAME.name} > 0 THEN f_{f.name} ELSE 0.0 END AS f_{f.name}"
         if f.needs_name
@@ -218,19 +287,20 @@ def score_sql(pairs: str, min_evidence: float | None = None) -> str:
     where = "" if min_evidence is None else f"WHERE evidence >= {float(min_evidence)}"
     return f"""
     SELECT * FROM (
-        SELECT l, r, {total} AS evidence, f_{NAME.name}, {other_names} FROM (
-          SELECT l, r, f_{NAME.name}, {gated} FROM (
+      SELECT l, r, {total} AS evidence, f_{NAME.name}, {other_names}, f_{ALIAS.name} FROM (
+        SELECT *, CAST(({ALIAS.sql}) AS DOUBLE) AS f_{ALIAS.name} FROM (
+          SELECT l, r, {NICKNAME_CAP} AS f_{NAME.name}, {gated}, id_shared FROM (
             SELECT l, r, CAST(coalesce(({NAME.sql}), 0.0) AS DOUBLE) AS f_{NAME.name},
-                   {other_names} FROM (
+                   {carried} FROM (
               SELECT l, r, wa, wb, list_sum(ra) AS ca, list_sum(rb) AS cb,
                      {UNMATCHED.format(best="ra", tok="a_tok")} AS ua,
                      {UNMATCHED.format(best="rb", tok="b_tok")} AS ub,
                      len(ra) AS na, len(rb) AS nb,
                      len(list_filter(ra, lambda v: v <= 0)) AS nua,
-                     len(list_filter(rb, lambda v: v <= 0)) AS nub, {other_names} FROM (
+                     len(list_filter(rb, lambda v: v <= 0)) AS nub, {carried} FROM (
                SELECT l, r, wa, wb, a_tok, b_tok, {ROW_BEST} AS ra, {COLUMN_BEST} AS rb,
-                      {other_names} FROM (
-                SELECT p.l, p.r, {helpers}, {others}
+                      {CORE_TOKENS} AS core, {other_names}, id_shared FROM (
+                SELECT p.l, p.r, {helpers}, {others}, {ID_SHARED} AS id_shared
                 FROM {pairs} p JOIN rec a ON a.rid = p.l JOIN rec b ON b.rid = p.r
                 WHERE {COMPATIBLE}
                )
@@ -238,5 +308,30 @@ def score_sql(pairs: str, min_evidence: float | None = None) -> str:
             )
           )
         )
+      )
     ) {where}
     """
+
+
+def reasons(a: Record, b: Record, features: dict[str, float]) -> list[str]:
+    """A pair's score in words, naming the evidence each feature rests on (the shared
+    identifiers by kind and value), strongest first; ``features`` as
+    ``Resolution.features`` gives them (bits per feature)."""
+    shared = sorted(set(a.identifiers) & set(b.identifiers))
+    notes: list[tuple[float, str]] = []
+    for feature in FEATURES:
+        bits = features.get(feature.name, 0.0)
+        if not bits:
+            continue
+        if feature.name == "identifier" and shared:
+            said = "same " + ", ".join(i.replace(":", " ", 1) for i in shared)
+        elif feature.name == "alias":
+            kinds = ", ".join(sorted({i.split(":", 1)[0] for i in shared})) or "identifier"
+            said = (
+                f"names differ, but the shared {kinds} with the same birth date or "
+                "address makes one an alias"
+            )
+        else:
+            said = feature.name
+        notes.append((bits, f"{said}: {bits:+.1f} bits"))
+    return [text for _bits, text in sorted(notes, key=lambda n: -abs(n[0]))]

@@ -7,22 +7,31 @@ views with the same signature, a reader uses exactly the judgements it may see (
 entity is assembled from the viewer's own statements of each member. A restricted
 viewer therefore never sees a value, a score or a merge that rests on a statement it
 may not read.
+
+A run keeps an index (``incremental``) beside it, so that what is loaded later is
+resolved against the run on the same view (``resolve_incremental``) instead of a re-run;
+a viewer with another signature has no run to extend.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from followthemoney.proxy import EntityProxy
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select, update
 
 from cupula.errors import NotFound, NotReady
 from cupula.model.marking import Classification, Marking
 from cupula.model.statement import now_iso
+from cupula.resolve.changes import loaded_since, records_to_rescore
 from cupula.resolve.clustering import Links, cluster
 from cupula.resolve.engine import Progress, Resolution, ResolveOptions, quiet, score_records
+from cupula.resolve.incremental import MAX_DRIFT, Increment, ResolutionIndex
 from cupula.resolve.judgements import (
     Dispute,
     Judgement,
@@ -72,6 +81,23 @@ class Clusters:
         return [c for c in self.members if len(c) > 1]
 
 
+def index_path(store: Store, signature: str) -> Path:
+    """Where the index of a signature's run is kept (``incremental``): the directory
+    ``CUPULA_RESOLUTION_DIR``, else beside an SQLite file (``cupula.db.resolution/``),
+    else under ``~/.cache/cupula/resolution/`` by the store's address. It holds what the
+    run's viewers may see, so it is kept like the store itself."""
+    configured = os.environ.get("CUPULA_RESOLUTION_DIR")
+    database = store.engine.url.database
+    if configured:
+        base = Path(configured)
+    elif store.backend == "sqlite" and database and database != ":memory:":
+        base = Path(f"{database}.resolution")
+    else:
+        digest = hashlib.sha256(store.url.encode()).hexdigest()[:16]
+        base = Path.home() / ".cache" / "cupula" / "resolution" / digest
+    return base / f"{signature}.duckdb"
+
+
 def resolve_view(
     store: Store,
     view: View,
@@ -80,8 +106,10 @@ def resolve_view(
     progress: Progress = quiet,
 ) -> Resolution:
     """Score the records the view may see and store the run under its signature
-    (replacing that signature's previous run; judgements are kept apart and stay)."""
+    (replacing that signature's previous run; judgements are kept apart and stay),
+    with the index that later loads are resolved against (``resolve_incremental``)."""
     options = options or ResolveOptions()
+    started = now_iso()  # loads finished after this are not in the run
     progress("reading the entities you may see")
     records = records_of(view)
     resolution = score_records(records, options, progress=progress)
@@ -99,6 +127,10 @@ def resolve_view(
             )
         )
     ]
+    # The old run's index goes first and the new one is written after the run is
+    # stored: an index never stands beside a run it does not belong to.
+    index = index_path(store, signature)
+    index.unlink(missing_ok=True)
     progress(f"storing {len(rows):,} scored pairs")
     with store.writer() as w:
         w.conn.execute(delete(resolution_pair_table).where(P.signature == signature))
@@ -108,7 +140,7 @@ def resolve_view(
                 signature=signature,
                 user=view.viewer.user,
                 agency=view.viewer.agency,
-                at=now_iso(),
+                at=started,
                 prior=resolution.prior,
                 options=json.dumps(asdict(options)),
                 stats=json.dumps(resolution.stats),
@@ -116,7 +148,82 @@ def resolve_view(
         )
         for start in range(0, len(rows), 10_000):
             w.conn.execute(insert(resolution_pair_table), rows[start : start + 10_000])
+    progress("keeping the blocking index for later loads")
+    ResolutionIndex.save(resolution, index)
     return resolution
+
+
+def resolve_incremental(
+    store: Store,
+    view: View,
+    changed: Sequence[str] | None = None,
+    *,
+    progress: Progress = quiet,
+) -> Increment:
+    """Resolve the entities in ``changed`` (default: those in datasets loaded since the
+    stored run) against the stored run of the view's signature, without a re-run:
+    their records (and their neighbours', whose records name them) are blocked and
+    scored against the run's index under its model, new pairs are added to the run and
+    a changed record's old pairs replaced. Clusters follow (``clusters_for``).
+
+    A run belongs to one signature, so an increment is made on the same view: a viewer
+    whose signature changed (a new marking or dataset it may see) has no run here
+    (``NoRun``) and needs a full run. ``NeedsFullRun`` when the index is missing, when
+    the model would drift too far (more than ``MAX_DRIFT`` of its records added since it
+    was estimated), or when a changed record was one of several identical ones."""
+    signature = view.signature()
+    with store.engine.connect() as conn:
+        run_at = conn.execute(select(R.at).where(R.signature == signature)).scalar()
+    if run_at is None:
+        raise NoRun(
+            "no resolution has been run on what you may see (or what you may see has "
+            "changed since: a new marking or dataset gives a new signature): run a full "
+            "`cupula resolve`"
+        )
+    started = now_iso()
+    index = ResolutionIndex.open(index_path(store, signature))
+    try:
+        ids = loaded_since(view, str(run_at)) if changed is None else sorted(set(changed))
+        progress(f"reading {len(ids):,} changed entities and their neighbours")
+        records = list(records_to_rescore(view, ids))
+        progress(f"blocking and scoring {len(records):,} records against the stored run")
+
+        def store_pairs(increment: Increment) -> None:
+            _store_increment(store, view, increment, started)
+
+        return index.extend(records, max_drift=MAX_DRIFT, before_commit=store_pairs)
+    finally:
+        index.close()
+
+
+def _store_increment(store: Store, view: View, increment: Increment, at: str) -> None:
+    """The increment's pairs into the run (a replaced record's old pairs out first)."""
+    signature = view.signature()
+    rows = [
+        {"signature": signature, "left_id": a, "right_id": b, "bits": bits}
+        for a, b, bits in ((*sorted((x, y)), bits) for x, y, bits in increment.pairs)
+    ]
+    with store.writer() as w:
+        gone = increment.replaced
+        for start in range(0, len(gone), 500):
+            chunk = gone[start : start + 500]
+            w.conn.execute(
+                delete(resolution_pair_table).where(
+                    P.signature == signature,
+                    or_(P.left_id.in_(chunk), P.right_id.in_(chunk)),
+                )
+            )
+        for start in range(0, len(rows), 10_000):
+            w.conn.execute(insert(resolution_pair_table), rows[start : start + 10_000])
+        stats = json.loads(
+            w.conn.execute(select(R.stats).where(R.signature == signature)).scalar() or "{}"
+        )
+        stats["incremental"] = {**increment.stats, "at": at}
+        w.conn.execute(
+            update(resolution_run_table)
+            .where(R.signature == signature)
+            .values(at=at, stats=json.dumps(stats))
+        )
 
 
 def stored_options(store: Store, view: View) -> tuple[ResolveOptions, dict[str, object]]:
@@ -141,6 +248,25 @@ def is_stale(store: Store, view: View) -> bool:
     if at is None:
         return False
     return any(str(load["finished"]) > str(at) for load in view.loads())
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """When the view's stored run was made, and the loads it may see that finished
+    after it (their records are clusters of one until `cupula resolve` runs again)."""
+
+    at: str
+    loads_since: int
+
+
+def stored_run(store: Store, view: View) -> StoredRun | None:
+    """The view's stored run (None if there is none for its signature)."""
+    with store.engine.connect() as conn:
+        at = conn.execute(select(R.at).where(R.signature == view.signature())).scalar()
+    if at is None:
+        return None
+    since = sum(str(load["finished"]) > str(at) for load in view.loads())
+    return StoredRun(str(at), since)
 
 
 def stored_pairs(store: Store, view: View) -> list[tuple[str, str, float]]:

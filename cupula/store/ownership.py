@@ -9,13 +9,14 @@ theirs (their dataset, their ORIG) and never chooses the entity's caption.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from itertools import islice
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from cupula.model.statement import now_iso
-from cupula.store.tables import agency_table, dataset_table, statement_table
+from cupula.model.marking import Marking
+from cupula.store.tables import agency_table, dataset_table, marking_table, statement_table
 
 S = statement_table.c
 ID_BATCH = 500  # ids per IN (...) query: well under every backend's parameter limit
@@ -37,7 +38,9 @@ def claim_dataset(conn: Connection, dataset: str, agency: str) -> None:
     """Record ``agency`` as the owner of the new ``dataset`` (inside the load's
     transaction: a load that fails claims nothing; of two first loads racing, the
     second fails on the key and leaves the store as it was)."""
-    conn.execute(insert(dataset_table).values(name=dataset, agency=agency, created=now_iso()))
+    # to the microsecond: datasets created within one second keep their order
+    created = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    conn.execute(insert(dataset_table).values(name=dataset, agency=agency, created=created))
 
 
 def datasets_of(conn: Connection, agency: str) -> set[str]:
@@ -52,6 +55,11 @@ def dataset_order(conn: Connection) -> dict[str, tuple[str, str]]:
     return {str(name): (str(created), str(agency)) for name, created, agency in rows}
 
 
+def markings(conn: Connection) -> list[Marking]:
+    """Every marking stored."""
+    return [Marking.parse(text) for (text,) in conn.execute(select(marking_table.c.text))]
+
+
 def _batches(ids: Iterable[str]) -> Iterator[list[str]]:
     it = iter(ids)
     while batch := list(islice(it, ID_BATCH)):
@@ -59,13 +67,17 @@ def _batches(ids: Iterable[str]) -> Iterator[list[str]]:
 
 
 def foreign_markings(conn: Connection, ids: Iterable[str], own: set[str]) -> dict[str, set[str]]:
-    """For each of ``ids`` that has statements in datasets other than ``own``: the
-    marking ids of those statements."""
+    """For each of ``ids`` held only in datasets other than ``own``: the marking ids of
+    its statements. An id that ``own`` datasets hold too is the writer's own entity,
+    whoever else has since written about it, and is left out."""
     found: dict[str, set[str]] = {}
+    held: set[str] = set()
     for batch in _batches(sorted(set(ids))):
         query = select(S.entity_id, S.dataset, S.marking_id).where(S.entity_id.in_(batch))
         query = query.distinct()
         for entity_id, dataset, marking_id in conn.execute(query):
-            if dataset not in own:
+            if dataset in own:
+                held.add(str(entity_id))
+            else:
                 found.setdefault(str(entity_id), set()).add(str(marking_id))
-    return found
+    return {k: v for k, v in found.items() if k not in held}

@@ -156,6 +156,16 @@ class View:
             query.order_by(S.entity_id, S.prop, S.value, S.id), whole_cells=whole_cells
         )
 
+    def referencing(self, entity_ids: Collection[str]) -> Iterator[Statement]:
+        """Statements in scope whose value points at one of ``entity_ids`` (an entity
+        reference: an edge's end, an owner), ordered by entity id."""
+        if not entity_ids:
+            return iter(())
+        query = select(*(statement_table.c[name] for name in STATEMENT_COLUMNS)).where(
+            S.prop_type == "entity", S.value.in_(sorted(entity_ids))
+        )
+        return self._stream(query.order_by(S.entity_id, S.prop, S.id), whole_cells=False)
+
     def dataset_order(self) -> DatasetOrder:
         """Datasets by age (which created an entity: its owner gives the caption)."""
         if self._order is None:
@@ -165,7 +175,7 @@ class View:
 
     def assemble(self, entity_id: str, statements: Iterable[Statement]) -> Entity:
         """One entity from statements this view returned, captioned by its owner."""
-        return assemble(entity_id, statements, self.dataset_order())
+        return assemble(entity_id, statements, self.dataset_order(), self.prefer())
 
     def entity(self, entity_id: str) -> Entity | None:
         """The entity as this viewer may see it (None if it sees no statement of it)."""
@@ -173,7 +183,11 @@ class View:
         return self.assemble(entity_id, statements) if statements else None
 
     def entities(self) -> Iterator[Entity]:
-        return assemble_entities(self.statements(), self.dataset_order())
+        return assemble_entities(self.statements(), self.dataset_order(), self.prefer())
+
+    def prefer(self) -> str | None:
+        """The agency whose own records name and type entities for this reader."""
+        return None if self.viewer.unrestricted else self.viewer.agency
 
     def entity_ids(self, schemata: Iterable[str]) -> list[str]:
         """Ids of the entities in scope stated to be of one of ``schemata``, sorted."""

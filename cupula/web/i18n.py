@@ -66,7 +66,10 @@ ENGLISH: dict[str, str] = {
     "by_agency": "By seizing agency",
     "when": "When", "who": "Who", "agency": "Agency", "action": "Action",
     "statements": "Statements", "from": "From agencies", "originator": "Originator",
-    "audit_hint": "Supervisors see every entry; others the reads of their agency's data.",
+    "audit_hint": (
+        "Supervisors see their agency's users' entries whole; "
+        "others the reads of their agency's data."
+    ),
     "file": "File", "mapping": "Mapping (YAML, for a table)", "format": "Format",
     "guess": "guess from the file", "phase": "Phase (networks)",
     "drop_invalid": "Leave out values the schema rejects",

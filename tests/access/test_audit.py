@@ -131,9 +131,15 @@ def test_an_analyst_sees_its_agencys_part_and_nothing_that_depends_on_others(
     # its own entry keeps its own words; the counts are its agency's alike
     assert own.query == {"outcome": "ok"} and own.purpose == "mine"
     assert own.statements == 5 and own.originators == {"ES-SEPBLAC": 5}
-    # a supervisor reads them whole; nobody else's entries reach the analyst
+    # DEA's supervisor reads its own user's entries whole; SEPBLAC's supervisor does not
+    # supervise DEA's users: it reads them as its analyst does
+    dea_supervisor = Viewer(
+        "boss", "US-DEA", "USA", ANALYST.clearance, frozenset({Role.SUPERVISOR})
+    )
+    assert audit.entries_for(dea_supervisor, logged)[-1].originators["CO-DIJIN"] == 20
     supervisor = Viewer("sup", "ES-SEPBLAC", "ESP", ANALYST.clearance, frozenset({Role.SUPERVISOR}))
-    assert audit.entries_for(supervisor, logged)[-2].originators["CO-DIJIN"] == 20
+    assert audit.entries_for(supervisor, logged)[-2].originators == {"ES-SEPBLAC": 4}
+    assert audit.entries_for(supervisor, logged)[-1] == audit.entries(logged)[-1]  # its own staff
     assert audit.shown_to(ANALYST, audit.entries(logged)[0]) is None  # CO-DIJIN data only
     with pytest.raises(PermissionError):
         audit.entries_for(ANALYST, logged, originator="CO-DIJIN")

@@ -104,7 +104,9 @@ def test_an_analyst_is_shown_only_its_agencys_part_of_each_read(demo: str) -> No
     store.close()
 
 
-def test_a_reader_keeps_its_own_words_and_supervisors_see_every_entry_whole(demo: str) -> None:
+def test_a_reader_keeps_its_own_words_and_supervisors_see_their_staffs_entries_whole(
+    demo: str,
+) -> None:
     store = Store.open(demo)
     luis = accounts.viewer_for(store, "luis.sepblac")
     mine = [
@@ -113,7 +115,9 @@ def test_a_reader_keeps_its_own_words_and_supervisors_see_every_entry_whole(demo
     assert mine and all(e.purpose and e.query for e in mine)
     assert all(e.withheld == audit.OWN_WITHHELD for e in mine)
     supervisor = Viewer("sup", "ES-SEPBLAC", "ESP", luis.clearance, frozenset({Role.SUPERVISOR}))
-    assert audit.entries_for(supervisor, store) == audit.entries(store)
+    staff = [e for e in audit.entries(store) if e.agency == "ES-SEPBLAC"]
+    assert staff and all(e in audit.entries_for(supervisor, store) for e in staff)
+    assert audit.entries_for(Viewer.local_admin(), store) == audit.entries(store)
     store.close()
 
 
@@ -201,3 +205,19 @@ def test_each_command_logs_the_statements_it_gave(demo: str, tmp_path: Path) -> 
             originator = row["marking"].rsplit(" ", 1)[-1]
             by_originator[originator] = by_originator.get(originator, 0) + 1
         assert logged.originators == by_originator
+
+
+def test_a_partners_supervisor_reads_other_agencies_entries_as_an_analyst(demo: str) -> None:
+    """mike.dea supervises US-DEA's users, not SEPBLAC's: luis's reads come to him with
+    only DEA's part (or not at all), his own agency's users' entries whole."""
+    store = Store.open(demo)
+    mike = accounts.viewer_for(store, "mike.dea")
+    assert audit.oversees(mike)
+    everyone = [e for e in audit.entries(store) if e.agency not in ("US-DEA", "XX-LOCAL")]
+    assert any(set(e.originators) - {"US-DEA"} for e in everyone)  # there is something to hide
+    for entry in audit.entries_for(mike, store):
+        if entry.agency == "US-DEA":
+            continue
+        assert set(entry.originators) == {"US-DEA"}, entry
+        assert entry.query == {} and entry.purpose is None and entry.hash == ""
+    store.close()

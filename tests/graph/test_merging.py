@@ -23,3 +23,12 @@ def test_the_merged_node_is_named_in_latin_script_where_a_member_is() -> None:
     net = Network.from_edges(3, [0, 1], [1, 2], node_ids=["a", "b", "c"])
     net = replace(net, names=["غوزمان", "Guzman", "x"])
     assert merge_nodes(net, [["a", "b"]]).names == ["Guzman", "x"]
+
+
+def test_the_fused_node_takes_the_clusters_canonical_id_and_caption() -> None:
+    # the smallest member id is the node's id even where that member has no tie here
+    net = Network.from_edges(3, [0, 1], [1, 2], node_ids=["k", "m", "z"])
+    merged = merge_nodes(net, [["z", "m", "a"]], captions={"a": "Jaramillo"})
+    assert merged.node_ids == ["k", "a"]
+    assert merged.names == ["k", "Jaramillo"]
+    assert merged.history is None

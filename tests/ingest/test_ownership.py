@@ -155,3 +155,40 @@ def test_a_date_of_the_ties_is_a_real_day(dijin: Store, tmp_path: Path) -> None:
                marking="RESTRICTED", fmt="edgelist",
                options=LoadOptions(date="2025-00-10"))  # fmt: skip
     assert bad.value.field == "--date"
+
+
+def test_hidden_facts_about_ones_own_entity_never_lock_one_out(
+    dijin: Store, tmp_path: Path
+) -> None:
+    """DIJIN writes what Spain may not see about Spain's entity; Spain still updates its
+    own entity, and learns nothing from the answer."""
+    own = write(tmp_path / "own.jsonl", person("es-p-1", "Fulano de Tal"))
+    ingest(dijin, own, by=LUIS, dataset="es-notes", agency="ES-SEPBLAC",
+           marking="RESTRICTED REL TO COL,ESP")  # fmt: skip
+    phone = {"id": "es-p-1", "schema": "Person", "properties": {"phone": ["+573001234567"]}}
+    ingest(dijin, write(tmp_path / "phone.jsonl", phone), by=ANA, dataset="co-wiretaps",
+           agency="CO-DIJIN", marking=DIJIN_ONLY)  # fmt: skip
+    again = write(tmp_path / "again.jsonl", person("es-p-1", "Fulano de Tal Pérez"))
+    result = ingest(dijin, again, by=LUIS, dataset="es-notes", agency="ES-SEPBLAC",
+                    marking="RESTRICTED REL TO COL,ESP")  # fmt: skip
+    assert result.statements_added == 1
+
+
+def test_a_partner_neither_renames_nor_retypes_what_an_agency_holds(
+    dijin: Store, tmp_path: Path
+) -> None:
+    """Spain's dataset is older than DIJIN's new one, and its file backdates its line:
+    DIJIN still sees its own record named and typed as it wrote it."""
+    ingest(dijin, write(tmp_path / "old.jsonl", person("es-p-1", "Own")), by=LUIS,
+           dataset="es-old", agency="ES-SEPBLAC", marking="RESTRICTED REL TO COL,ESP")  # fmt: skip
+    new = write(tmp_path / "new.jsonl", person("co-n-1", "Jhon Jairo Restrepo Vargas"))
+    ingest(dijin, new, by=ANA, dataset="co-new", agency="CO-DIJIN",
+           marking="RESTRICTED REL TO ESP")  # fmt: skip
+    forged = {"id": "co-n-1", "schema": "Airplane", "first_seen": "2000-01-01",
+              "properties": {"name": ["AAA Renamed By Spain"]}}  # fmt: skip
+    ingest(dijin, write(tmp_path / "forged.jsonl", forged), by=LUIS, dataset="es-old",
+           agency="ES-SEPBLAC", marking="RESTRICTED REL TO COL,ESP")  # fmt: skip
+    mine = dijin.view(ANA, purpose="tests").entity("co-n-1")
+    assert mine is not None
+    assert (mine.caption, mine.schema.name) == ("Jhon Jairo Restrepo Vargas", "Person")
+    assert "AAA Renamed By Spain" in mine.get("name")  # shown, as Spain's statement

@@ -42,3 +42,17 @@ def test_empty_links() -> None:
     empty = Links(np.array([], np.int64), np.array([], np.int64), np.array([], np.float64))
     assert cluster(2, empty, threshold=1.0) == [[0], [1]]
     assert cluster(0, empty, threshold=1.0) == []
+
+
+def test_different_splits_a_transitive_merge_at_its_weakest_link() -> None:
+    # 0-1 and 2-3 are strong, 1-2 weaker: together one cluster of four...
+    rows = [(0, 1, 20.0), (1, 2, 6.0), (2, 3, 18.0)]
+    assert cluster(4, links(*rows), threshold=3.0) == [[0, 1, 2, 3]]
+    # ...until an analyst says 0 and 3 differ: no direct link joins them, the path does,
+    # and the weakest link on it (1-2) is the one cut
+    got = cluster(4, links(*rows), threshold=3.0, different=[(0, 3)])
+    assert got == [[0, 1], [2, 3]]
+    # an analyst's "same" on the path is kept; the automatic link is cut instead
+    got = cluster(4, links(*rows), threshold=3.0, same=[(1, 2)], different=[(0, 3)])
+    assert [0] in got or [3] in got
+    assert not any(0 in c and 3 in c for c in got)
