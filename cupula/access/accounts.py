@@ -159,7 +159,9 @@ def list_users(store: Store, actor: Viewer) -> list[User]:
 
 def set_password(store: Store, actor: Viewer, name: str, password: str) -> None:
     """Set (or reset) a user's password for the web login; stored as an argon2id hash.
-    The user's login sessions end (a stolen session does not outlive the new password)."""
+    The user's login sessions end and its API tokens are revoked: a password is reset
+    when it may have been stolen, and a stolen session or a token made with it must not
+    outlive the new one (new tokens: ``cupula admin user token``)."""
     _require(policy.may_set_password(actor, name))
     if not password:
         raise AccountError("an empty password")
@@ -169,6 +171,7 @@ def set_password(store: Store, actor: Viewer, name: str, password: str) -> None:
             update(user_table).where(user_table.c.name == name)
             .values(password_hash=HASHER.hash(password))
         )  # fmt: skip
+        conn.execute(update(token_table).where(token_table.c.user == name).values(revoked=1))
         end_sessions_of(conn, name)
 
 
@@ -232,7 +235,12 @@ def login(store: Store, name: str, password: str) -> Viewer:
         HASHER.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise AccountError("wrong user name or password") from None
-    return viewer_for(store, name)
+    try:
+        return viewer_for(store, name)
+    except AccountError:
+        # disabled or expired: the same answer as a wrong password, or the answer would
+        # confirm that the password was right
+        raise AccountError("wrong user name or password") from None
 
 
 def create_token(store: Store, actor: Viewer, name: str, *, expires: str | None = None) -> str:

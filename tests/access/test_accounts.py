@@ -114,3 +114,23 @@ def test_an_unknown_user_takes_as_long_as_a_wrong_password(store: Store) -> None
     for other in (unknown, passwordless):
         ratio = statistics.median(other) / reference
         assert 0.5 < ratio < 2.0, (known, unknown, passwordless)
+
+
+def test_a_disabled_user_with_the_right_password_gets_the_common_answer(store: Store) -> None:
+    accounts.add_user(store, ADMIN, "eve", "CO-DIJIN", C.SECRET, password="eve-pass-1")
+    accounts.disable_user(store, ADMIN, "eve")
+    answers = []
+    for password in ("eve-pass-1", "wrong"):
+        with pytest.raises(accounts.AccountError) as refused:
+            accounts.login(store, "eve", password)
+        answers.append(str(refused.value))
+    assert answers == ["wrong user name or password"] * 2
+
+
+def test_a_new_password_revokes_the_users_tokens(store: Store) -> None:
+    accounts.add_user(store, ADMIN, "eve", "CO-DIJIN", C.SECRET, password="eve-pass-1")
+    token = accounts.create_token(store, ADMIN, "eve")
+    assert accounts.viewer_for_token(store, token).user == "eve"
+    accounts.set_password(store, ADMIN, "eve", "eve-pass-2")
+    with pytest.raises(accounts.AccountError):
+        accounts.viewer_for_token(store, token)
