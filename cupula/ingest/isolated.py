@@ -26,6 +26,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from cupula.errors import TooManyAttempts
 from cupula.ingest.errors import IngestError
 from cupula.ingest.loader import LoadResult, ingest
 from cupula.store import Store
@@ -38,6 +39,15 @@ NICE = 10  # added to a load process's niceness
 CONTEXT = multiprocessing.get_context("forkserver")
 CONTEXT.set_forkserver_preload(["cupula.ingest.isolated"])
 _running: set[BaseProcess] = set()
+
+
+# Loads running at once in one server: each takes a core (and up to its budget), so more
+# than this would starve the server's readers; the next is asked to come back later.
+MAX_CONCURRENT = 2
+
+
+class LoadsBusy(TooManyAttempts):
+    """As many loads as the server runs at once are running; try again shortly."""
 
 
 class LoadTimedOut(IngestError):
@@ -100,6 +110,11 @@ async def load_isolated(
     (default ``LOAD_BUDGET_S``), the load stopped and nothing kept. Cancelling the caller
     (a server shutting down) stops the load too."""
     budget = LOAD_BUDGET_S if budget is None else budget
+    if len(_running) >= MAX_CONCURRENT:  # checked and added on the event loop: no race
+        raise LoadsBusy(
+            f"{len(_running)} loads are running, the most this server runs at once; "
+            "nothing was loaded: send the file again in a minute"
+        )
     url = store.engine.url.render_as_string(hide_password=False)
     receive, send = CONTEXT.Pipe(duplex=False)
     lifeline, keep_alive = CONTEXT.Pipe(duplex=False)  # the child watches; we hold the end

@@ -235,3 +235,20 @@ def test_serve_stops_on_sigterm_during_an_upload_and_ends_its_load(
         time.sleep(0.05)
     assert not [pid for pid in below if alive(pid)], "a process of the server outlived it"
     assert statement_count(db) == before
+
+
+def test_loads_beyond_the_servers_share_are_asked_to_come_back(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(isolated, "MAX_CONCURRENT", 1)
+    before = statement_count(db)
+    with serving(create_app(db)) as base, logged_in(base) as client:
+        answers: list[httpx.Response] = []
+        first = upload(client, bulk(80_000), answers)
+        time.sleep(0.5)  # the first load is running (80k entities take seconds)
+        second = client.post("/api/loads", data=FORM, files={"file": ("more.jsonl", bulk(10))})
+        first.join(timeout=120)
+    assert second.status_code == 429, second.text
+    assert "loads are running" in second.json()["detail"]
+    assert answers and answers[0].status_code == 200, answers and answers[0].text
+    assert statement_count(db) == before + 80_000 * 3
