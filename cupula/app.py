@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 from cupula import api, web
 from cupula.http import errors, proxies, state
+from cupula.http.gate import UploadGate
 from cupula.http.upload import MAX_BYTES
 
 
@@ -50,6 +51,7 @@ def create_app(
     state.install(app, db, cache_size=cache_size, upload_limit=upload_limit)
     errors.install(app)
     proxies.install(app, proxies.trusted_proxies(trusted_proxies))
+    app.add_middleware(UploadGate)  # no body is read before its sender is known
     for router in (*api.ROUTERS, *web.ROUTERS):
         app.include_router(router)
     return app
