@@ -62,7 +62,8 @@ def seizure_figures(seizures: list[EntityProxy]) -> dict[str, Any]:
         by_drug[drug]["count"] += 1
         by_drug[drug]["kg"] += _number(_first(s, "quantityKg"))
         value += _number(_first(s, "estimatedValue"))
-        by_year[(_first(s, "date") or "undated")[:4]] += 1
+        dated = _first(s, "date")
+        by_year[dated[:4] if dated else "undated"] += 1
         for country in s.get("country", quiet=True) or ["unknown"]:
             by_country[country] += 1
         by_agency[_first(s, "seizingAgency") or "unknown"] += 1

@@ -7,9 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from cupula.access.viewer import Viewer
-from cupula.cooperation import figures
+from cupula.cooperation import figures, seizure_figures
 from cupula.ingest import ingest
 from cupula.model.marking import Classification
+from cupula.model.schemata import get_model
 from cupula.store import Store
 from tests.conftest import ADMIN
 
@@ -62,3 +63,10 @@ def test_figures_count_what_each_viewer_may_see(sqlite_store: Store, tmp_path: P
     assert spain["seizures"]["count"] == 1 and spain["seizures"]["by_country"] == {"es": 1}
     assert spain["extraditions"]["count"] == 0
     assert spain["requests"]["count"] == 2
+
+
+def test_an_undated_seizure_is_counted_as_undated() -> None:
+    model = get_model()
+    dated = model.get_proxy({"id": "a", "schema": "Seizure", "properties": {"date": ["2025"]}})
+    undated = model.get_proxy({"id": "b", "schema": "Seizure", "properties": {}})
+    assert seizure_figures([dated, undated])["by_year"] == {"2025": 1, "undated": 1}
