@@ -92,6 +92,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return fresh_db(new_pg_database(url))
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def bare_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL of an empty database, once per backend (not even the test agencies)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "bare.db")
+    url = pg_url()
+    if url is None:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (scripts/test.sh starts a server)")
+    return new_pg_database(url)
+
+
 @pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
     store = register_agencies(Store.open(db_url))
