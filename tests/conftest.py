@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,9 +13,10 @@ import pytest
 from hypothesis import settings
 from sqlalchemy.engine import make_url
 
-from cupula.access import accounts
+from cupula.access import policy
 from cupula.access.viewer import Viewer
-from cupula.model.marking import agency_country
+from cupula.evaluation.scratch import register_agency
+from cupula.model.statement import BASE
 from cupula.store import Store, View
 
 TESTS = Path(__file__).parent
@@ -38,11 +40,32 @@ TEST_AGENCIES = ("CO-DIJIN", "CO-FISCALIA", "US-DEA", "US-OFAC", "US-FINCEN", "E
 
 def register_agencies(store: Store, *agencies: str) -> Store:
     """Register ``agencies`` (default: TEST_AGENCIES), each in the country of its prefix."""
-    known = {a.id for a in accounts.list_agencies(store)}
     for agency in agencies or TEST_AGENCIES:
-        if agency not in known:
-            accounts.add_agency(store, ADMIN, agency, agency_country(agency) or "COL", agency)
+        register_agency(store, agency)
     return store
+
+
+def names_and_ids(store: Store) -> set[str]:
+    """Every entity id and every name or alias (6 characters or more) in ``store``: what
+    must never come out of a read that the policy refused everything."""
+    found = set()
+    for statement in store.view(ADMIN, purpose=PURPOSE).statements():
+        if statement.prop == BASE:
+            found.add(statement.entity_id)
+        elif statement.prop in ("name", "alias") and len(statement.value) >= 6:
+            found.add(statement.value)
+    return found
+
+
+def deny_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replace ``policy.decide``, wherever it was imported by name, with a denial."""
+
+    def deny(viewer: Viewer, marking: object) -> policy.Decision:
+        return policy.Decision(False, ("the test's policy denies everything",))
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "decide", None) is policy.decide:
+            monkeypatch.setattr(module, "decide", deny)
 
 
 def fresh_db(path: Path | str) -> str:

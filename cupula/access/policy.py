@@ -53,12 +53,11 @@ def decide(viewer: Viewer, marking: Marking) -> Decision:
     else:
         allowed = False
         reasons.append(f"clearance {viewer.clearance.name} is below {marking.classification.name}")
+    released = _released_to(viewer.agency, viewer.country, marking)
     if viewer.agency == marking.originator:
         reasons.append(f"{viewer.agency} is the originator")
-    elif viewer.agency in marking.releasable_to:
-        reasons.append(f"REL TO names {viewer.agency}")
-    elif viewer.country and viewer.country in marking.releasable_to:
-        reasons.append(f"REL TO names {viewer.country}")
+    elif released is not None:
+        reasons.append(released)
     else:
         allowed = False
         reasons.append(
@@ -72,6 +71,15 @@ def decide(viewer: Viewer, marking: Marking) -> Decision:
     elif marking.compartments:
         reasons.append(f"member of case {', '.join(sorted(marking.compartments))}")
     return Decision(allowed, tuple(reasons))
+
+
+def _released_to(agency: str, country: str | None, marking: Marking) -> str | None:
+    """Why REL TO releases ``marking`` to ``agency`` (itself or its country), or None."""
+    if agency in marking.releasable_to:
+        return f"REL TO names {agency}"
+    if country and country in marking.releasable_to:
+        return f"REL TO names {country}"
+    return None
 
 
 def allowed_markings(viewer: Viewer, markings: Mapping[str, Marking]) -> frozenset[str]:
@@ -127,10 +135,9 @@ def may_disseminate(partner: str, partner_country: str | None, marking: Marking)
         return Decision(
             False, (f"held in case {', '.join(sorted(marking.compartments))} (need to know)",)
         )
-    if partner in marking.releasable_to:
-        return Decision(True, (f"REL TO names {partner}",))
-    if partner_country and partner_country in marking.releasable_to:
-        return Decision(True, (f"REL TO names {partner_country}",))
+    released = _released_to(partner, partner_country, marking)
+    if released is not None:
+        return Decision(True, (released,))
     return Decision(False, (f"REL TO names neither {partner} nor its country",))
 
 

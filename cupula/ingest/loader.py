@@ -234,8 +234,8 @@ def check_entities_seen(
         return
     with store.engine.connect() as conn:
         own = ownership.datasets_of(conn, agency)
-        markings = {m.id: m for m in ownership.markings(conn)}
         foreign = ownership.foreign_markings(conn, refs, own)
+    markings = store.view(by).all_markings()
     for entity_id, marking_ids in sorted(foreign.items()):
         if any(decide(by, markings[m]) for m in marking_ids if m in markings):
             continue  # an entity the writer may see: what it adds stays its own

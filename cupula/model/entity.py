@@ -55,8 +55,8 @@ class Entity(EntityProxy):
         return self.owner_caption or super().caption
 
     def __getstate__(self) -> dict[str, Any]:
-        data = super().__getstate__()
-        data.update({slot: getattr(self, slot) for slot in EntityProxy.__slots__})
+        # FtM's own reads ``self.__slots__``: here only this class's, so all are listed
+        data = {slot: getattr(self, slot) for slot in EntityProxy.__slots__}
         data["schema"] = self.schema.name
         data["owner_caption"] = self.owner_caption
         return data

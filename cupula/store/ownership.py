@@ -15,8 +15,7 @@ from itertools import islice
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from cupula.model.marking import Marking
-from cupula.store.tables import agency_table, dataset_table, marking_table, statement_table
+from cupula.store.tables import agency_table, dataset_table, statement_table
 
 S = statement_table.c
 ID_BATCH = 500  # ids per IN (...) query: well under every backend's parameter limit
@@ -53,11 +52,6 @@ def dataset_order(conn: Connection) -> dict[str, tuple[str, str]]:
     table = dataset_table.c
     rows = conn.execute(select(table.name, table.created, table.agency))
     return {str(name): (str(created), str(agency)) for name, created, agency in rows}
-
-
-def markings(conn: Connection) -> list[Marking]:
-    """Every marking stored."""
-    return [Marking.parse(text) for (text,) in conn.execute(select(marking_table.c.text))]
 
 
 def _batches(ids: Iterable[str]) -> Iterator[list[str]]:

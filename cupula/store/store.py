@@ -114,11 +114,6 @@ class Writer:
             self.conn.execute(select(func.count()).select_from(statement_table)).scalar_one()
         )
 
-    def all_markings(self) -> dict[str, Marking]:
-        """Every marking stored, by id, as this transaction sees them."""
-        rows = self.conn.execute(select(marking_table.c.id, marking_table.c.text)).all()
-        return {str(r[0]): Marking.parse(r[1]) for r in rows}
-
     def find_load(self, dataset: str, sha256: str, marking_id: str) -> dict[str, Any] | None:
         """An earlier completed load of the same bytes into the same dataset and marking."""
         row = self.conn.execute(

@@ -10,7 +10,6 @@ added without saying how it is held to the policy.
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -18,11 +17,11 @@ from fastapi.testclient import TestClient
 from rich.console import Console
 
 from cupula import api, web
-from cupula.access import accounts, policy
+from cupula.access import accounts
 from cupula.access.viewer import Viewer
 from cupula.app import create_app
 from cupula.demo.run import run_demo
-from cupula.model.statement import BASE
+from tests.conftest import deny_everything, names_and_ids
 
 ANALYST, PASSWORD = "luis.sepblac", "luis-pass-1"
 BOSS = "es-p-0004"
@@ -73,22 +72,13 @@ def routes() -> set[tuple[str, str]]:
     return found
 
 
-def deny(viewer: Viewer, marking: object) -> policy.Decision:
-    return policy.Decision(False, ("the test's policy denies everything",))
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, set[str]]:
     """The demo store and what must never come out: every name and entity id in it."""
     db = str(tmp_path_factory.mktemp("demo") / "demo.db")
     store = run_demo(db, console=Console(file=io.StringIO()))
     accounts.set_password(store, Viewer.local_admin(), ANALYST, PASSWORD)
-    secrets = set()
-    for statement in store.view(Viewer.local_admin(), purpose="tests").statements():
-        if statement.prop == BASE:
-            secrets.add(statement.entity_id)
-        elif statement.prop in ("name", "alias") and len(statement.value) >= 6:
-            secrets.add(statement.value)
+    secrets = names_and_ids(store)
     store.close()
     return db, secrets
 
@@ -117,9 +107,7 @@ def test_the_check_sees_a_leak_when_the_policy_allows(
 def test_nothing_comes_out_when_the_policy_denies_everything(
     url: str, client: TestClient, demo: tuple[str, set[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for module in list(sys.modules.values()):  # wherever ``decide`` was imported by name
-        if getattr(module, "decide", None) is policy.decide:
-            monkeypatch.setattr(module, "decide", deny)
+    deny_everything(monkeypatch)
     text = client.get(url).text
     leaked = sorted(s for s in demo[1] - {BOSS} if s in text)
     assert not leaked, f"{url} gave out {leaked[:5]} without the policy's leave"

@@ -8,7 +8,6 @@ CLI is listed here, so a new one cannot be added without saying how it is covere
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,9 @@ from rich.console import Console
 from typer.main import get_group
 from typer.testing import CliRunner
 
-from cupula.access import policy
-from cupula.access.viewer import Viewer
 from cupula.cli.main import app
 from cupula.demo.run import run_demo
-from cupula.model.statement import BASE
+from tests.conftest import deny_everything, names_and_ids
 
 runner = CliRunner()
 ANALYST = "luis.sepblac"
@@ -88,21 +85,12 @@ def command_names() -> set[str]:
     return names
 
 
-def deny(viewer: Viewer, marking: object) -> policy.Decision:
-    return policy.Decision(False, ("the test's policy denies everything",))
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, set[str]]:
     """The demo store and what must never come out: every name and entity id in it."""
     db = str(tmp_path_factory.mktemp("demo") / "demo.db")
     store = run_demo(db, console=Console(quiet=True))
-    secrets = set()
-    for statement in store.view(Viewer.local_admin(), purpose="tests").statements():
-        if statement.prop == BASE:
-            secrets.add(statement.entity_id)
-        elif statement.prop in ("name", "alias") and len(statement.value) >= 6:
-            secrets.add(statement.value)
+    secrets = names_and_ids(store)
     store.close()
     return db, secrets
 
@@ -128,9 +116,7 @@ def test_nothing_comes_out_when_the_policy_denies_everything(
     name: str, demo: tuple[str, set[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db, secrets = demo
-    for module in list(sys.modules.values()):  # wherever ``decide`` was imported by name
-        if getattr(module, "decide", None) is policy.decide:
-            monkeypatch.setattr(module, "decide", deny)
+    deny_everything(monkeypatch)
     plant = tmp_path / "plant.jsonl"
     plant.write_text('{"id": "es-x-1", "schema": "Person", "properties": {"name": ["X"]}}\n')
     names = tmp_path / "names.csv"
