@@ -9,7 +9,7 @@ parallel ties collapsed (``undirected`` / ``directed``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -63,6 +63,10 @@ class Network:
     ``events`` are seizures (for insulation); ``meetings`` keep who attended which
     meeting or summit, beside the co-presence ties projected from them, so that the
     size of each meeting and who chose to be at the small ones are not lost.
+    Whose records a tie comes from: ``sources[tie_source[i]]`` are the datasets (sorted)
+    whose statements the viewer read tie i from (-1: not known, as for a network built
+    from arrays), and ``agencies`` names the agency that owns each of those datasets.
+    An int per tie, so that it costs little and follows every cut and merge.
     """
 
     node_ids: list[str]
@@ -80,6 +84,9 @@ class Network:
     events: tuple[Event, ...] = ()
     meetings: tuple[Event, ...] = ()
     history: Network | None = field(default=None, repr=False)
+    tie_source: IntArray | None = field(default=None, repr=False)
+    sources: tuple[tuple[str, ...], ...] = ()
+    agencies: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_edges(
@@ -143,11 +150,26 @@ class Network:
             phase=[self.phase[i] for i in rows],
             date=[self.date[i] for i in rows],
             tie_ids=[self.tie_ids[i] for i in rows],
+            tie_source=None if self.tie_source is None else self.tie_source[rows],
         )
 
     def of_phase(self, phase: str) -> Network:
         """The same nodes with only the ties recorded in ``phase``."""
         return self.select(np.array([p == phase for p in self.phase], dtype=bool))
+
+    def datasets_of(self, tie: int) -> tuple[str, ...]:
+        """The datasets tie ``tie`` was read from (empty when not known)."""
+        if self.tie_source is None or self.tie_source[tie] < 0:
+            return ()
+        return self.sources[int(self.tie_source[tie])]
+
+    @cached_property
+    def source_datasets(self) -> list[str]:
+        """Every dataset some tie of this network was read from, sorted."""
+        if self.tie_source is None:
+            return []
+        used = {int(c) for c in np.unique(self.tie_source) if c >= 0}
+        return sorted({d for c in used for d in self.sources[c]})
 
     def of_kinds(self, kinds: Sequence[str]) -> Network:
         wanted = set(kinds)

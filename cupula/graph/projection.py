@@ -10,13 +10,18 @@ FtM's edge schemata, grouped into kinds; seizures become events (for insulation)
 FtM ``Event``s (meetings, summits, an attendance matrix's columns) are kept as they are,
 person x event (``Network.meetings``), and those with two to ``MAX_COPRESENCE`` people
 involved also become co-presence ties between them.
+
+Each tie keeps the datasets its entity was read from (``Network.tie_source``) and the
+network the agency owning each (``View.dataset_order``), so that a reason can say whose
+records the evidence comes from. Only the viewer's own view is read: a dataset it may not
+see is never among a tie's sources.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, groupby
 
 import numpy as np
 from followthemoney.proxy import EntityProxy
@@ -52,12 +57,22 @@ class _Builder:
     schemata: list[str] = field(default_factory=list)
     countries: list[tuple[str, ...]] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
-    ties: list[tuple[int, int, float, bool, str, str | None, str | None, str]] = field(
+    ties: list[tuple[int, int, float, bool, str, str | None, str | None, str, int]] = field(
         default_factory=list
     )
+    # the datasets each entity was read from, and the code of each set of them
+    datasets_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    source_codes: dict[tuple[str, ...], int] = field(default_factory=dict)
     events: list[tuple[str, str, str | None, str | None, list[str]]] = field(default_factory=list)
     meetings: list[tuple[str, str, str | None, str | None, list[str]]] = field(default_factory=list)
     things: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (name, schema)
+
+    def source(self, entity_id: str | None) -> int:
+        """The code of the datasets ``entity_id`` was read from (-1: not known)."""
+        datasets = self.datasets_of.get(entity_id or "")
+        if not datasets:
+            return -1
+        return self.source_codes.setdefault(datasets, len(self.source_codes))
 
     def node(self, entity_id: str) -> int:
         i = self.index.get(entity_id)
@@ -82,6 +97,7 @@ class _Builder:
         weight = first_number(proxy.get("weight", quiet=True)) or 1.0
         phase = _first(proxy.get("phase", quiet=True))
         date = first_date(proxy)
+        origin = self.source(proxy.id)
         for source in proxy.get(schema.source_prop):
             for target in proxy.get(schema.target_prop):
                 self.ties.append(
@@ -94,6 +110,7 @@ class _Builder:
                         phase,
                         date,
                         str(proxy.id),
+                        origin,
                     )
                 )
 
@@ -113,12 +130,23 @@ class _Builder:
             self.meetings.append((str(proxy.id), label, date, phase, involved))
         if not 2 <= len(involved) <= MAX_COPRESENCE:
             return
+        origin = self.source(proxy.id)
         for a, b in combinations(involved, 2):
             self.ties.append(
-                (self.node(a), self.node(b), 1.0, False, nw.COPRESENCE, None, date, str(proxy.id))
+                (
+                    self.node(a),
+                    self.node(b),
+                    1.0,
+                    False,
+                    nw.COPRESENCE,
+                    None,
+                    date,
+                    str(proxy.id),
+                    origin,
+                )
             )
 
-    def build(self) -> Network:
+    def build(self, agencies: Mapping[str, str]) -> Network:
         for entity_id, (name, schema) in self.things.items():
             i = self.index.get(entity_id)
             if i is not None:  # an owned vessel, a bank account: only as a tie's end
@@ -147,16 +175,30 @@ class _Builder:
             tie_ids=[t[7] for t in ties],
             events=events,
             meetings=meetings,
+            tie_source=np.asarray([t[8] for t in ties], dtype=np.int64),
+            sources=tuple(sorted(self.source_codes, key=self.source_codes.__getitem__)),
+            agencies={d: a for d, a in agencies.items() if d in self.seen_datasets()},
         )
+
+    def seen_datasets(self) -> set[str]:
+        return {d for datasets in self.source_codes for d in datasets}
 
 
 def _first(values: Iterable[str]) -> str | None:
     return next(iter(sorted(values)), None)
 
 
-def network_from_entities(entities: Iterable[EntityProxy]) -> Network:
-    """The network of already assembled entities (what ``project`` does after reading)."""
-    builder = _Builder()
+def network_from_entities(
+    entities: Iterable[EntityProxy],
+    *,
+    datasets_of: Mapping[str, tuple[str, ...]] | None = None,
+    agencies: Mapping[str, str] | None = None,
+) -> Network:
+    """The network of already assembled entities (what ``project`` does after reading).
+
+    ``datasets_of`` gives the datasets each entity was read from (filled while
+    ``entities`` is consumed will do), ``agencies`` the agency owning each dataset."""
+    builder = _Builder(datasets_of=datasets_of if datasets_of is not None else {})
     for proxy in entities:
         schema = proxy.schema
         if schema.is_a("LegalEntity"):
@@ -169,9 +211,18 @@ def network_from_entities(entities: Iterable[EntityProxy]) -> Network:
             builder.copresence(proxy)
         elif schema.is_a("Thing") and proxy.id is not None:
             builder.things[proxy.id] = (proxy.caption or proxy.id, schema.name)
-    return builder.build()
+    return builder.build(agencies or {})
 
 
 def project(view: View) -> Network:
     """The network of everything ``view`` lets its viewer see."""
-    return network_from_entities(view.entities())
+    datasets_of: dict[str, tuple[str, ...]] = {}
+
+    def entities() -> Iterator[EntityProxy]:
+        for entity_id, group in groupby(view.statements(), key=lambda s: s.entity_id):
+            statements = list(group)
+            datasets_of[entity_id] = tuple(sorted({s.dataset for s in statements}))
+            yield view.assemble(entity_id, statements)
+
+    agencies = {d: agency for d, (_created, agency) in view.dataset_order().items()}
+    return network_from_entities(entities(), datasets_of=datasets_of, agencies=agencies)

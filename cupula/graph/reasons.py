@@ -3,7 +3,9 @@
 A reason is given for every signal where the person stands out (top quarter of the
 candidates, or a strong insulation score), strongest contribution first. The figures
 come from the same arrays the score was computed from; tests check them against the
-data.
+data. Where the network's ties come from two or more datasets (partners' records fused
+into one node), counts of counterparts, payers and holdings also say whose records they
+are in (``graph.provenance``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from cupula.graph.network import FloatArray, Network
+from cupula.graph import provenance
+from cupula.graph.network import MONEY, OWNERSHIP, FloatArray, Network
 from cupula.graph.signals import RAW_SIGNALS, Signals
 from cupula.graph.twomode import SMALL_MEETING
 
@@ -53,6 +56,9 @@ def _degree(sig: Signals, i: int) -> str:
     assert sig.contacts is not None
     contacts = int(sig.contacts[i])
     standing = _standing(sig, "degree", i)
+    history = sig.net.history or sig.net
+    if provenance.split_by_source(history):
+        standing += "; " + provenance.whose(history, provenance.counterparts_by_dataset(history, i))
     if contacts == ties:
         text = f"in contact with {counted(ties, 'other', 'others')} ({standing})"
     else:
@@ -110,14 +116,22 @@ def _initiative(sig: Signals, i: int) -> str | None:
 
 def _money(sig: Signals, i: int) -> str | None:
     assert sig.payers is not None and sig.owned is not None
+    net = sig.net
+    split = provenance.split_by_source(net)
+
+    def source(kind: str, incoming: bool) -> str:
+        if not split:
+            return ""
+        counts = provenance.counterparts_by_dataset(net, i, kinds=(kind,), incoming=incoming)
+        return f" ({provenance.whose(net, counts)})" if counts else ""
+
     parts = []
     if payers := int(sig.payers[i]):
         word = "payer" if payers == 1 else "different payers"
-        parts.append(f"receives money from {payers} {word}")
+        parts.append(f"receives money from {payers} {word}{source(MONEY, True)}")
     if owned := int(sig.owned[i]):
-        parts.append(
-            f"owns or controls {counted(owned, 'company or asset', 'companies or assets')}"
-        )
+        things = counted(owned, "company or asset", "companies or assets")
+        parts.append(f"owns or controls {things}{source(OWNERSHIP, False)}")
     return " and ".join(parts) + ": where the money converges" if parts else None
 
 

@@ -263,6 +263,8 @@ _REASON_FORMS: list[tuple[str, Replacement]] = [
      r"las reuniones (\3): une a quienes nunca se reúnen"),
     (r"^no single signal stands out; ranked on the combined score$",
      r"ninguna señal destaca sola; ordenado por la puntuación combinada"),
+    # whose records a count is in (graph.provenance): "9 in DIJIN's wiretaps"
+    (r"(\d+) in ([^\s,;()']+)'s ([^\s,;()]+)", r"\1 en \3 de \2"),
     # the standings quoted inside the sentences above
     (r"tied highest of (\d+)", r"empatado en el mayor de \1"),
     (r"the highest of (\d+)", r"el mayor de \1"),

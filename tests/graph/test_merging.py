@@ -32,3 +32,28 @@ def test_the_fused_node_takes_the_clusters_canonical_id_and_caption() -> None:
     assert merged.node_ids == ["k", "a"]
     assert merged.names == ["k", "Jaramillo"]
     assert merged.history is None
+
+
+def test_each_tie_keeps_whose_records_it_came_from_through_a_merge() -> None:
+    import numpy as np
+
+    # a-b from DIJIN's wiretaps, b-c and c-d from SEPBLAC's transfers; b and d are one man
+    net = Network.from_edges(4, [0, 1, 2], [1, 2, 3], node_ids=["a", "b", "c", "d"])
+    net = replace(
+        net,
+        tie_source=np.array([0, 1, 1]),
+        sources=(("co-dijin-wiretaps",), ("es-sepblac-transfers",)),
+        agencies={"co-dijin-wiretaps": "CO-DIJIN", "es-sepblac-transfers": "ES-SEPBLAC"},
+    )
+    merged = merge_nodes(net, [["b", "d"]])
+    ties = {
+        (merged.node_ids[a], merged.node_ids[b], merged.datasets_of(r))
+        for r, (a, b) in enumerate(zip(merged.src.tolist(), merged.dst.tolist(), strict=True))
+    }
+    assert ties == {
+        ("a", "b", ("co-dijin-wiretaps",)),
+        ("b", "c", ("es-sepblac-transfers",)),
+        ("c", "b", ("es-sepblac-transfers",)),
+    }
+    assert merged.source_datasets == ["co-dijin-wiretaps", "es-sepblac-transfers"]
+    assert merge_nodes(net, [["a", "b"]]).datasets_of(0) == ("es-sepblac-transfers",)

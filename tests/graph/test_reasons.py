@@ -30,7 +30,7 @@ from cupula.graph.leaders import Leader, LeaderOptions, Ranking, rank_leaders
 from cupula.graph.network import CONTACT_KINDS, MONEY, OWNERSHIP, Network
 from cupula.graph.temporal import Window
 from cupula.ingest import ingest
-from cupula.store import Store
+from cupula.store import Store, View
 from tests.conftest import ADMIN, DATA, register_agencies
 from tests.graph.helpers import entity, load_entities, network
 
@@ -164,10 +164,31 @@ def _counterparts(g: nx.Graph, i: int) -> int:
     return g.degree(i) if i in g else 0
 
 
+def _source_name(dataset: str, agency: str) -> str:
+    """How a reason names a dataset: "DIJIN's wiretaps" (agency without its country,
+    dataset without the agency's prefix)."""
+    short = agency.split("-", 1)[1] if re.match(r"^[A-Z]{2}-", agency) else agency
+    prefix = agency.lower() + "-"
+    return f"{short}'s {dataset.removeprefix(prefix) if dataset.startswith(prefix) else dataset}"
+
+
+def _records(view: View) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """Each entity's datasets as the view's raw statements hold them, and the agency of
+    each dataset: what a reason's "whose records" is checked against."""
+    held: dict[str, set[str]] = {}
+    for statement in view.statements():
+        held.setdefault(statement.entity_id, set()).add(statement.dataset)
+    return held, {d: agency for d, (_, agency) in view.dataset_order().items()}
+
+
 class Checker:
     """Figures of the ranking's sentences, recomputed for one window."""
 
-    def __init__(self, net: Network, ranking: Ranking) -> None:
+    def __init__(self, net: Network, ranking: Ranking, view: View) -> None:
+        self.held, self.agencies = _records(view)
+        datasets = {d for tie in net.tie_ids for d in self.held.get(tie, ())}
+        self.split = len(datasets) >= 2  # reasons then say whose records
+        self.named: set[str] = set()  # the agencies named by the reasons checked
         self.net = net
         self.history = net.history or net
         self.g = _graph(net)
@@ -187,6 +208,25 @@ class Checker:
             expected = f"#{better + 1} of {total}"
         assert text == expected
 
+    def whose(self, text: str | None, net: Network, i: int, keep: Callable[[int], bool]) -> None:
+        """``text`` ("9 in DIJIN's wiretaps, 3 in SEPBLAC's transfers") against the
+        distinct counterparts of i over the ties ``keep`` accepts, per dataset holding the
+        tie's entity in the raw statements."""
+        others: dict[str, set[int]] = {}
+        for r, (a, b) in enumerate(zip(net.src.tolist(), net.dst.tolist(), strict=True)):
+            if i in (a, b) and a != b and keep(r):
+                for dataset in self.held.get(net.tie_ids[r], ()):
+                    others.setdefault(dataset, set()).add(b if a == i else a)
+        if not self.split:
+            assert text is None
+            return
+        assert text is not None
+        expected = sorted(((-len(o), d) for d, o in others.items()))
+        assert text == ", ".join(
+            f"{-n} in {_source_name(d, self.agencies[d])}" for n, d in expected
+        )
+        self.named |= {self.agencies[d] for d in others}
+
     def check(self, i: int, reason: str) -> None:
         net, g = self.net, self.g
         if m := re.fullmatch(
@@ -198,7 +238,9 @@ class Checker:
             ties = _counterparts(self.h, i)
             contacts = _counterparts(self.contacts, i)
             assert int(m[2]) == ties
-            self.standing(m[3], lambda j: _counterparts(self.h, j), i)
+            standing, _, sources = m[3].partition("; ")
+            self.standing(standing, lambda j: _counterparts(self.h, j), i)
+            self.whose(sources or None, self.history, i, lambda r: True)
             if m[1] == "in contact with":
                 assert contacts == ties and m[4] is None
             else:
@@ -273,8 +315,10 @@ class Checker:
             assert int(m[3]) == len(near) and 0 not in near
             assert m[2] == " or ".join(str(s) for s in sorted(set(near)))
         elif m := re.fullmatch(
-            r"(?:receives money from (\d+) (?:payer|different payers))?(?: and )?"
-            r"(?:owns or controls (\d+) (?:company or asset|companies or assets))?"
+            r"(?:receives money from (\d+) (?:payer|different payers)(?: \((.+?)\))?)?"
+            r"(?: and )?"
+            r"(?:owns or controls (\d+) (?:company or asset|companies or assets)"
+            r"(?: \((.+?)\))?)?"
             r": where the money converges",
             reason,
         ):
@@ -283,7 +327,14 @@ class Checker:
                       if k == MONEY and d and b == i and a != i}  # fmt: skip
             owned = {b for a, b, k, d in zip(net.src, net.dst, kinds, net.directed, strict=True)
                      if k == OWNERSHIP and d and a == i and b != i}  # fmt: skip
-            assert int(m[1] or 0) == len(payers) and int(m[2] or 0) == len(owned)
+            assert int(m[1] or 0) == len(payers) and int(m[3] or 0) == len(owned)
+            directed = net.directed.tolist()
+            if m[1]:
+                self.whose(m[2], net, i, lambda r: kinds[r] == MONEY and directed[r]
+                           and int(net.dst[r]) == i)  # fmt: skip
+            if m[3]:
+                self.whose(m[4], net, i, lambda r: kinds[r] == OWNERSHIP and directed[r]
+                           and int(net.src[r]) == i)  # fmt: skip
         elif m := re.fullmatch(
             r"among the top 20% by counterparts in (\d+) of (\d+) phases? \(present in (\d+)\)",
             reason,
@@ -315,7 +366,7 @@ def test_every_figure_in_every_reason_is_true_of_the_window(store: Store) -> Non
         view = store.view(Viewer.local_admin(), purpose="tests", datasets=datasets)
         net = network_of(view, window=window).network
         ranking = rank_leaders(net)
-        checker = Checker(net, ranking)
+        checker = Checker(net, ranking, view)
         for leader in ranking.leaders:
             for reason in leader.reasons:
                 checker.check(net.index[leader.entity_id], reason)
@@ -367,3 +418,74 @@ def test_an_attendance_matrix_keeps_its_two_modes(sqlite_store: Store, tmp_path:
     sizes = sorted(len(m.involved) for m in net.meetings)
     assert sizes == [2, 2, 3]  # who attended which, and how many: not only co-presence
     assert sum(k == "copresence" for k in net.kind) == 1 + 3 + 1
+
+
+# --- whose records the evidence is in (issue 14, item 1) --------------------------------
+
+
+def test_reasons_of_a_fused_node_say_whose_records_the_evidence_is_in(store: Store) -> None:
+    from cupula.graph.fusion import fusion_for
+    from cupula.graph.projection import project
+    from cupula.resolve.service import resolve_view
+
+    case = generate_case(7)
+    admin = Viewer.local_admin()
+    whole = store.view(admin, purpose="tests")
+    resolve_view(store, whole).close()
+    view = store.view(admin, purpose="tests", datasets=[f.dataset for f in case.files])
+    fusion = fusion_for(store, view, whole=whole)
+    net = fusion.apply(project(view))
+    ranking = rank_leaders(net)
+    checker = Checker(net, ranking, view)
+    for leader in ranking.leaders:
+        for reason in leader.reasons:
+            checker.check(net.index[leader.entity_id], reason)
+    assert checker.split and checker.named <= set(checker.agencies.values())
+    # each boss is one node of four partners' records; his reasons name two agencies
+    for key in case.truth["leaders"]:
+        records = set(case.truth["people"][key]["records"].values())
+        boss = next(x for x in ranking.leaders if records <= set(fusion.members_of(x.entity_id)))
+        text = " ".join(boss.reasons)
+        assert "in SEPBLAC's transfers" in text and "in FIU's registry" in text, text
+
+
+def test_a_reason_never_names_an_agency_whose_records_the_viewer_cannot_see(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    # DIJIN's wiretaps (Colombia only) and SEPBLAC's transfers both hold call k1 of the
+    # boss; Spain sees SEPBLAC's and the Guardia Civil's records, never DIJIN's
+    from cupula.access.viewer import Role
+    from cupula.model.marking import Classification
+
+    people = [entity(p, "Person", name=p.upper()) for p in ("boss", "a", "b", "c", "d")]
+    call = entity("k1", "Communication", initiator="boss", receiver="a")
+    loads = [
+        ("co-dijin-wiretaps", "CO-DIJIN", "COL", [call, entity("k2", "Communication",
+                                                              initiator="boss", receiver="b")]),
+        ("es-sepblac-transfers", "ES-SEPBLAC", "ESP",
+         [call, entity("p1", "Payment", payer="c", beneficiary="boss")]),
+        ("es-gc-ops", "ES-GC", "ESP", [entity("k3", "Communication", initiator="boss",
+                                              receiver="d")]),
+    ]  # fmt: skip
+    for dataset, agency, country, ties in loads:
+        load_entities(sqlite_store, tmp_path, [*people, *ties], dataset=dataset, agency=agency,
+                      marking=f"UNCLASSIFIED REL TO {country} H0")  # fmt: skip
+    spain = Viewer("luis", "ES-SEPBLAC", "ESP", Classification.CONFIDENTIAL,
+                   frozenset({Role.ANALYST}))  # fmt: skip
+    seen = {}
+    for viewer in (spain, Viewer.local_admin()):
+        view = sqlite_store.view(viewer, purpose="tests")
+        net = network_of(view).network
+        ranking = rank_leaders(net, options=LeaderOptions(weights={"degree": 1.0}))
+        checker = Checker(net, ranking, view)
+        for leader in ranking.leaders:
+            for reason in leader.reasons:
+                checker.check(net.index[leader.entity_id], reason)
+        seen[viewer.agency] = " ".join(_leader(ranking, "boss").reasons)
+        assert set(net.agencies) == {d for t in net.tie_ids for d in checker.held[t]}
+    assert "DIJIN" not in seen["ES-SEPBLAC"]
+    assert "2 in SEPBLAC's transfers, 1 in GC's ops" in seen["ES-SEPBLAC"]
+    assert (
+        "2 in DIJIN's wiretaps, 2 in SEPBLAC's transfers, 1 in GC's ops"
+        in (seen[Viewer.local_admin().agency])
+    )
