@@ -19,17 +19,24 @@ from cupula.graph.brokerage import Brokerage, brokerage, country_groups
 from cupula.graph.network import MONEY, OWNERSHIP, FloatArray, IntArray, Network
 
 # name -> default weight in the leader score. Signals at 0 are still computed and quoted
-# as reasons when a person stands out on them. The weights were chosen on CAVIAR's
-# phases and checked on Montagna (docs/leaders.md): contacts accumulated up to the
-# analysis date and PageRank carry the ranking; the signals that these networks cannot
-# test (countries, seizures) are added at weights taken from the literature
-# (Morselli 2009/2010, Gould & Fernandez 1989), not fitted.
+# as reasons when a person stands out on them. Each kind of evidence weighs the same:
+# - connectedness, 3 in all: contacts accumulated up to the analysis date (2) and
+#   PageRank (1), the one kind CAVIAR's phases and Montagna can test; the 2:1 split was
+#   fitted on CAVIAR and checked on Montagna (docs/leaders.md);
+# - each line of evidence specific to the field, 3 each: brokerage across countries
+#   (Gould & Fernandez 1989), insulation from seizures and money ending with the person
+#   (Morselli 2009/2010: leaders trade reach for security, keep their hands off the goods
+#   and hold the money). No labelled network holds countries, seizures or money, so
+#   these are not fitted; they are as heavy as connectedness because they are as
+#   independent of one another as of it. At 1 each (before issue 14), connectedness held
+#   half the score wherever all five signals exist, and the demo case's lieutenants, the
+#   most connected, outranked the bosses whom money, seizures and countries point at.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "degree": 2.0,
     "pagerank": 1.0,
-    "brokerage": 1.0,
-    "insulation": 1.0,
-    "money": 1.0,
+    "brokerage": 3.0,
+    "insulation": 3.0,
+    "money": 3.0,
     "betweenness": 0.0,
     "eigenvector": 0.0,
     "coreness": 0.0,

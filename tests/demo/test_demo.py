@@ -6,9 +6,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from cupula.demo.generator import generate_case, to_arabic
-from cupula.demo.run import run_demo
+from cupula.access import accounts
+from cupula.access.viewer import Viewer
+from cupula.demo.generator import DemoCase, generate_case, to_arabic
+from cupula.demo.run import fused_ranking, run_demo
 from cupula.resolve.service import clusters_for
+from cupula.store import Store
 from cupula.summary import summarize
 from tests.conftest import seen
 
@@ -82,8 +85,34 @@ def test_demo_loads_everything_through_ingest(tmp_path: Path) -> None:
     )
     assert found is not None and float(found[1]) >= 0.9 and float(found[2]) >= 0.8
     assert "after resolution" in text
+    _bosses_lead_every_fused_ranking(store, case)
     store.close()
     # a second run starts from scratch
     again = run_demo(db, console=Console(record=True))
     assert summarize(seen(again)) == summary
     again.close()
+
+
+def _bosses_lead_every_fused_ranking(store: Store, case: DemoCase) -> None:
+    """Issue 14, item 5: on the fused network (one node per person, each viewer's own
+    resolution, run by the demo), the two bosses rank first and second for the
+    administrator, on the case's datasets and on everything (CAVIAR too), and for the
+    Colombian, Spanish and US analysts on the case; the UAE FIU, which holds no wiretap,
+    puts one boss first and the other third (behind his nominee), as measured."""
+    bosses = [set(case.truth["people"][k]["records"].values()) for k in case.truth["leaders"]]
+    datasets = sorted({f.dataset for f in case.files})
+
+    def ranks(viewer: Viewer, scope: list[str] | None) -> list[int]:
+        found = fused_ranking(store, viewer, scope)
+        assert found is not None
+        fusion, leaders = found
+        return sorted(
+            x.rank for x in leaders if any(b & set(fusion.members_of(x.entity_id)) for b in bosses)
+        )
+
+    admin = Viewer.local_admin()
+    assert ranks(admin, datasets) == [1, 2]
+    assert ranks(admin, None) == [1, 2]
+    for name in ("ana.dijin", "sofia.fiscalia", "luis.sepblac", "mike.dea"):
+        assert ranks(accounts.viewer_for(store, name), datasets) == [1, 2], name
+    assert ranks(accounts.viewer_for(store, "fatima.fiu"), datasets) == [1, 3]
