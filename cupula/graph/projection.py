@@ -19,7 +19,7 @@ see is never among a tie's sources.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations, groupby
 
@@ -60,19 +60,31 @@ class _Builder:
     ties: list[tuple[int, int, float, bool, str, str | None, str | None, str, int]] = field(
         default_factory=list
     )
-    # the datasets each entity was read from, and the code of each set of them
-    datasets_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the code of each set of datasets some tie was read from
     source_codes: dict[tuple[str, ...], int] = field(default_factory=dict)
     events: list[tuple[str, str, str | None, str | None, list[str]]] = field(default_factory=list)
     meetings: list[tuple[str, str, str | None, str | None, list[str]]] = field(default_factory=list)
     things: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (name, schema)
 
-    def source(self, entity_id: str | None) -> int:
-        """The code of the datasets ``entity_id`` was read from (-1: not known)."""
-        datasets = self.datasets_of.get(entity_id or "")
+    def source(self, datasets: tuple[str, ...]) -> int:
+        """The code of a set of datasets (sorted; -1 for none: not known)."""
         if not datasets:
             return -1
         return self.source_codes.setdefault(datasets, len(self.source_codes))
+
+    def add(self, proxy: EntityProxy, datasets: tuple[str, ...] = ()) -> None:
+        """One entity, read from ``datasets``: a party, a tie, a seizure or a meeting."""
+        schema = proxy.schema
+        if schema.is_a("LegalEntity"):
+            self.party(proxy)
+        elif schema.name in KIND_OF_SCHEMA and schema.edge:
+            self.tie(proxy, KIND_OF_SCHEMA[schema.name], self.source(datasets))
+        elif schema.name in EVENT_SCHEMATA:
+            self.event(proxy)
+        elif schema.is_a("Event"):
+            self.copresence(proxy, self.source(datasets))
+        elif schema.is_a("Thing") and proxy.id is not None:
+            self.things[proxy.id] = (proxy.caption or proxy.id, schema.name)
 
     def node(self, entity_id: str) -> int:
         i = self.index.get(entity_id)
@@ -91,13 +103,12 @@ class _Builder:
         self.schemata[i] = proxy.schema.name
         self.countries[i] = countries_of(proxy)
 
-    def tie(self, proxy: EntityProxy, kind: str) -> None:
+    def tie(self, proxy: EntityProxy, kind: str, origin: int) -> None:
         schema = proxy.schema
         assert schema.source_prop is not None and schema.target_prop is not None
         weight = first_number(proxy.get("weight", quiet=True)) or 1.0
         phase = _first(proxy.get("phase", quiet=True))
         date = first_date(proxy)
-        origin = self.source(proxy.id)
         for source in proxy.get(schema.source_prop):
             for target in proxy.get(schema.target_prop):
                 self.ties.append(
@@ -121,7 +132,7 @@ class _Builder:
         label = proxy.caption or str(proxy.id)
         self.events.append((str(proxy.id), label, date, phase, involved))
 
-    def copresence(self, proxy: EntityProxy) -> None:
+    def copresence(self, proxy: EntityProxy, origin: int) -> None:
         involved = sorted(set(proxy.get("involved", quiet=True)))
         date = first_date(proxy)
         if involved:
@@ -130,7 +141,6 @@ class _Builder:
             self.meetings.append((str(proxy.id), label, date, phase, involved))
         if not 2 <= len(involved) <= MAX_COPRESENCE:
             return
-        origin = self.source(proxy.id)
         for a, b in combinations(involved, 2):
             self.ties.append(
                 (
@@ -188,41 +198,21 @@ def _first(values: Iterable[str]) -> str | None:
     return next(iter(sorted(values)), None)
 
 
-def network_from_entities(
-    entities: Iterable[EntityProxy],
-    *,
-    datasets_of: Mapping[str, tuple[str, ...]] | None = None,
-    agencies: Mapping[str, str] | None = None,
-) -> Network:
-    """The network of already assembled entities (what ``project`` does after reading).
-
-    ``datasets_of`` gives the datasets each entity was read from (filled while
-    ``entities`` is consumed will do), ``agencies`` the agency owning each dataset."""
-    builder = _Builder(datasets_of=datasets_of if datasets_of is not None else {})
+def network_from_entities(entities: Iterable[EntityProxy]) -> Network:
+    """The network of already assembled entities, whose datasets are not known."""
+    builder = _Builder()
     for proxy in entities:
-        schema = proxy.schema
-        if schema.is_a("LegalEntity"):
-            builder.party(proxy)
-        elif schema.name in KIND_OF_SCHEMA and schema.edge:
-            builder.tie(proxy, KIND_OF_SCHEMA[schema.name])
-        elif schema.name in EVENT_SCHEMATA:
-            builder.event(proxy)
-        elif schema.is_a("Event"):
-            builder.copresence(proxy)
-        elif schema.is_a("Thing") and proxy.id is not None:
-            builder.things[proxy.id] = (proxy.caption or proxy.id, schema.name)
-    return builder.build(agencies or {})
+        builder.add(proxy)
+    return builder.build({})
 
 
 def project(view: View) -> Network:
-    """The network of everything ``view`` lets its viewer see."""
-    datasets_of: dict[str, tuple[str, ...]] = {}
-
-    def entities() -> Iterator[EntityProxy]:
-        for entity_id, group in groupby(view.statements(), key=lambda s: s.entity_id):
-            statements = list(group)
-            datasets_of[entity_id] = tuple(sorted({s.dataset for s in statements}))
-            yield view.assemble(entity_id, statements)
-
+    """The network of everything ``view`` lets its viewer see, each tie with the datasets
+    it was read from."""
+    builder = _Builder()
+    for entity_id, group in groupby(view.statements(), key=lambda s: s.entity_id):
+        statements = list(group)
+        datasets = tuple(sorted({s.dataset for s in statements}))
+        builder.add(view.assemble(entity_id, statements), datasets)
     agencies = {d: agency for d, (_created, agency) in view.dataset_order().items()}
-    return network_from_entities(entities(), datasets_of=datasets_of, agencies=agencies)
+    return builder.build(agencies)
