@@ -15,11 +15,11 @@ and the dataset's name without the agency's own prefix ("co-dijin-wiretaps" ->
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import numpy as np
 
-from cupula.graph.network import Network
+from cupula.graph.network import COMMUNICATION, Network
 
 _COUNTRY_PREFIX = re.compile(r"^[A-Z]{2}-(?=\S)")
 
@@ -70,9 +70,28 @@ def counterparts_by_dataset(
     return {d: len(others) for d, others in seen.items()}
 
 
-def whose(net: Network, counts: dict[str, int]) -> str:
+def calls_by_dataset(net: Network, i: int) -> dict[str, float]:
+    """The directed calls node ``i`` made or received (summed weights, as ``initiative``
+    counts them) per dataset they were read from."""
+    rows = np.flatnonzero(((net.src == i) | (net.dst == i)) & (net.src != net.dst) & net.directed)
+    totals: dict[str, float] = {}
+    for r in rows.tolist():
+        if net.kind[r] != COMMUNICATION:
+            continue
+        for dataset in net.datasets_of(r):
+            totals[dataset] = totals.get(dataset, 0.0) + float(net.weight[r])
+    return totals
+
+
+def whose(net: Network, counts: Mapping[str, float]) -> str:
     """ "9 in DIJIN's wiretaps, 4 in DEA's targets": largest first, then by name."""
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return ", ".join(
-        f"{n} in {source_name(dataset, net.agencies.get(dataset))}" for dataset, n in ordered
+        f"{_figure(n)} in {source_name(dataset, net.agencies.get(dataset))}"
+        for dataset, n in ordered
     )
+
+
+def _figure(x: float) -> str:
+    """A count or summed weight as the data gave it: 42, or 2.5."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"

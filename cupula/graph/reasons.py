@@ -108,9 +108,12 @@ def _initiative(sig: Signals, i: int) -> str | None:
     out, inn = sig.initiated[i], sig.received[i]
     if out + inn == 0 or v < 0.6:
         return None
+    whose = ""
+    if provenance.split_by_source(sig.net):
+        whose = "; " + provenance.whose(sig.net, provenance.calls_by_dataset(sig.net, i))
     return (
-        f"initiated {v:.0%} of the calls ({_number(out)} made, {_number(inn)} received): "
-        "gives the orders"
+        f"initiated {v:.0%} of the calls ({_number(out)} made, {_number(inn)} received"
+        f"{whose}): gives the orders"
     )
 
 

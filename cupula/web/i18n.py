@@ -180,7 +180,7 @@ def _seizures(match: re.Match[str]) -> str:
 def _directed(match: re.Match[str]) -> str:
     made = _counted_text("{n} made", "{n} made", match.group(2))
     received = _counted_text("{n} received", "{n} received", match.group(3))
-    return (f"inició el {match.group(1)} de las llamadas ({made}, {received}): "
+    return (f"inició el {match.group(1)} de las llamadas ({made}, {received}{match.group(4)}): "
             f"da las órdenes")  # fmt: skip
 
 
@@ -240,8 +240,8 @@ _REASON_FORMS: list[tuple[str, Replacement]] = [
      r"pasa entre ellas"),
     (r"^brokers between (\d+) countr(?:y|ies) \((.+)\): (about )?(\d+) pairs? of "
      r"counterparts in different countries with no tie of their own", _pairs),
-    (r"^initiated (\S+) of the calls \((\S+) made, (\S+) received\): gives the orders",
-     _directed),
+    (r"^initiated (\S+) of the calls \((\S+) made, (\S+) received((?:; [^)]*)?)\): gives "
+     r"the orders", _directed),
     (r"^in none of the (\d+) seizures?, but (.+) steps? from the people in (\d+) of them: "
      r"close to the operations, hands off the goods", _seizures),
     (r"receives money from (\d+) (?:different payers|payer)",
@@ -264,7 +264,7 @@ _REASON_FORMS: list[tuple[str, Replacement]] = [
     (r"^no single signal stands out; ranked on the combined score$",
      r"ninguna señal destaca sola; ordenado por la puntuación combinada"),
     # whose records a count is in (graph.provenance): "9 in DIJIN's wiretaps"
-    (r"(\d+) in ([^\s,;()']+)'s ([^\s,;()]+)", r"\1 en \3 de \2"),
+    (r"(\d+(?:\.\d+)?) in ([^\s,;()']+)'s ([^\s,;()]+)", r"\1 en \3 de \2"),
     # the standings quoted inside the sentences above
     (r"tied highest of (\d+)", r"empatado en el mayor de \1"),
     (r"the highest of (\d+)", r"el mayor de \1"),

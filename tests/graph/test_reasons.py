@@ -287,7 +287,8 @@ class Checker:
             )
             assert int(m[4]) == pairs
         elif m := re.fullmatch(
-            r"initiated (\d+)% of the calls \((\d+) made, (\d+) received\): gives the orders",
+            r"initiated (\d+)% of the calls \((\d+) made, (\d+) received(?:; (.+))?\): "
+            r"gives the orders",
             reason,
         ):
             calls = [
@@ -302,6 +303,22 @@ class Checker:
             received = sum(w for _, b, w in calls if b == i)
             assert (int(m[2]), int(m[3])) == (made, received)
             assert int(m[1]) == round(100 * made / (made + received))
+            # whose records the calls are in: summed per dataset holding each call
+            per: dict[str, float] = {}
+            for r, (a, b, w, k, d) in enumerate(
+                zip(net.src.tolist(), net.dst.tolist(), net.weight, net.kind, net.directed,
+                    strict=True)
+            ):  # fmt: skip
+                if d and k == "communication" and a != b and i in (a, b):
+                    for dataset in self.held.get(net.tie_ids[r], ()):
+                        per[dataset] = per.get(dataset, 0.0) + float(w)
+            if not self.split:
+                assert m[4] is None
+            else:
+                ordered = sorted((-n, d) for d, n in per.items())
+                parts = [f"{-n:g} in {_source_name(d, self.agencies[d])}" for n, d in ordered]
+                assert m[4] == ", ".join(parts)
+                self.named |= {self.agencies[d] for d in per}
         elif m := re.fullmatch(
             r"in none of the (\d+) seizures?, but ([\d or]+) steps? from the people in (\d+) "
             r"of them: close to the operations, hands off the goods",
@@ -447,6 +464,7 @@ def test_reasons_of_a_fused_node_say_whose_records_the_evidence_is_in(store: Sto
         boss = next(x for x in ranking.leaders if records <= set(fusion.members_of(x.entity_id)))
         text = " ".join(boss.reasons)
         assert "in SEPBLAC's transfers" in text and "in FIU's registry" in text, text
+        assert re.search(r"received; \d+ in DIJIN's wiretaps\): gives the orders", text), text
 
 
 def test_a_reason_never_names_an_agency_whose_records_the_viewer_cannot_see(
