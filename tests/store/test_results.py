@@ -20,7 +20,7 @@ from cupula.graph.keyplayers import key_players
 from cupula.graph.leaders import LeaderOptions, rank_leaders
 from cupula.model.marking import Classification
 from cupula.precompute import KEY_PLAYERS, LEADERS, RANKED, compute_ahead, read_result
-from cupula.store import Store
+from cupula.store import Store, View
 from cupula.store import results as stored
 from cupula.store.tables import ahead_task_table, load_table, stored_result_table
 from tests.conftest import register_agencies
@@ -56,7 +56,7 @@ def filled(tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
-def view(store: Store, viewer: Viewer, datasets: list[str] | None = None):  # type: ignore[no-untyped-def]
+def view(store: Store, viewer: Viewer, datasets: list[str] | None = None) -> View:
     return store.view(viewer, purpose="tests", datasets=datasets)
 
 
