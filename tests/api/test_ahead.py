@@ -25,8 +25,7 @@ from tests.api.test_workbench import PURPOSE, db, log_in
 __all__ = ["db"]  # the fixture, shared with the workbench's tests
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGE = (
-    "the leader ranking of your view is being computed (0 of 1 views done); "
-    "try again in a minute"
+    "the leader ranking of your view is being computed (0 of 1 views done); try again in a minute"
 )
 
 
