@@ -44,6 +44,7 @@ PURPOSE = "results computed ahead for the views of the registered users"
 LEADERS, KEY_PLAYERS = "leaders", "key players"
 WHAT = {LEADERS: "leader ranking", KEY_PLAYERS: "key players"}
 NO_TIES = "no ties to analyse among what you may see"
+KEY_PLAYERS_BUDGET_S = 120.0  # the whole-network greedy search keeps its best by then
 
 
 # -- payloads: each result as JSON data and back ----------------------------------------
@@ -92,6 +93,7 @@ def players_of(payload: dict[str, Any]) -> KeyPlayerSet:
         criterion=payload["criterion"],
         before=payload["before"],
         pool=payload["pool"],
+        cut_short=bool(payload.get("cut_short", False)),
     )
 
 
@@ -117,7 +119,8 @@ def compute_view(view: View) -> tuple[dict[str, dict[str, Any]], Usage]:
     if net.m == 0:
         return {LEADERS: _error(NotFound(NO_TIES)), KEY_PLAYERS: {"none": True}}, used
     ranking = rank_leaders(net, options=LeaderOptions(top=RANKED))
-    players = key_players(net, k=5, betweenness_values=ranking.values.get("betweenness"))
+    players = key_players(net, k=5, betweenness_values=ranking.values.get("betweenness"),
+                          budget_s=KEY_PLAYERS_BUDGET_S)  # fmt: skip
     return {LEADERS: ranking_payload(ranking), KEY_PLAYERS: players_payload(players)}, used
 
 

@@ -15,6 +15,8 @@ highest-betweenness candidates at each step (``pool``), and says so.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,20 +74,57 @@ class KeyPlayerSet:
     criterion: str
     before: float
     pool: int | None  # candidates tried per step; None = all
+    cut_short: bool = False  # the time budget ran out: the best found until then
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "criterion": self.criterion,
             "before": round(self.before, 4),
             "pool": self.pool,
             "players": [p.as_dict() for p in self.players],
         }
+        if self.cut_short:
+            out["cut_short"] = True
+        return out
 
 
 def active_graph(net: Network) -> tuple[ig.Graph, IntArray]:
     """The undirected graph of the nodes with ties; ``nodes[i]`` is its node i's index."""
     nodes = np.flatnonzero(net.active)
     return net.undirected.induced_subgraph(nodes.tolist()), nodes
+
+
+def _tries(graph: ig.Graph, chosen: list[int]) -> Callable[[int], float]:
+    """``fragmentation`` of ``graph`` without ``chosen`` and one more node, for any node,
+    from one pass over the rest: a node that is no articulation point leaves its
+    component whole, one smaller (no graph is copied); removing an articulation point
+    splits only its own component, so only that one is searched again."""
+    keep = np.ones(graph.vcount(), dtype=bool)
+    keep[chosen] = False
+    position = np.cumsum(keep) - 1  # node of ``graph`` -> node of ``rest``
+    rest = graph.induced_subgraph(np.flatnonzero(keep).tolist())
+    membership = np.asarray(rest.connected_components().membership)
+    sizes = np.bincount(membership).astype(np.float64)
+    cuts = set(rest.articulation_points())
+    n = rest.vcount() - 1  # nodes once the tried one is removed too
+
+    def value(c: int) -> float:
+        if n < 2:
+            return 1.0
+        r = int(position[c])
+        group = int(membership[r])
+        if r in cuts:
+            members = np.flatnonzero(membership == group)
+            part = rest.induced_subgraph(members[members != r].tolist())
+            pieces = np.asarray(part.connected_components().sizes(), dtype=np.float64)
+            others = np.delete(sizes, group)
+            after = np.concatenate([others, pieces])
+        else:
+            after = sizes.copy()
+            after[group] -= 1
+        return float(1.0 - (after * (after - 1)).sum() / (n * (n - 1)))
+
+    return value
 
 
 def key_players(
@@ -95,9 +134,12 @@ def key_players(
     criterion: str | None = None,
     pool: int = 200,
     betweenness_values: FloatArray | None = None,
+    budget_s: float | None = None,
 ) -> KeyPlayerSet:
     """``betweenness_values`` (per node of ``net``), when already computed, spare the
-    pool search on large networks from computing it again."""
+    pool search on large networks from computing it again. ``budget_s``: once that many
+    seconds have passed, the search keeps the best person of the step it is in and
+    stops (``cut_short``)."""
     graph, nodes = active_graph(net)
     n = graph.vcount()
     if criterion is None:
@@ -117,14 +159,23 @@ def key_players(
     chosen: list[int] = []
     players: list[KeyPlayer] = []
     current = before
+    started = time.monotonic()
+    cut_short = False
     for step in range(1, min(k, n) + 1):
+        tries = _tries(graph, chosen) if criterion == "fragmentation" else None
         best, best_value = -1, -1.0
         for c in candidates:
             if c in chosen:
                 continue
-            rest = graph.copy()
-            rest.delete_vertices([*chosen, c])
-            value = measure(rest)
+            if budget_s is not None and best >= 0 and time.monotonic() - started > budget_s:
+                cut_short = True  # keep the best found so far; say so
+                break
+            if tries is not None:
+                value = tries(c)
+            else:
+                rest = graph.copy()
+                rest.delete_vertices([*chosen, c])
+                value = measure(rest)
             if value > best_value + 1e-12:
                 best, best_value = c, value
         if best < 0:
@@ -135,4 +186,6 @@ def key_players(
             KeyPlayer(net.node_ids[node], net.names[node], step, best_value, best_value - current)
         )
         current = best_value
-    return KeyPlayerSet(players, criterion, before, pool_used)
+        if cut_short:
+            break
+    return KeyPlayerSet(players, criterion, before, pool_used, cut_short)
