@@ -203,14 +203,15 @@ class Stored:
     value: Any
     computed_at: str
     stale_since: str | None
+    progress: str = ""  # of the new version, when stale: "n of m" views done
 
 
 class _Decoded:
     """Results decoded lately in this process (a ranking of 1M scores takes a while to
-    decode), by their full key: a new version is a new key."""
+    decode), by the random token of their row: a new row is a new key."""
 
     def __init__(self, size: int = 16) -> None:
-        self._kept: OrderedDict[tuple[str, str, str, int], stored.Row] = OrderedDict()
+        self._kept: OrderedDict[str, stored.Row] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
@@ -221,16 +222,16 @@ class _Decoded:
                                        variant=variant, version=version)  # fmt: skip
         if newest is None:
             return None
-        key = (name, signature, variant, newest)
+        found, token = newest
         with self._lock:
-            row = self._kept.get(key)
+            row = self._kept.get(token)
         if row is None:
             row = stored.read_row(store, name=name, signature=signature, variant=variant,
-                                  version=newest)  # fmt: skip
-            if row is None:  # replaced by a newer version meanwhile
+                                  version=found)  # fmt: skip
+            if row is None or row.token != token:  # replaced meanwhile
                 return self.get(store, name, signature, variant, version)
             with self._lock:
-                self._kept[key] = row
+                self._kept[token] = row
                 while len(self._kept) > self._size:
                     self._kept.popitem(last=False)
         return row
@@ -265,8 +266,10 @@ def read_result(
     if "error" in row.payload:
         raise ERRORS.get(row.payload["error"], NotReady)(row.payload["detail"])
     value = None if row.payload.get("none") else DECODE[name](row.payload)
-    stale = None if row.data_version == version else stored.changed_since(store, row.data_version)
-    return Stored(value, row.computed_at, stale)
+    if row.data_version == version:
+        return Stored(value, row.computed_at, None)
+    since = stored.changed_since(store, row.data_version)
+    return Stored(value, row.computed_at, since, str(stored.progress(store, version)))
 
 
 # -- in a server -------------------------------------------------------------------------

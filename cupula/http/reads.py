@@ -67,6 +67,11 @@ def network(
 def ranking(view: View, cache: Derived) -> Ranking:
     """The leader ranking of the whole network the view may see: computed ahead and
     stored in a server (``precompute``), built here otherwise."""
+    return aged_ranking(view, cache)[0]
+
+
+def aged_ranking(view: View, cache: Derived) -> tuple[Ranking, dict[str, str]]:
+    """``ranking``, with its age when the stored one is stale (``Derived.result_aged``)."""
 
     def build(v: View) -> Ranking:
         net = network(v, cache)
@@ -75,8 +80,7 @@ def ranking(view: View, cache: Derived) -> Ranking:
         # reasons for the first RANKED (the most a page or `top` asks for); scores for all
         return rank_leaders(net, options=LeaderOptions(top=RANKED))
 
-    result: Ranking = cache.result(view, LEADERS, build)
-    return result
+    return cache.result_aged(view, LEADERS, build)
 
 
 def whole_key_players(view: View, cache: Derived) -> KeyPlayerSet | None:
@@ -103,8 +107,11 @@ def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
 
 def leader_ranking(view: View, cache: Derived, *, top: int) -> dict[str, Any]:
     """The leader ranking of the network the view may see (`cupula leaders`)."""
-    result = ranking(view, cache).as_dict()
+    found, age = aged_ranking(view, cache)
+    result = found.as_dict()
     result["leaders"] = result["leaders"][:top]
+    if age:  # computed before the last load; the new one is on its way
+        result["age"] = age
     return result
 
 

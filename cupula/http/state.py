@@ -33,7 +33,7 @@ def install(
         )
 
         def stored(view: View, name: str) -> Any:
-            return read_result(store, view, name, wake=background.wake).value
+            return read_result(store, view, name, wake=background.wake)
 
         app.state.derived.stored = stored
 

@@ -41,15 +41,28 @@ class Derived:
         self._kept: OrderedDict[tuple[str, str, tuple[int, int]], _Kept] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[tuple[str, str, tuple[int, int]], threading.Lock] = {}
-        # (view, name) -> the stored result of that view; set by a server (http.state)
+        # (view, name) -> the stored result of that view (``precompute.Stored``: value,
+        # computed_at, stale_since, progress); set by a server (http.state)
         self.stored: Callable[[View, str], Any] | None = None
 
     def result(self, view: View, name: str, build: Callable[[View], T]) -> T:
         """A whole-network result: the stored one where results are computed ahead (it
         may raise ``BeingComputed``), else ``get(view, name, build)``."""
-        if self.stored is not None:
-            return cast(T, self.stored(view, name))
-        return self.get(view, name, build)
+        return self.result_aged(view, name, build)[0]
+
+    def result_aged(
+        self, view: View, name: str, build: Callable[[View], T]
+    ) -> tuple[T, dict[str, str]]:
+        """``result``, with its age when it is a stored one gone stale (``computed_at``,
+        ``stale_since``, ``progress`` of the new one); empty when current."""
+        if self.stored is None:
+            return self.get(view, name, build), {}
+        kept = self.stored(view, name)
+        if kept.stale_since is None:
+            return cast(T, kept.value), {}
+        age = {"computed_at": kept.computed_at, "stale_since": kept.stale_since,
+               "progress": kept.progress}  # fmt: skip
+        return cast(T, kept.value), age
 
     def get(self, view: View, name: str, build: Callable[[View], T]) -> T:
         """``build(view)``, or the result kept from an equal view since the last change."""

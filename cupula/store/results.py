@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -128,6 +129,7 @@ class Row:
     variant: str
     data_version: int
     computed_at: str
+    token: str
     seconds: float
     payload: dict[str, Any]
     usage: Usage
@@ -155,6 +157,7 @@ def put_result(
                 variant=variant,
                 data_version=version,
                 computed_at=now_iso(),
+                token=secrets.token_hex(16),
                 seconds=round(seconds, 3),
                 payload=encode(payload),
                 usage=usage_to_json(usage),
@@ -164,15 +167,19 @@ def put_result(
 
 def newest_version(
     store: Store, *, name: str, signature: str, variant: str, version: int
-) -> int | None:
-    """The data version of the newest result of this key computed for ``version`` or
-    before (None: none)."""
-    query = select(func.max(R.data_version)).where(
-        R.name == name, R.signature == signature, R.variant == variant, R.data_version <= version
+) -> tuple[int, str] | None:
+    """(data version, token) of the newest result of this key computed for ``version``
+    or before (None: none); the token tells one stored row from any other."""
+    query = (
+        select(R.data_version, R.token)
+        .where(R.name == name, R.signature == signature, R.variant == variant)
+        .where(R.data_version <= version)
+        .order_by(R.data_version.desc())
+        .limit(1)
     )
     with store.engine.connect() as conn:
-        value = conn.execute(query).scalar()
-    return None if value is None else int(value)
+        row = conn.execute(query).first()
+    return None if row is None else (int(row.data_version), str(row.token))
 
 
 def read_row(store: Store, *, name: str, signature: str, variant: str, version: int) -> Row | None:
@@ -185,7 +192,8 @@ def read_row(store: Store, *, name: str, signature: str, variant: str, version: 
     if row is None:
         return None
     return Row(row.name, row.signature, row.variant, row.data_version, row.computed_at,
-               row.seconds, decode(row.payload), usage_from_json(row.usage))  # fmt: skip
+               row.token, row.seconds, decode(row.payload),
+               usage_from_json(row.usage))  # fmt: skip
 
 
 def changed_since(store: Store, version: int) -> str | None:

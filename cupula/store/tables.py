@@ -230,6 +230,8 @@ stored_result_table = Table(
     Column("variant", String(128), primary_key=True),
     Column("data_version", Integer, primary_key=True),
     Column("computed_at", String(32), nullable=False),
+    # random, new for every row: a process keeps decoded rows by it (``precompute``)
+    Column("token", String(32), nullable=False),
     Column("seconds", Float, nullable=False),
     Column("payload", LargeBinary, nullable=False),  # zlib of JSON; written by the server
     Column("usage", Text, nullable=False),  # JSON: what the result was built from

@@ -15,12 +15,16 @@ from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from cupula.access import audit
 from cupula.app import create_app
+from cupula.ingest import ingest
 from cupula.precompute import Background, compute_ahead
 from cupula.store import Store
-from tests.api.test_workbench import PURPOSE, db, log_in
+from cupula.store.tables import load_table
+from tests.api.test_workbench import PURPOSE, SHARED, db, entity, log_in, write
+from tests.conftest import ADMIN
 
 __all__ = ["db"]  # the fixture, shared with the workbench's tests
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +74,33 @@ def test_a_fresh_server_says_being_computed_then_answers_from_the_store(db: str)
     assert counted.statements > 0
     graph = client.get("/api/graph?entity=p1", headers=PURPOSE)
     assert graph.status_code == 200, graph.text
+
+
+def test_after_a_load_the_page_shows_the_previous_ranking_with_its_age(
+    db: str, tmp_path: Path
+) -> None:
+    client = TestClient(create_app(db, ahead=True))
+    log_in(client, "pepe")
+    store = Store.open(db)
+    try:
+        compute_ahead(store)
+        calls = [entity("p9", "Person", name="Nuevo Contacto"),
+                 entity("t9", "Communication", initiator="p1", receiver="p9")]  # fmt: skip
+        ingest(store, write(tmp_path / "more.jsonl", calls), by=ADMIN, dataset="co-shared",
+               agency="CO-DIJIN", marking=SHARED)  # fmt: skip
+        since = audit_free_last_load(store)
+    finally:
+        store.close()
+    page = client.get("/leaders?purpose=op-test")
+    assert page.status_code == 200
+    assert f"stale since a load at {since}" in page.text
+    assert "(0 of 1 views done)" in page.text  # pepe's view asked for again
+    assert "p9" not in client.get("/api/leaders", headers=PURPOSE).text
+
+
+def audit_free_last_load(store: Store) -> str:
+    with store.engine.connect() as conn:
+        return str(conn.execute(select(func.max(load_table.c.finished))).scalar())
 
 
 def test_the_servers_child_process_computes_them(db: str) -> None:

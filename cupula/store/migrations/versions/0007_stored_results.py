@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("variant", sa.String(128), primary_key=True),
         sa.Column("data_version", sa.Integer, primary_key=True),
         sa.Column("computed_at", sa.String(32), nullable=False),
+        sa.Column("token", sa.String(32), nullable=False),  # random, new for every row
         sa.Column("seconds", sa.Float, nullable=False),
         sa.Column("payload", sa.LargeBinary, nullable=False),
         sa.Column("usage", sa.Text, nullable=False),
