@@ -8,6 +8,10 @@ usage they were built from. ``read_result`` gives a reader the newest result of 
 view: the current one, or the previous one with the time it went stale, or
 ``BeingComputed`` with the progress; never a result computed for another signature.
 
+A view's stored resolution run is brought up to date with the new loads first
+(``resolve_ahead``: the incremental resolution), so that what is computed on the fused
+network (``store.results.variant_of``) can follow it.
+
 ``Background`` runs ``compute_ahead`` in a child process for a server (the work is CPU
 bound and would hold the GIL the requests need): woken when a reader asks for a view,
 polling for loads made by other processes, stopped (killed if need be) within seconds.
@@ -33,6 +37,7 @@ from cupula.errors import BeingComputed, CupulaError, NotFound, NotReady
 from cupula.graph.analysis import network_of
 from cupula.graph.keyplayers import KeyPlayer, KeyPlayerSet, key_players
 from cupula.graph.leaders import Leader, LeaderOptions, Ranking, rank_leaders
+from cupula.resolve.service import is_stale, resolve_incremental, stored_run
 from cupula.store import Store, View
 from cupula.store import results as stored
 from cupula.store.usage import Usage
@@ -144,6 +149,25 @@ def plan(store: Store, version: int, viewers: Iterable[Viewer] | None = None) ->
     return added
 
 
+def resolve_ahead(store: Store, view: View) -> bool:
+    """Bring the view's stored resolution run up to date with the loads since it
+    (``cupula resolve --incremental``), if it has a run; a change that needs a full run
+    is left to `cupula resolve` (a full run re-estimates the model: an analyst's
+    decision). Returns whether an increment was made."""
+    try:
+        if stored_run(store, view) is None or not is_stale(store, view):
+            return False
+        increment = resolve_incremental(store, view)
+    except NotReady as exc:  # NoRun, NeedsFullRun: the message says what to run
+        log.info("resolution of %s's view not brought up to date: %s", view.viewer.user, exc)
+        return False
+    except Exception:
+        log.exception("incremental resolution of %s's view failed", view.viewer.user)
+        return False
+    log.info("resolution of %s's view: %s", view.viewer.user, increment.stats)
+    return True
+
+
 def compute_task(store: Store, task: stored.Task, viewers: dict[str, Viewer]) -> None:
     """Compute and keep the results of one asked-for view."""
     try:
@@ -155,6 +179,8 @@ def compute_task(store: Store, task: stored.Task, viewers: dict[str, Viewer]) ->
             # be computed is another view's; its readers ask for it again
             stored.finish(store, task, state="failed", error="the view changed meanwhile")
             return
+        if task.datasets is None:
+            resolve_ahead(store, view)
         start = time.perf_counter()
         payloads, used = compute_view(view)
         seconds = time.perf_counter() - start

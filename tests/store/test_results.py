@@ -20,6 +20,7 @@ from cupula.graph.keyplayers import key_players
 from cupula.graph.leaders import LeaderOptions, rank_leaders
 from cupula.model.marking import Classification
 from cupula.precompute import KEY_PLAYERS, LEADERS, RANKED, compute_ahead, read_result
+from cupula.resolve.service import resolve_view, stored_run
 from cupula.store import Store, View
 from cupula.store import results as stored
 from cupula.store.tables import ahead_task_table, load_table, stored_result_table
@@ -193,3 +194,21 @@ def test_a_viewer_never_reads_a_result_computed_for_another_signature(
     inline = rank_leaders(network_of(view(store, reader, reader_scope)).network,
                           options=LeaderOptions(top=RANKED))  # fmt: skip
     assert got.value.scores == inline.scores
+
+
+def test_a_load_brings_the_resolution_run_of_a_view_up_to_date(tmp_path: Path) -> None:
+    store = register_agencies(Store.open(str(tmp_path / "resolved.db")))
+    try:
+        accounts.add_user(store, Viewer.local_admin(), "ana", "CO-DIJIN", Classification.SECRET)
+        ana = accounts.viewer_for(store, "ana")
+        loads = tmp_path / "loads"
+        loads.mkdir()
+        chain = [(f"p{i}", f"p{i + 1}") for i in range(40)]
+        load_entities(store, loads, calls(*chain), dataset="shared", marking=SHARED)
+        resolve_view(store, view(store, ana))
+        load_entities(store, loads, calls(("p0", "q1")), dataset="shared", marking=SHARED)
+        assert stored_run(store, view(store, ana)).loads_since == 1  # type: ignore[union-attr]
+        compute_ahead(store)
+        assert stored_run(store, view(store, ana)).loads_since == 0  # type: ignore[union-attr]
+    finally:
+        store.close()
