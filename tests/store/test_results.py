@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from cupula.access import accounts
 from cupula.access.viewer import Viewer
@@ -19,7 +19,7 @@ from cupula.graph.analysis import network_of
 from cupula.graph.keyplayers import key_players
 from cupula.graph.leaders import LeaderOptions, rank_leaders
 from cupula.model.marking import Classification
-from cupula.precompute import KEY_PLAYERS, LEADERS, RANKED, compute_ahead, read_result
+from cupula.precompute import KEY_PLAYERS, LEADERS, RANKED, compute_ahead, plan, read_result
 from cupula.resolve.service import resolve_view, stored_run
 from cupula.store import Store, View
 from cupula.store import results as stored
@@ -212,3 +212,21 @@ def test_a_load_brings_the_resolution_run_of_a_view_up_to_date(tmp_path: Path) -
         assert stored_run(store, view(store, ana)).loads_since == 0  # type: ignore[union-attr]
     finally:
         store.close()
+
+
+def test_two_server_processes_never_compute_the_same_view(filled: Store) -> None:
+    other = Store.open(str(filled.engine.url.database))  # another process's connection
+    try:
+        version = stored.data_version(filled)
+        plan(filled, version, [COLOMBIA, SPAIN])
+        first, second = stored.claim(filled, version), stored.claim(other, version)
+        assert first is not None and second is not None
+        assert first.signature != second.signature
+        assert stored.claim(filled, version) is None and stored.claim(other, version) is None
+        # a claimer that went silent (killed) is taken over once its lease has passed
+        long_ago = "2000-01-01T00:00:00Z"
+        with filled.engine.begin() as conn:
+            conn.execute(update(ahead_task_table).values(claimed_at=long_ago))
+        assert stored.claim(other, version) is not None
+    finally:
+        other.close()
