@@ -96,35 +96,75 @@ def active_graph(net: Network) -> tuple[ig.Graph, IntArray]:
 
 def _tries(graph: ig.Graph, chosen: list[int]) -> Callable[[int], float]:
     """``fragmentation`` of ``graph`` without ``chosen`` and one more node, for any node,
-    from one pass over the rest: a node that is no articulation point leaves its
-    component whole, one smaller (no graph is copied); removing an articulation point
-    splits only its own component, so only that one is searched again."""
+    from one pass over the rest (no graph copied per try). A node that is no
+    articulation point leaves its component whole, one smaller. Removing an articulation
+    point splits its component into the pieces hanging from it in the block-cut tree
+    (biconnected blocks and the cut nodes between them): with the tree rooted, a piece
+    is the weight below one of its child blocks, or the rest of the component above."""
     keep = np.ones(graph.vcount(), dtype=bool)
     keep[chosen] = False
     position = np.cumsum(keep) - 1  # node of ``graph`` -> node of ``rest``
     rest = graph.induced_subgraph(np.flatnonzero(keep).tolist())
     membership = np.asarray(rest.connected_components().membership)
     sizes = np.bincount(membership).astype(np.float64)
-    cuts = set(rest.articulation_points())
+    pairs = float((sizes * (sizes - 1)).sum())
+    below, parent, cut_index, blocks = _block_cut_tree(rest)
     n = rest.vcount() - 1  # nodes once the tried one is removed too
 
     def value(c: int) -> float:
         if n < 2:
             return 1.0
         r = int(position[c])
-        group = int(membership[r])
-        if r in cuts:
-            members = np.flatnonzero(membership == group)
-            part = rest.induced_subgraph(members[members != r].tolist())
-            pieces = np.asarray(part.connected_components().sizes(), dtype=np.float64)
-            others = np.delete(sizes, group)
-            after = np.concatenate([others, pieces])
+        size = sizes[membership[r]]
+        t = cut_index.get(r)
+        if t is None:
+            after = pairs - size * (size - 1) + (size - 1) * (size - 2)
         else:
-            after = sizes.copy()
-            after[group] -= 1
-        return float(1.0 - (after * (after - 1)).sum() / (n * (n - 1)))
+            node = blocks + t
+            children = [u for u in below.neighbors(node) if u != parent[node]]
+            pieces = np.append(weights_of(children), size - weights_of([node])[0])
+            after = pairs - size * (size - 1) + float((pieces * (pieces - 1)).sum())
+        return float(1.0 - after / (n * (n - 1)))
+
+    subtree = below.vs["subtree"] if below.vcount() else []
+
+    def weights_of(nodes: list[int]) -> FloatArray:
+        return np.asarray([subtree[u] for u in nodes], dtype=np.float64)
 
     return value
+
+
+def _block_cut_tree(graph: ig.Graph) -> tuple[ig.Graph, list[int], dict[int, int], int]:
+    """The block-cut forest of ``graph``: nodes 0..B-1 its biconnected blocks, B+i its
+    i-th cut node; each tree rooted (``parent``), each node carrying ``subtree``: the
+    nodes of ``graph`` below it (a block counts its members that are no cut node)."""
+    blocks, cuts = graph.biconnected_components(return_articulation_points=True)
+    cut_index = {int(v): i for i, v in enumerate(cuts)}
+    b = len(blocks)
+    edges: list[tuple[int, int]] = []
+    weight = np.zeros(b + len(cuts) + 1)
+    weight[b : b + len(cuts)] = 1.0
+    for i, members in enumerate(blocks):
+        inner = 0
+        for v in members:
+            t = cut_index.get(v)
+            if t is None:
+                inner += 1
+            else:
+                edges.append((i, b + t))
+        weight[i] = inner
+    root = b + len(cuts)  # one root above every tree, so that one search orders all
+    tree = ig.Graph(n=root + 1, edges=edges)
+    roots: dict[int, int] = {}  # tree -> its first block
+    for v, t in enumerate(tree.connected_components().membership[:b]):
+        roots.setdefault(t, v)
+    tree.add_edges([(root, v) for v in roots.values()])
+    order, _layers, parent = tree.bfs(root)
+    subtree = weight.copy()
+    for v in reversed(order[1:]):
+        subtree[parent[v]] += subtree[v]
+    tree.vs["subtree"] = subtree.tolist()
+    return tree, list(parent), cut_index, b
 
 
 def key_players(

@@ -44,7 +44,7 @@ def graphs(draw: st.DrawFn) -> Network:
     return Network.from_edges(n, np.array(src), np.array(dst))
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(graphs(), st.integers(1, 4))
 def test_the_same_people_as_a_copy_per_try(net: Network, k: int) -> None:
     _graph, nodes = active_graph(net)
