@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cupula.graph import measures  # noqa: E402
+from cupula.graph.keyplayers import key_players  # noqa: E402
 from cupula.graph.leaders import LeaderOptions, rank_leaders  # noqa: E402
 from cupula.graph.network import Network  # noqa: E402
 
@@ -109,9 +110,14 @@ def cupula_ranking(net: Network) -> dict[str, dict[str, float]]:
         ("eigenvector", lambda: measures.eigenvector(net)),
         ("betweenness", lambda: measures.betweenness(net)),
     ]
+    kept: dict[str, Any] = {}
     for name, step in steps:
         with watched(out, name):
-            step()
+            kept[name] = step()
+    btw = kept["betweenness"].values
+    with watched(out, "key players (5, fragmentation)"):
+        kp = key_players(net, k=5, criterion="fragmentation", betweenness_values=btw)
+    print(f"    pool {kp.pool}, cut short: {kp.cut_short}")
     return out
 
 
