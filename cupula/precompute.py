@@ -199,14 +199,18 @@ def compute_ahead(
     viewers: Iterable[Viewer] | None = None,
     *,
     stop: threading.Event | multiprocessing.synchronize.Event | None = None,
+    planned: bool = False,
 ) -> int:
     """Compute what is missing for the current data version: each distinct view of
     ``viewers`` (default: the registered users) and each view a reader asked for.
-    Returns the number of views computed here; stops between views when ``stop`` is set."""
+    Returns the number of views computed here; stops between views when ``stop`` is set.
+    ``planned``: the users' views of this version were asked for already (by an earlier
+    call), only what readers asked for since is left to compute."""
     version = stored.data_version(store)
     given = list(viewers) if viewers is not None else None
-    stored.forget_before(store, version)
-    plan(store, version, given)
+    if not planned:
+        stored.forget_before(store, version)
+        plan(store, version, given)
     by_user = {v.user: v for v in given or ()}
     computed = 0
     while not (stop is not None and stop.is_set()):
@@ -308,10 +312,13 @@ def _loop(
 ) -> None:
     """The child process: compute what is missing, then wait for a wake-up or a poll."""
     store = Store.open(db)
+    planned = -1  # the data version whose users' views were asked for
     try:
         while not stop.is_set():
             try:
-                compute_ahead(store, stop=stop)
+                version = stored.data_version(store)
+                compute_ahead(store, stop=stop, planned=version == planned)
+                planned = version
             except Exception:  # a database hiccup: try again at the next poll
                 log.exception("computing ahead failed")
             wake.wait(POLL_S)
@@ -342,7 +349,7 @@ class Background:
     def alive(self) -> bool:
         return self._process.is_alive()
 
-    def stop(self, grace: float = 1.0) -> None:
+    def stop(self, grace: float = 0.5) -> None:
         """Stop within ``grace`` seconds and a little: asked first, then killed (a result
         being written is one transaction: it is kept whole or not at all)."""
         if self._process.pid is None:

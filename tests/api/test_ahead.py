@@ -95,7 +95,11 @@ def test_after_a_load_the_page_shows_the_previous_ranking_with_its_age(
     assert page.status_code == 200
     assert f"stale since a load at {since}" in page.text
     assert "(0 of 1 views done)" in page.text  # pepe's view asked for again
-    assert "p9" not in client.get("/api/leaders", headers=PURPOSE).text
+    answer = client.get("/api/leaders", headers=PURPOSE)
+    assert answer.status_code == 200
+    assert answer.json()["age"]["stale_since"] == since
+    assert answer.json()["age"]["progress"] == "0 of 1"
+    assert "p9" not in answer.text  # the ranking computed before the load
 
 
 def audit_free_last_load(store: Store) -> str:
