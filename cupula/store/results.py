@@ -227,6 +227,12 @@ def add_task(
     datasets: tuple[str, ...] | None,
 ) -> bool:
     """Ask for the results of a view at ``version``; False when already asked."""
+    asked = select(T.state).where(
+        T.data_version == version, T.signature == signature, T.variant == variant
+    )
+    with store.engine.connect() as conn:
+        if conn.execute(asked).first() is not None:  # the usual case: no failed insert
+            return False
     try:
         with store.engine.begin() as conn:
             conn.execute(
