@@ -57,34 +57,31 @@ def variant_of(view: View) -> str:
 
 
 def _plain(value: Any) -> Any:
+    """An array as its bytes, a numpy number as a number (a ``json`` default hook: only
+    what json cannot write itself comes here)."""
     if isinstance(value, np.ndarray):
         raw = np.ascontiguousarray(value, dtype="<f8").tobytes()
         return {"__f8__": base64.b64encode(raw).decode("ascii")}
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
-    return value
+    raise TypeError(f"a stored result cannot hold a {type(value).__name__}")
 
 
-def _revive(value: Any) -> Any:
-    if isinstance(value, dict):
-        if set(value) == {"__f8__"}:
-            return np.frombuffer(base64.b64decode(value["__f8__"]), dtype="<f8").copy()
-        return {k: _revive(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_revive(v) for v in value]
+def _revive(value: dict[str, Any]) -> Any:
+    """An array back from its bytes (a ``json`` object hook: the parser calls it on each
+    object, so a list of a million ids is never walked in Python)."""
+    if len(value) == 1 and "__f8__" in value:
+        return np.frombuffer(base64.b64decode(value["__f8__"]), dtype="<f8").copy()
     return value
 
 
 def encode(payload: Mapping[str, Any]) -> bytes:
-    return zlib.compress(json.dumps(_plain(payload), separators=(",", ":")).encode(), 6)
+    text = json.dumps(payload, separators=(",", ":"), default=_plain)
+    return zlib.compress(text.encode(), 6)
 
 
 def decode(blob: bytes) -> dict[str, Any]:
-    value = _revive(json.loads(zlib.decompress(blob)))
+    value = json.loads(zlib.decompress(blob), object_hook=_revive)
     if not isinstance(value, dict):
         raise ValueError("a stored result's payload is not a JSON object")
     return value
