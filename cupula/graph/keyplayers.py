@@ -140,13 +140,18 @@ def _block_cut_tree(graph: ig.Graph) -> tuple[ig.Graph, list[int], dict[int, int
     i-th cut node; each tree rooted (``parent``), each node carrying ``subtree``: the
     nodes of ``graph`` below it (a block counts its members that are no cut node).
     Array work throughout: a million-node graph has about as many blocks."""
-    blocks, cuts = graph.biconnected_components(return_articulation_points=True)
-    b, c = len(blocks), len(cuts)
-    cut_at = np.full(graph.vcount(), -1, dtype=np.int64)
+    # igraph's own call returns each block as the edge ids of a spanning tree of it; its
+    # Python wrapper turns them into vertex sets one edge at a time (most of the time)
+    spanning, cuts = ig.GraphBase.biconnected_components(graph, True)
+    b, c, nv = len(spanning), len(cuts), graph.vcount()
+    cut_at = np.full(nv, -1, dtype=np.int64)
     cut_at[np.asarray(cuts, dtype=np.int64)] = np.arange(c)
-    lengths = np.fromiter((len(m) for m in blocks), dtype=np.int64, count=b)
-    members = np.fromiter(chain.from_iterable(blocks), dtype=np.int64, count=int(lengths.sum()))
-    block_of = np.repeat(np.arange(b, dtype=np.int64), lengths)
+    lengths = np.fromiter((len(t) for t in spanning), dtype=np.int64, count=b)
+    edge_ids = np.fromiter(chain.from_iterable(spanning), dtype=np.int64, count=int(lengths.sum()))
+    flat = chain.from_iterable(graph.get_edgelist())
+    ends = np.fromiter(flat, dtype=np.int64, count=2 * graph.ecount()).reshape(-1, 2)[edge_ids]
+    pairs = np.unique(np.repeat(np.arange(b, dtype=np.int64), 2 * lengths) * nv + ends.ravel())
+    block_of, members = pairs // nv, pairs % nv  # each (block, member) once
     is_cut = cut_at[members] >= 0
     root = b + c  # one root above every tree, so that one search orders all
     weight = np.zeros(root + 1)
