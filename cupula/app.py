@@ -27,17 +27,26 @@ def create_app(
     cache_size: int = 64,
     upload_limit: int = MAX_BYTES,
     trusted_proxies: Sequence[str] | None = None,
+    ahead: bool = False,
 ) -> FastAPI:
     """The workbench over the store at ``db`` (default: ``CUPULA_DB`` or ./cupula.db); login
     sessions are kept in the store. ``cache_size`` derived results (networks, name
     indexes) are kept (0: none); uploads over ``upload_limit`` bytes are refused;
     forwarded headers are believed from ``trusted_proxies`` only (default:
-    ``CUPULA_TRUSTED_PROXIES``; none when unset)."""
+    ``CUPULA_TRUSTED_PROXIES``; none when unset). With ``ahead`` (a server), the
+    leader ranking and key players of each view are computed ahead by a child process
+    and read from the store (``precompute``); without, built on the first request."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        app.state.store.close()
+        if app.state.ahead is not None:
+            app.state.ahead.start()
+        try:
+            yield
+        finally:
+            if app.state.ahead is not None:
+                app.state.ahead.stop()
+            app.state.store.close()
 
     app = FastAPI(
         title="cupula",
@@ -48,7 +57,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    state.install(app, db, cache_size=cache_size, upload_limit=upload_limit)
+    state.install(app, db, cache_size=cache_size, upload_limit=upload_limit, ahead=ahead)
     errors.install(app)
     proxies.install(app, proxies.trusted_proxies(trusted_proxies))
     app.add_middleware(UploadGate)  # no body is read before its sender is known

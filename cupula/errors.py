@@ -37,3 +37,18 @@ class NotFound(CupulaError, LookupError):
 
 class NotReady(CupulaError, LookupError):
     """The store does not hold what this needs yet (e.g. no resolution run)."""
+
+
+class BeingComputed(CupulaError, LookupError):
+    """A whole-network result of the reader's view is not computed yet (``precompute``):
+    the answer says so, with the progress, instead of making the reader wait minutes."""
+
+    def __init__(self, what: str, done: int, total: int, *, retry_after: int = 60) -> None:
+        progress = f" ({done} of {total} views done)" if total else ""
+        super().__init__(
+            f"the {what} of your view is being computed{progress}; try again in a minute"
+        )
+        self.what = what
+        self.done = done
+        self.total = total
+        self.retry_after = retry_after  # seconds, for the Retry-After header

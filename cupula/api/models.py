@@ -155,6 +155,9 @@ class Leaders(BaseModel):
     nodes: int
     ties: int
     betweenness: str
+    age: dict[str, str] | None = Field(
+        None, description="when stale: computed_at, stale_since (a load), progress of the new"
+    )
 
 
 # -- money

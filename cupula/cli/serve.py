@@ -46,7 +46,7 @@ def serve(
 
     proxies = trusted_proxies.split(",") if trusted_proxies else []
     config = uvicorn.Config(
-        create_app(ctx.obj["db"], trusted_proxies=proxies),
+        create_app(ctx.obj["db"], trusted_proxies=proxies, ahead=True),
         host=host,
         port=port,
         log_level="info",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import igraph as ig
 import numpy as np
 
-from cupula.graph.network import CONTACT_KINDS, FloatArray, Network
+from cupula.graph.network import CONTACT_KINDS, FloatArray, IntArray, Network
 
 EXACT_BETWEENNESS_LIMIT = 20_000  # nodes; above this, sampled sources
 # Sources sampled above the limit (Brandes & Pich 2007): each costs one breadth-first
@@ -101,6 +101,17 @@ def pagerank(net: Network, *, damping: float = 0.85) -> FloatArray:
     return np.asarray(g.pagerank(weights="weight", damping=damping), dtype=np.float64)
 
 
+def largest_component(membership: IntArray) -> IntArray:
+    """The nodes (sorted) of the largest component; of equal ones, the one holding the
+    lowest node. One pass over the nodes whatever the number of components (a scan of
+    the nodes per component took 330 s on 165k nodes in 102k components)."""
+    sizes = np.bincount(membership)
+    # nodes are visited in order, so each component's first index is its lowest node
+    _, lowest = np.unique(membership, return_index=True)
+    best = int(np.lexsort((lowest, -sizes))[0])
+    return np.flatnonzero(membership == best)
+
+
 def eigenvector(net: Network) -> FloatArray:
     """Eigenvector centrality within the largest connected group (max 1); 0 elsewhere.
 
@@ -112,11 +123,8 @@ def eigenvector(net: Network) -> FloatArray:
     values = np.zeros(g.vcount())
     if g.ecount() == 0:
         return values
-    groups = g.connected_components()
-    sizes = groups.sizes()
-    best = max(range(len(sizes)), key=lambda c: (sizes[c], -min(groups[c])))
-    members = sorted(groups[best])
-    sub = g.induced_subgraph(members)
+    members = largest_component(np.asarray(g.connected_components().membership))
+    sub = g.induced_subgraph(members.tolist())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         values[members] = sub.eigenvector_centrality(scale=True, weights=None)

@@ -20,13 +20,20 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cupula.access.accounts import AccountError
-from cupula.errors import CupulaError, NotFound, NotReady, Refused, TooManyAttempts
+from cupula.errors import (
+    BeingComputed,
+    CupulaError,
+    NotFound,
+    NotReady,
+    Refused,
+    TooManyAttempts,
+)
 from cupula.http.upload import TooLarge
 from cupula.ingest import IngestError
 from cupula.model.marking import MarkingError
 from cupula.store.view import PurposeRequired
 
-__all__ = ["STATUS", "install", "internal_error", "status_of"]
+__all__ = ["STATUS", "headers_of", "install", "internal_error", "status_of"]
 
 log = logging.getLogger("cupula.http")
 
@@ -37,6 +44,7 @@ STATUS: dict[type[CupulaError], int] = {
     PurposeRequired: 400,
     Refused: 403,
     NotFound: 404,
+    BeingComputed: 503,  # with Retry-After (headers_of): the result is on its way
     NotReady: 409,
     TooLarge: 413,
     IngestError: 422,
@@ -50,6 +58,13 @@ INTERNAL_DETAIL = "the server failed on this request; give the administrator the
 def status_of(exc: CupulaError) -> int:
     """The HTTP status of one of cupula's errors (the pages use it too)."""
     return next(code for t, code in STATUS.items() if isinstance(exc, t))
+
+
+def headers_of(exc: CupulaError) -> dict[str, str]:
+    """Headers that go with the answer to one of cupula's errors (the pages use it too)."""
+    if isinstance(exc, BeingComputed):
+        return {"Retry-After": str(exc.retry_after)}
+    return {}
 
 
 def internal_error(request: Request | Scope, exc: BaseException) -> str:
@@ -70,7 +85,7 @@ def install(app: FastAPI) -> None:
 async def _handle(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, CupulaError)
     return JSONResponse({"error": type(exc).__name__, "detail": str(exc)},
-                        status_code=status_of(exc))  # fmt: skip
+                        status_code=status_of(exc), headers=headers_of(exc))  # fmt: skip
 
 
 async def _http(_request: Request, exc: Exception) -> JSONResponse:

@@ -17,19 +17,18 @@ from cupula.cooperation import figures
 from cupula.entity_page import entity_page as entity_page_of
 from cupula.errors import NotFound
 from cupula.graph.analysis import network_of
-from cupula.graph.keyplayers import key_players
+from cupula.graph.keyplayers import KeyPlayerSet, key_players
 from cupula.graph.leaders import LeaderOptions, Ranking, rank_leaders
 from cupula.graph.neighbourhood import NeighbourhoodOptions, neighbourhood
 from cupula.graph.network import Network
 from cupula.graph.temporal import Window
 from cupula.money.flows import Flows, flows_of, trace_sources
 from cupula.money.trace import TraceOptions, TraceResult, trace_many
+from cupula.precompute import KEY_PLAYERS, LEADERS, NO_TIES, RANKED
 from cupula.resolve.records import records_of
 from cupula.resolve.search import NameIndex
 from cupula.store import View
 from cupula.store.derived import Derived
-
-RANKED = 200
 
 
 @dataclass(frozen=True)
@@ -66,12 +65,34 @@ def network(
 
 
 def ranking(view: View, cache: Derived) -> Ranking:
-    net = network(view, cache)
-    if net.m == 0:
-        raise NotFound("no ties to analyse among what you may see")
-    # reasons for the first RANKED (the most a page or `top` asks for); scores for all
-    options = LeaderOptions(top=RANKED)
-    return cache.get(view, "leaders", lambda v: rank_leaders(net, options=options))
+    """The leader ranking of the whole network the view may see: computed ahead and
+    stored in a server (``precompute``), built here otherwise."""
+    return aged_ranking(view, cache)[0]
+
+
+def aged_ranking(view: View, cache: Derived) -> tuple[Ranking, dict[str, str]]:
+    """``ranking``, with its age when the stored one is stale (``Derived.result_aged``)."""
+
+    def build(v: View) -> Ranking:
+        net = network(v, cache)
+        if net.m == 0:
+            raise NotFound(NO_TIES)
+        # reasons for the first RANKED (the most a page or `top` asks for); scores for all
+        return rank_leaders(net, options=LeaderOptions(top=RANKED))
+
+    return cache.result_aged(view, LEADERS, build)
+
+
+def whole_key_players(view: View, cache: Derived) -> KeyPlayerSet | None:
+    """The key players of the whole network the view may see (None: no ties); stored
+    in a server like the ranking."""
+
+    def build(v: View) -> KeyPlayerSet | None:
+        full = network(v, cache)
+        return key_players(full, k=5) if full.m else None
+
+    result: KeyPlayerSet | None = cache.result(view, KEY_PLAYERS, build)
+    return result
 
 
 def names(view: View, cache: Derived) -> NameIndex:
@@ -86,8 +107,11 @@ def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
 
 def leader_ranking(view: View, cache: Derived, *, top: int) -> dict[str, Any]:
     """The leader ranking of the network the view may see (`cupula leaders`)."""
-    result = ranking(view, cache).as_dict()
+    found, age = aged_ranking(view, cache)
+    result = found.as_dict()
     result["leaders"] = result["leaders"][:top]
+    if age:  # computed before the last load; the new one is on its way
+        result["age"] = age
     return result
 
 
@@ -115,7 +139,7 @@ def graph(
         net = net.select(wanted[net.src] & wanted[net.dst])
     full = network(view, cache)
     scores = ranking(view, cache).scores if full.m else {}
-    players = cache.get(view, "key players", lambda v: key_players(full, k=5)) if full.m else None
+    players = whole_key_players(view, cache) if full.m else None
     return neighbourhood(
         net,
         seeds,

@@ -1,25 +1,41 @@
 """What one application holds for all its requests (``app.state``): the store, the secret
-the login throttle, the cache of derived results, the upload limit;
-and the dependencies that hand them to a route."""
+the login throttle, the cache of derived results, the upload limit, and (in a server) the
+child process that computes whole-network results ahead; and the dependencies that hand
+them to a route."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 
 from cupula.http.throttle import LoginThrottle
 from cupula.model.schemata import get_model
-from cupula.store import Store
+from cupula.precompute import Background, read_result
+from cupula.store import Store, View
 from cupula.store.derived import Derived
 
 
-def install(app: FastAPI, db: str | None, *, cache_size: int, upload_limit: int) -> None:
+def install(
+    app: FastAPI, db: str | None, *, cache_size: int, upload_limit: int, ahead: bool = False
+) -> None:
+    """``ahead``: whole-network results are computed by a child process and read from
+    the database (``precompute``); started and stopped with the app (``app.lifespan``)."""
     get_model()  # FtM's schemata generated once, before requests arrive on many threads
-    app.state.store = Store.open(db)
+    store = app.state.store = Store.open(db)
     app.state.throttle = LoginThrottle()
-    app.state.derived = Derived(app.state.store.data_version, size=cache_size)
+    app.state.derived = Derived(store.data_version, size=cache_size)
     app.state.upload_limit = upload_limit
+    app.state.ahead = None
+    if ahead:
+        background = app.state.ahead = Background(
+            store.engine.url.render_as_string(hide_password=False)
+        )
+
+        def stored(view: View, name: str) -> Any:
+            return read_result(store, view, name, wake=background.wake)
+
+        app.state.derived.stored = stored
 
 
 def derived(request: Request) -> Derived:

@@ -6,6 +6,10 @@ only for a view with the same signature (exactly the same statements readable) a
 while the store's data version is unchanged. A reuse still makes every check a read
 makes (the purpose), and counts the statements the result was built from in the view's
 usage, so the audit entry says what it would have said had the result been rebuilt.
+
+Whole-network results (the leader ranking, the key players) are not built on a request
+in a server: ``Derived.result`` reads them from the database (``precompute.read_result``)
+once ``stored`` is set; without it (tests, one-off uses) they are built here as above.
 """
 
 from __future__ import annotations
@@ -37,6 +41,28 @@ class Derived:
         self._kept: OrderedDict[tuple[str, str, tuple[int, int]], _Kept] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[tuple[str, str, tuple[int, int]], threading.Lock] = {}
+        # (view, name) -> the stored result of that view (``precompute.Stored``: value,
+        # computed_at, stale_since, progress); set by a server (http.state)
+        self.stored: Callable[[View, str], Any] | None = None
+
+    def result(self, view: View, name: str, build: Callable[[View], T]) -> T:
+        """A whole-network result: the stored one where results are computed ahead (it
+        may raise ``BeingComputed``), else ``get(view, name, build)``."""
+        return self.result_aged(view, name, build)[0]
+
+    def result_aged(
+        self, view: View, name: str, build: Callable[[View], T]
+    ) -> tuple[T, dict[str, str]]:
+        """``result``, with its age when it is a stored one gone stale (``computed_at``,
+        ``stale_since``, ``progress`` of the new one); empty when current."""
+        if self.stored is None:
+            return self.get(view, name, build), {}
+        kept = self.stored(view, name)
+        if kept.stale_since is None:
+            return cast(T, kept.value), {}
+        age = {"computed_at": kept.computed_at, "stale_since": kept.stale_since,
+               "progress": kept.progress}  # fmt: skip
+        return cast(T, kept.value), age
 
     def get(self, view: View, name: str, build: Callable[[View], T]) -> T:
         """``build(view)``, or the result kept from an equal view since the last change."""

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    Column,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 from cupula.model.statement import Statement
 
@@ -205,4 +215,38 @@ judgement_marking_table = Table(
     metadata,
     Column("id", String(16), primary_key=True),
     Column("text", Text, nullable=False),
+)
+
+# -- results computed ahead (migration 0007) ------------------------------------------------
+
+# One whole-network result per (name, view signature, variant, data version): a result is
+# only ever read by a view of the same signature (``store.results``). ``variant`` names
+# the network it was computed on (see ``store.results.variant_of``).
+stored_result_table = Table(
+    "stored_result",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("signature", String(64), primary_key=True),
+    Column("variant", String(128), primary_key=True),
+    Column("data_version", Integer, primary_key=True),
+    Column("computed_at", String(32), nullable=False),
+    # random, new for every row: a process keeps decoded rows by it (``precompute``)
+    Column("token", String(32), nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("payload", LargeBinary, nullable=False),  # zlib of JSON; written by the server
+    Column("usage", Text, nullable=False),  # JSON: what the result was built from
+)
+
+# The views to compute ahead for a data version, and who is computing which.
+ahead_task_table = Table(
+    "ahead_task",
+    metadata,
+    Column("data_version", Integer, primary_key=True),
+    Column("signature", String(64), primary_key=True),
+    Column("variant", String(128), primary_key=True),
+    Column("user", String(64), nullable=False),  # whose view it is (to rebuild it)
+    Column("datasets", Text, nullable=True),  # JSON list; NULL: every dataset
+    Column("state", String(16), nullable=False),  # waiting / computing / done / failed
+    Column("claimed_at", String(32), nullable=True),
+    Column("error", Text, nullable=True),
 )

@@ -28,12 +28,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from cupula.access import audit
 from cupula.access.accounts import AccountError
 from cupula.access.reading import Reading
-from cupula.errors import CupulaError, InvalidInput, NotFound, TooManyAttempts
+from cupula.errors import BeingComputed, CupulaError, InvalidInput, NotFound, TooManyAttempts
 from cupula.graph.network import KINDS
 from cupula.http import reads
 from cupula.http.auth import SESSION_COOKIE, csrf_matches, log_in, log_out, session_of
 from cupula.http.context import request_context
-from cupula.http.errors import internal_error, status_of
+from cupula.http.errors import headers_of, internal_error, status_of
 from cupula.http.state import Cache, UploadLimit
 from cupula.http.upload import load_upload
 from cupula.ingest import Format, IngestError, LoadOptions
@@ -112,8 +112,11 @@ def _failure(request: Request, exc: Exception) -> Response:
         asked = TEXT[language(request)]["purpose_needed"]
         return render(request, "message.html", status, message=asked, viewer=None,
                       ask_purpose=True, action=request.url.path, kept=kept)  # fmt: skip
-    return render(request, "message.html", status, message=message(str(exc), language(request)),
-                  viewer=None)  # fmt: skip
+    refresh = exc.retry_after if isinstance(exc, BeingComputed) else None  # the page retries
+    response = render(request, "message.html", status, viewer=None, refresh=refresh,
+                      message=message(str(exc), language(request)))  # fmt: skip
+    response.headers.update(headers_of(exc))
+    return response
 
 
 def page(request: Request, template: str, read: PageRead) -> Response:
@@ -231,7 +234,7 @@ def network_page(request: Request, cache: Cache, entity: str = "", hops: str = "
             try:
                 leaders = reads.ranking(view, cache).leaders
                 start = leaders[0].entity_id if leaders else ""
-            except NotFound:
+            except (NotFound, BeingComputed):  # no ranking (yet): the analyst picks a start
                 start = ""
         phases = reads.network(view, cache).phases
         return {"entity": start, "hops": depth, "kinds": KINDS,
