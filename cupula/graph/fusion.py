@@ -22,15 +22,19 @@ resolve` runs again), no resolution yet, or records shown apart on request
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func, select
+
 from cupula.graph.merging import canonical_id, merge_nodes
 from cupula.graph.network import Network
 from cupula.resolve.service import NoRun, clusters_for, stored_run
 from cupula.store import Store, View
+from cupula.store.tables import judgement_table, resolution_run_table
 from cupula.store.view import PurposeRequired
 
 FUSED = "fused"
@@ -148,6 +152,29 @@ def fusion_for(store: Store, view: View, *, whole: View | None = None) -> Fusion
         names, partners = captions(view, clusters)
         return Fusion(clusters, names, note, partners)
     return Fusion([], {}, FusionNote(UNRESOLVED))
+
+
+def fusion_version(store: Store, view: View, *, whole: View | None = None) -> str:
+    """What ``fusion_for(store, view, whole=whole)`` depends on besides the statements
+    (whose changes the store's data version follows): the runs stored for both views'
+    signatures (a new `cupula resolve`, or an incremental one, changes their time), the
+    judgements (any new one), and the viewer itself (which judgements apply, whether a
+    purpose was given). A short digest, for the keys of results derived from a fusion."""
+    signatures = [view.signature()] + ([whole.signature()] if whole is not None else [])
+    with store.engine.connect() as conn:
+        stored = conn.execute(
+            select(resolution_run_table.c.signature, resolution_run_table.c.at).where(
+                resolution_run_table.c.signature.in_(signatures)
+            )
+        ).all()
+        judged = conn.execute(select(func.max(judgement_table.c.id))).scalar()
+    at = {str(r[0]): str(r[1]) for r in stored}
+    viewer = view.viewer
+    who = [viewer.user, viewer.agency, viewer.country, str(viewer.clearance), *sorted(viewer.cases)]
+    runs = [f"{s}@{at.get(s, '-')}" for s in signatures]
+    purpose = "purpose" if view.scope.purpose else "no purpose"
+    parts = [*who, purpose, *runs, f"judgement {judged or 0}"]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def _latin(text: str) -> bool:

@@ -2,6 +2,11 @@
 
 What costs more than a request should (the network, the leader ranking, the name index,
 the payments) is built once per view signature and data version (``store.derived``).
+
+The analyses of the network and the money run on the viewer's fused network when given
+its ``Fused`` (``http.fused``: one node per person its resolution found; ``APART``, the
+default, keeps records apart): the fusion is a step of its own after the records'
+network or payments are built, and its key is part of every derived result's key.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numpy as np
 
 from cupula.cooperation import figures
 from cupula.entity_page import entity_page as entity_page_of
+from cupula.entity_page import relationships
 from cupula.errors import NotFound
 from cupula.graph.analysis import network_of
 from cupula.graph.keyplayers import key_players
@@ -22,7 +28,9 @@ from cupula.graph.leaders import LeaderOptions, Ranking, rank_leaders
 from cupula.graph.neighbourhood import NeighbourhoodOptions, neighbourhood
 from cupula.graph.network import Network
 from cupula.graph.temporal import Window
+from cupula.http.fused import APART, Fused, group_hits, member_records
 from cupula.money.flows import Flows, flows_of, trace_sources
+from cupula.money.fusion import fuse_flows
 from cupula.money.trace import TraceOptions, TraceResult, trace_many
 from cupula.resolve.records import records_of
 from cupula.resolve.search import NameIndex
@@ -57,21 +65,38 @@ def search_names(view: View, cache: Derived, q: str, limit: int) -> list[dict[st
             for h in index.search(q, limit=limit)]  # fmt: skip
 
 
+def search_people(
+    view: View, cache: Derived, q: str, limit: int, fused: Fused = APART
+) -> list[dict[str, Any]]:
+    """``search_names`` with a cluster's records grouped under one person (the fusion
+    step: ``fused.group_hits``); more names are asked for so that ``limit`` people fill."""
+    hits = search_names(view, cache, q, limit * 4 if fused.joins else limit)
+    return group_hits(hits, fused, limit)
+
+
 def network(
-    view: View, cache: Derived, kinds: Sequence[str] = (), window: Window | None = None
+    view: View,
+    cache: Derived,
+    kinds: Sequence[str] = (),
+    window: Window | None = None,
+    fused: Fused = APART,
 ) -> Network:
     window = window or Window()
     name = f"network|{','.join(sorted(kinds))}|{window.describe()}"
-    return cache.get(view, name, lambda v: network_of(v, window=window, kinds=kinds).network)
+    records = cache.get(view, name, lambda v: network_of(v, window=window, kinds=kinds).network)
+    if not fused.joins:
+        return records
+    # the fusion step: each cluster's records one node, kept under the fusion's key
+    return cache.get(view, f"{name}|{fused.key}", lambda v: fused.fusion.apply(records))
 
 
-def ranking(view: View, cache: Derived) -> Ranking:
-    net = network(view, cache)
+def ranking(view: View, cache: Derived, fused: Fused = APART) -> Ranking:
+    net = network(view, cache, fused=fused)
     if net.m == 0:
         raise NotFound("no ties to analyse among what you may see")
     # reasons for the first RANKED (the most a page or `top` asks for); scores for all
     options = LeaderOptions(top=RANKED)
-    return cache.get(view, "leaders", lambda v: rank_leaders(net, options=options))
+    return cache.get(view, f"leaders|{fused.key}", lambda v: rank_leaders(net, options=options))
 
 
 def names(view: View, cache: Derived) -> NameIndex:
@@ -84,10 +109,24 @@ def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
     return entity_page_of(view, network(view, cache), names(view, cache), entity_id)
 
 
-def leader_ranking(view: View, cache: Derived, *, top: int) -> dict[str, Any]:
-    """The leader ranking of the network the view may see (`cupula leaders`)."""
-    result = ranking(view, cache).as_dict()
-    result["leaders"] = result["leaders"][:top]
+def fused_entity(view: View, cache: Derived, fused: Fused, entity_id: str) -> dict[str, Any]:
+    """The person ``entity_id`` is a record of: its member records (``member_records``)
+    and each member's relationships, for the entity page of a fused person."""
+    person = member_records(view, fused, entity_id)
+    records = network(view, cache)
+    ties = []
+    for member in (m["id"] for m in person["members"] if m["id"] in records.index):
+        ties += [{**r, "record": member} for r in relationships(records, member)]
+    ties.sort(key=lambda r: (-r["count"], r["name"], r["record"]))
+    return {**person, "relationships": ties}
+
+
+def leader_ranking(view: View, cache: Derived, *, top: int, fused: Fused = APART) -> dict[str, Any]:
+    """The leader ranking of the network the view may see (`cupula leaders`), each
+    leader with the records fused into it (``members``) and the fusion's note."""
+    result = ranking(view, cache, fused).as_dict()
+    result["leaders"] = fused.with_members(result["leaders"][:top], "entity_id")
+    result["fusion"] = fused.note()
     return result
 
 
@@ -99,12 +138,15 @@ def graph(
     hops: int,
     max_nodes: int,
     only: GraphFilter | None = None,
+    fused: Fused = APART,
 ) -> dict[str, Any]:
     """The neighbourhood of ``seeds`` for the network explorer: leader scores on the
     nodes (from the whole network the view may see, so sizes stay put while filtering),
-    key players marked."""
+    key players marked; each node with the records fused into it and the agencies that
+    hold them (a member record's id opens its fused node)."""
     only = only or GraphFilter()
-    net = network(view, cache, only.kinds, only.window())
+    seeds = fused.seeds(seeds)
+    net = network(view, cache, only.kinds, only.window(), fused)
     if not any(s in net.index for s in seeds):
         raise NotFound(
             "none of these entities has ties among what you may see (with these filters)"
@@ -113,22 +155,38 @@ def graph(
         wanted = np.array([s in only.schemata or n in seeds
                            for s, n in zip(net.schemata, net.node_ids, strict=True)])  # fmt: skip
         net = net.select(wanted[net.src] & wanted[net.dst])
-    full = network(view, cache)
-    scores = ranking(view, cache).scores if full.m else {}
-    players = cache.get(view, "key players", lambda v: key_players(full, k=5)) if full.m else None
-    return neighbourhood(
+    full = network(view, cache, fused=fused)
+    scores = ranking(view, cache, fused).scores if full.m else {}
+    players = (cache.get(view, f"key players|{fused.key}", lambda v: key_players(full, k=5))
+               if full.m else None)  # fmt: skip
+    found = neighbourhood(
         net,
         seeds,
         options=NeighbourhoodOptions(hops=hops, max_nodes=max_nodes),
         scores=scores,
         key_players=[p.entity_id for p in players.players] if players else [],
     )
+    found["nodes"] = fused.with_members(found["nodes"], "id")
+    found["fusion"] = fused.note()
+    return found
 
 
-def money_trail(view: View, cache: Derived, entity_id: str, *, backward: bool) -> TraceResult:
-    """Where the money of ``entity_id`` went (or came from), by holder and jurisdiction."""
-    flows: Flows = cache.get(view, "flows", flows_of)
-    sources = trace_sources(view, entity_id)
+def payments(view: View, cache: Derived, fused: Fused = APART) -> Flows:
+    """The payments the view may see, each cluster one holder when fused."""
+    records: Flows = cache.get(view, "flows", flows_of)
+    if not fused.joins:
+        return records
+    # the fusion step: payments between one person's records move nothing
+    return cache.get(view, f"flows|{fused.key}", lambda v: fuse_flows(records, fused.fusion))
+
+
+def money_trail(
+    view: View, cache: Derived, entity_id: str, *, backward: bool, fused: Fused = APART
+) -> TraceResult:
+    """Where the money of ``entity_id`` went (or came from), by holder and jurisdiction
+    (a fused person's money: that of all its records)."""
+    flows = payments(view, cache, fused)
+    sources = sorted({fused.canonical(s) for s in trace_sources(view, entity_id)})
     result = trace_many(flows, sources, TraceOptions(backward=backward))
     if result.total == 0:
         raise NotFound(f"no payments {'to' if backward else 'from'} {entity_id!r} that you may see")
