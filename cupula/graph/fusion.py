@@ -157,18 +157,18 @@ def fusion_for(store: Store, view: View, *, whole: View | None = None) -> Fusion
 def fusion_version(store: Store, view: View, *, whole: View | None = None) -> str:
     """What ``fusion_for(store, view, whole=whole)`` depends on besides the statements
     (whose changes the store's data version follows): the runs stored for both views'
-    signatures (a new `cupula resolve`, or an incremental one, changes their time), the
+    signatures (a new `cupula resolve`, or an incremental one, changes them), the
     judgements (any new one), and the viewer itself (which judgements apply, whether a
     purpose was given). A short digest, for the keys of results derived from a fusion."""
     signatures = [view.signature()] + ([whole.signature()] if whole is not None else [])
+    R = resolution_run_table.c
     with store.engine.connect() as conn:
         stored = conn.execute(
-            select(resolution_run_table.c.signature, resolution_run_table.c.at).where(
-                resolution_run_table.c.signature.in_(signatures)
-            )
+            select(R.signature, R.at, R.options, R.stats).where(R.signature.in_(signatures))
         ).all()
         judged = conn.execute(select(func.max(judgement_table.c.id))).scalar()
-    at = {str(r[0]): str(r[1]) for r in stored}
+    # a run's time, and its options and figures (two runs within one second differ there)
+    at = {str(r[0]): "|".join(map(str, r[1:])) for r in stored}
     viewer = view.viewer
     who = [viewer.user, viewer.agency, viewer.country, str(viewer.clearance), *sorted(viewer.cases)]
     runs = [f"{s}@{at.get(s, '-')}" for s in signatures]
