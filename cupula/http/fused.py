@@ -36,6 +36,12 @@ class Fused:
         """Whether any records are joined (else results are those of the records)."""
         return bool(self.fusion.clusters)
 
+    @property
+    def network_key(self) -> str:
+        """The key of the results built on it: those of the records apart when it joins
+        nothing (no resolution yet: the same ranking, built once)."""
+        return self.key if self.joins else APART_KEY
+
     def note(self) -> dict[str, Any]:
         return self.fusion.note.as_dict()
 
@@ -60,7 +66,8 @@ class Fused:
         return list(dict.fromkeys(self.canonical(i) for i in ids))
 
 
-APART = Fused(unmerged(), "apart")
+APART_KEY = "apart"
+APART = Fused(unmerged(), APART_KEY)
 
 
 def fused_for(view: View, cache: Derived, *, store: Store, whole: View | None = None) -> Fused:

@@ -87,7 +87,7 @@ def network(
     if not fused.joins:
         return records
     # the fusion step: each cluster's records one node, kept under the fusion's key
-    return cache.get(view, f"{name}|{fused.key}", lambda v: fused.fusion.apply(records))
+    return cache.get(view, f"{name}|{fused.network_key}", lambda v: fused.fusion.apply(records))
 
 
 def ranking(view: View, cache: Derived, fused: Fused = APART) -> Ranking:
@@ -96,7 +96,9 @@ def ranking(view: View, cache: Derived, fused: Fused = APART) -> Ranking:
         raise NotFound("no ties to analyse among what you may see")
     # reasons for the first RANKED (the most a page or `top` asks for); scores for all
     options = LeaderOptions(top=RANKED)
-    return cache.get(view, f"leaders|{fused.key}", lambda v: rank_leaders(net, options=options))
+    return cache.get(
+        view, f"leaders|{fused.network_key}", lambda v: rank_leaders(net, options=options)
+    )
 
 
 def names(view: View, cache: Derived) -> NameIndex:
@@ -157,7 +159,7 @@ def graph(
         net = net.select(wanted[net.src] & wanted[net.dst])
     full = network(view, cache, fused=fused)
     scores = ranking(view, cache, fused).scores if full.m else {}
-    players = (cache.get(view, f"key players|{fused.key}", lambda v: key_players(full, k=5))
+    players = (cache.get(view, f"key players|{fused.network_key}", lambda v: key_players(full, k=5))
                if full.m else None)  # fmt: skip
     found = neighbourhood(
         net,
@@ -177,7 +179,9 @@ def payments(view: View, cache: Derived, fused: Fused = APART) -> Flows:
     if not fused.joins:
         return records
     # the fusion step: payments between one person's records move nothing
-    return cache.get(view, f"flows|{fused.key}", lambda v: fuse_flows(records, fused.fusion))
+    return cache.get(
+        view, f"flows|{fused.network_key}", lambda v: fuse_flows(records, fused.fusion)
+    )
 
 
 def money_trail(
