@@ -139,10 +139,20 @@ class MemberRelationship(Relationship):
     record: str = Field(description="the member record the tie is of")
 
 
+class MemberDatedValue(DatedValue):
+    record: str = Field(description="the member record the value is of")
+
+
+class MemberDatedTie(DatedTie):
+    record: str = Field(description="the member record the tie is of")
+
+
 class FusedPerson(Members):
-    """The person an entity is a record of, with every member's relationships."""
+    """The person an entity is a record of, with every member's relationships and
+    timeline."""
 
     relationships: list[MemberRelationship]
+    timeline: list[MemberDatedValue | MemberDatedTie] = Field(description="oldest first")
 
 
 class EntityPage(BaseModel):

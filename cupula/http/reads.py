@@ -20,7 +20,7 @@ import numpy as np
 
 from cupula.cooperation import figures
 from cupula.entity_page import entity_page as entity_page_of
-from cupula.entity_page import relationships
+from cupula.entity_page import entity_values, relationships, timeline
 from cupula.errors import NotFound
 from cupula.graph.analysis import network_of
 from cupula.graph.keyplayers import key_players
@@ -113,14 +113,18 @@ def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
 
 def fused_entity(view: View, cache: Derived, fused: Fused, entity_id: str) -> dict[str, Any]:
     """The person ``entity_id`` is a record of: its member records (``member_records``)
-    and each member's relationships, for the entity page of a fused person."""
+    and every member's relationships and timeline, for the entity page of a person."""
     person = member_records(view, fused, entity_id)
     records = network(view, cache)
-    ties = []
-    for member in (m["id"] for m in person["members"] if m["id"] in records.index):
+    ties: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for member in (m["id"] for m in person["members"]):
         ties += [{**r, "record": member} for r in relationships(records, member)]
+        values = entity_values(view, member)["values"]
+        events += [{**e, "record": member} for e in timeline(records, member, values)]
     ties.sort(key=lambda r: (-r["count"], r["name"], r["record"]))
-    return {**person, "relationships": ties}
+    events.sort(key=lambda e: (str(e["date"]), e["record"]))
+    return {**person, "relationships": ties, "timeline": events}
 
 
 def leader_ranking(view: View, cache: Derived, *, top: int, fused: Fused = APART) -> dict[str, Any]:

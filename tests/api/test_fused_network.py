@@ -123,6 +123,11 @@ def test_members_on_demand_and_the_entity_page_of_a_person(client: TestClient) -
     assert page["id"] == member and page["person"]["id"] == boss["entity_id"]
     assert {r["record"] for r in page["person"]["relationships"]} <= set(boss["members"])
     assert page["person"]["relationships"]
+    dated = page["person"]["timeline"]  # every member's dated values and ties, oldest first
+    assert {e["record"] for e in dated} <= set(boss["members"]) and len(
+        {e["record"] for e in dated}
+    ) >= 2
+    assert [e["date"] for e in dated] == sorted(e["date"] for e in dated)
     assert get(client, f"/api/entities/{member}?unmerged=true")["person"] is None
     assert client.get("/api/entities/nobody-0000/members", headers=PURPOSE).status_code == 404
 

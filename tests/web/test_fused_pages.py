@@ -97,6 +97,7 @@ def test_the_entity_page_of_a_fused_person_lists_its_records(client: TestClient)
     for m in boss["members"]:
         assert f'href="/entity/{m}' in card
     assert 'class="marking"' in card and 'id="person-relationships"' in html
+    assert 'id="person-timeline"' in html
 
 
 def test_the_explorer_and_the_money_page_carry_the_note_and_the_toggle(
