@@ -8,9 +8,11 @@ usage they were built from. ``read_result`` gives a reader the newest result of 
 view: the current one, or the previous one with the time it went stale, or
 ``BeingComputed`` with the progress; never a result computed for another signature.
 
-A view's stored resolution run is brought up to date with the new loads first
-(``resolve_ahead``: the incremental resolution), so that what is computed on the fused
-network (``store.results.variant_of``) can follow it.
+Results are computed on the network a view's pages show by default, its fused network
+(``graph.fusion.network_key``, part of the stored key: ``store.results.variant_of``),
+after its stored resolution run is brought up to date with the new loads (``plan``,
+``resolve_ahead``: the incremental resolution); a reader asking for another network
+(records apart, or a fusion since changed) has it computed on demand.
 
 ``Background`` runs ``compute_ahead`` in a child process for a server (the work is CPU
 bound and would hold the GIL the requests need): woken when a reader asks for a view,
@@ -35,6 +37,7 @@ from cupula.access.accounts import AccountError, list_users, viewer_for
 from cupula.access.viewer import Viewer
 from cupula.errors import BeingComputed, CupulaError, NotFound, NotReady
 from cupula.graph.analysis import network_of
+from cupula.graph.fusion import APART, Fusion, fusion_for, network_key
 from cupula.graph.keyplayers import KeyPlayer, KeyPlayerSet, key_players
 from cupula.graph.leaders import Leader, LeaderOptions, Ranking, rank_leaders
 from cupula.resolve.service import is_stale, resolve_incremental, stored_run
@@ -116,11 +119,15 @@ def _error(exc: CupulaError) -> dict[str, Any]:
 # -- computing ---------------------------------------------------------------------------
 
 
-def compute_view(view: View) -> tuple[dict[str, dict[str, Any]], Usage]:
+def compute_view(
+    view: View, fusion: Fusion | None = None
+) -> tuple[dict[str, dict[str, Any]], Usage]:
     """Every result of ``RESULTS`` for ``view``, as payloads, and what they were built
-    from (the whole network the view may see)."""
+    from (the whole network the view may see; each cluster of ``fusion`` one node)."""
     with view.recorded() as used:
         net = network_of(view).network
+        if fusion is not None:
+            net = fusion.apply(net)
     if net.m == 0:
         return {LEADERS: _error(NotFound(NO_TIES)), KEY_PLAYERS: {"none": True}}, used
     ranking = rank_leaders(net, options=LeaderOptions(top=RANKED))
@@ -143,10 +150,31 @@ def plan(store: Store, version: int, viewers: Iterable[Viewer] | None = None) ->
     added = 0
     for viewer in viewers:
         view = store.view(viewer, purpose=PURPOSE)
+        # its resolution brought up to date first: what its pages show by default is its
+        # fused network, named by the run (``network_key``)
+        resolve_ahead(store, view)
+        network = network_key(store, view, fusion_for(store, view))
         added += stored.add_task(store, version=version, signature=view.checked_signature(),
-                                 variant=stored.variant_of(view), user=viewer.user,
+                                 variant=stored.variant_of(view, network), user=viewer.user,
                                  datasets=None)  # fmt: skip
     return added
+
+
+def task_fusion(store: Store, view: View, task: stored.Task, viewer: Viewer) -> Fusion | None:
+    """The fusion the task's network names (None: records apart), as ``view``'s reader
+    got it (``graph.fusion.network_key``); a different one raises ``_Changed``."""
+    wanted = stored.network_of_variant(task.variant)
+    if wanted == APART:
+        return None
+    whole = store.view(viewer, purpose=PURPOSE) if task.datasets is not None else None
+    fusion = fusion_for(store, view, whole=whole)
+    if network_key(store, view, fusion, whole=whole) != wanted:
+        raise _Changed("the resolution or the judgements changed meanwhile")
+    return fusion
+
+
+class _Changed(Exception):
+    """What a task was asked for is no longer what its view would get."""
 
 
 def resolve_ahead(store: Store, view: View) -> bool:
@@ -173,16 +201,20 @@ def compute_task(store: Store, task: stored.Task, viewers: dict[str, Viewer]) ->
     try:
         viewer = viewers.get(task.user) or viewer_for(store, task.user)
         view = store.view(viewer, datasets=task.datasets, purpose=PURPOSE)
-        signature, variant = view.checked_signature(), stored.variant_of(view)
+        network = stored.network_of_variant(task.variant)
+        signature, variant = view.checked_signature(), stored.variant_of(view, network)
         if (signature, variant) != (task.signature, task.variant):
             # the user's clearance or the markings changed since it was asked: what would
             # be computed is another view's; its readers ask for it again
             stored.finish(store, task, state="failed", error="the view changed meanwhile")
             return
-        if task.datasets is None:
-            resolve_ahead(store, view)
+        try:
+            fusion = task_fusion(store, view, task, viewer)
+        except _Changed as exc:
+            stored.finish(store, task, state="failed", error=str(exc))
+            return
         start = time.perf_counter()
-        payloads, used = compute_view(view)
+        payloads, used = compute_view(view, fusion)
         seconds = time.perf_counter() - start
         for name, payload in payloads.items():
             stored.put_result(store, name=name, signature=signature, variant=variant,
@@ -271,13 +303,19 @@ DECODED = _Decoded()
 
 
 def read_result(
-    store: Store, view: View, name: str, *, wake: Callable[[], None] | None = None
+    store: Store,
+    view: View,
+    name: str,
+    *,
+    network: str = APART,
+    wake: Callable[[], None] | None = None,
 ) -> Stored:
-    """The newest stored ``name`` of ``view``'s signature and variant. When it is stale
+    """The newest stored ``name`` of ``view``'s signature and variant (its agency and
+    ``network``: ``graph.fusion.network_key``). When it is stale
     or missing, the view is asked for (and ``wake`` called); when missing,
     ``BeingComputed`` with the progress. The statements it was built from are counted in
     the view's usage (the audit entry says what it would have said had it been built)."""
-    signature, variant = view.checked_signature(), stored.variant_of(view)
+    signature, variant = view.checked_signature(), stored.variant_of(view, network)
     version = stored.data_version(store)
     row = DECODED.get(store, name, signature, variant, version)
     if row is None or row.data_version < version:

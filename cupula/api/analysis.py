@@ -11,11 +11,19 @@ from cupula.api.models import PROBLEMS, Graph, Leaders
 from cupula.graph.network import KINDS
 from cupula.http import reads
 from cupula.http.context import Ctx
+from cupula.http.fused import fused_of
 from cupula.http.state import Cache
 
 router = APIRouter(prefix="/api", tags=["analysis"], responses=PROBLEMS)
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 Kind = enum.StrEnum("Kind", {k.upper(): k for k in KINDS})  # type: ignore[misc]
+Unmerged = Annotated[
+    bool,
+    Query(
+        description="show partners' records of one person apart (default: one node per "
+        "person, from your latest `cupula resolve`)"
+    ),
+]
 
 
 @router.get("/graph")
@@ -31,14 +39,19 @@ def graph(
     phase: Annotated[str | None, Query(max_length=50)] = None,
     dataset: Annotated[list[str] | None, Query()] = None,
     max_nodes: Annotated[int, Query(ge=1, le=1000)] = 150,
+    unmerged: Unmerged = False,
 ) -> Graph:
     """The network around ``entity`` (one or more ids) for the explorer: nodes with
     their leader score and key-player mark, ties collapsed per pair and kind. A date
-    range keeps dated ties only; ``phase`` the ties of one investigation phase."""
+    range keeps dated ties only; ``phase`` the ties of one investigation phase. One
+    node per person (its ``members``: the records fused into it; a member's id opens
+    its person's node) unless ``unmerged``."""
     only = reads.GraphFilter(tuple(k.value for k in kind or ()), tuple(schema or ()),
                              since, until, phase)  # fmt: skip
-    found = reads.graph(ctx.view(dataset), cache, entity, hops=hops, max_nodes=max_nodes,
-                        only=only)  # fmt: skip
+    view = ctx.view(dataset)
+    fused = fused_of(ctx, view, cache, dataset, apart=unmerged)
+    found = reads.graph(view, cache, entity, hops=hops, max_nodes=max_nodes, only=only,
+                        fused=fused)  # fmt: skip
     return Graph.model_validate(found)
 
 
@@ -48,6 +61,10 @@ def leaders(
     cache: Cache,
     dataset: Annotated[list[str] | None, Query()] = None,
     top: Annotated[int, Query(ge=1, le=reads.RANKED)] = 20,
+    unmerged: Unmerged = False,
 ) -> Leaders:
-    """The people most likely at the top, with reasons (`cupula leaders`)."""
-    return Leaders.model_validate(reads.leader_ranking(ctx.view(dataset), cache, top=top))
+    """The people most likely at the top, with reasons (`cupula leaders`): one entry
+    per person (its ``members``: the records fused into it) unless ``unmerged``."""
+    view = ctx.view(dataset)
+    fused = fused_of(ctx, view, cache, dataset, apart=unmerged)
+    return Leaders.model_validate(reads.leader_ranking(view, cache, top=top, fused=fused))

@@ -39,6 +39,44 @@ class Me(BaseModel):
     cases: list[str]
 
 
+# -- the fused network
+
+
+class FusionNote(BaseModel):
+    """How the records of a result were joined (``graph.fusion.FusionNote``)."""
+
+    state: str = Field(description="fused, stale, unresolved, needs-purpose or unmerged")
+    resolved_at: str | None = Field(description="when the resolution used was run")
+    loads_since: int = Field(description="loads you may see finished after it (shown apart)")
+    merged: int = Field(description="nodes joined from several records")
+    message: str
+
+
+MEMBERS = "ids of the records fused into this node (the node's own id alone when it is one)"
+PARTNERS = "agencies that hold a record of this person (empty for a node of one record)"
+
+
+class MemberRecord(BaseModel):
+    """One record of a fused person, as you may see it."""
+
+    id: str
+    caption: str
+    schema_: str = Field(alias="schema")
+    datasets: list[str]
+    markings: list[str] = Field(description="the markings of its statements you may see")
+
+
+class Members(BaseModel):
+    """A fused person and its member records (``GET /api/entities/{id}/members``)."""
+
+    id: str = Field(description="the canonical id: the smallest member id")
+    caption: str
+    records: int
+    partners: list[str] = Field(description=PARTNERS)
+    members: list[MemberRecord]
+    fusion: FusionNote
+
+
 # -- entities
 
 
@@ -47,6 +85,15 @@ class SearchHit(BaseModel):
     name: str
     schema_: str = Field(alias="schema")
     score: float = Field(description="a ranking score, not a match probability")
+
+
+class PersonHit(SearchHit):
+    """A search result: a person (one node of the fused network) and its records."""
+
+    entity_id: str = Field(description="the canonical id of the person's fused node")
+    members: list[str] = Field(description=MEMBERS)
+    matched: list[str] = Field(description="the member records whose names matched")
+    partners: list[str] = Field(description=PARTNERS)
 
 
 class Value(BaseModel):
@@ -88,6 +135,26 @@ class DatedTie(BaseModel):
     evidence: str | None
 
 
+class MemberRelationship(Relationship):
+    record: str = Field(description="the member record the tie is of")
+
+
+class MemberDatedValue(DatedValue):
+    record: str = Field(description="the member record the value is of")
+
+
+class MemberDatedTie(DatedTie):
+    record: str = Field(description="the member record the tie is of")
+
+
+class FusedPerson(Members):
+    """The person an entity is a record of, with every member's relationships and
+    timeline."""
+
+    relationships: list[MemberRelationship]
+    timeline: list[MemberDatedValue | MemberDatedTie] = Field(description="oldest first")
+
+
 class EntityPage(BaseModel):
     id: str
     schema_: str = Field(alias="schema")
@@ -96,6 +163,9 @@ class EntityPage(BaseModel):
     relationships: list[Relationship]
     timeline: list[DatedValue | DatedTie] = Field(description="oldest first")
     similar: list[SearchHit]
+    person: FusedPerson | None = Field(
+        None, description="the person this record is fused into, when it is one of several"
+    )
 
 
 # -- analysis
@@ -110,6 +180,8 @@ class Node(BaseModel):
     ties: int
     score: float | None = Field(description="leader score in the whole network you may see")
     key_player: bool
+    members: list[str] = Field(description=MEMBERS)
+    partners: list[str] = Field(description=PARTNERS)
 
 
 class Edge(BaseModel):
@@ -130,6 +202,7 @@ class Graph(BaseModel):
     nodes: list[Node]
     edges: list[Edge]
     truncated: int = Field(description="nodes left out over max_nodes")
+    fusion: FusionNote
 
 
 class Signal(BaseModel):
@@ -145,6 +218,8 @@ class Leader(BaseModel):
     reasons: list[str]
     signals: dict[str, Signal]
     evidence: list[str]
+    members: list[str] = Field(description=MEMBERS)
+    partners: list[str] = Field(description=PARTNERS)
 
 
 class Leaders(BaseModel):
@@ -155,6 +230,7 @@ class Leaders(BaseModel):
     nodes: int
     ties: int
     betweenness: str
+    fusion: FusionNote
     age: dict[str, str] | None = Field(
         None, description="when stale: computed_at, stale_since (a load), progress of the new"
     )
@@ -171,6 +247,8 @@ class Destination(BaseModel):
     country: str | None
     countries: list[str]
     secrecy_jurisdiction: list[str]
+    members: list[str] = Field(description=MEMBERS)
+    partners: list[str] = Field(description=PARTNERS)
 
 
 class Transfer(BaseModel):
@@ -199,6 +277,7 @@ class MoneyTrail(BaseModel):
     by_country: dict[str, float]
     paths: list[TracePath]
     dust: float
+    fusion: FusionNote
 
 
 # -- cooperation

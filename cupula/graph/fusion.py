@@ -22,15 +22,19 @@ resolve` runs again), no resolution yet, or records shown apart on request
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func, select
+
 from cupula.graph.merging import canonical_id, merge_nodes
 from cupula.graph.network import Network
 from cupula.resolve.service import NoRun, clusters_for, stored_run
 from cupula.store import Store, View
+from cupula.store.tables import judgement_table, resolution_run_table
 from cupula.store.view import PurposeRequired
 
 FUSED = "fused"
@@ -148,6 +152,43 @@ def fusion_for(store: Store, view: View, *, whole: View | None = None) -> Fusion
         names, partners = captions(view, clusters)
         return Fusion(clusters, names, note, partners)
     return Fusion([], {}, FusionNote(UNRESOLVED))
+
+
+def fusion_version(store: Store, view: View, *, whole: View | None = None) -> str:
+    """What ``fusion_for(store, view, whole=whole)`` depends on besides the statements
+    (whose changes the store's data version follows): the runs stored for both views'
+    signatures (a new `cupula resolve`, or an incremental one, changes them), the
+    judgements (any new one), and the viewer itself (which judgements apply). A short
+    digest, for the keys of results derived from a fusion. Whether a purpose was given is
+    not in it: without one, a run that needs one gives no cluster at all (``NEEDS_PURPOSE``,
+    whose results are those of the records apart: ``network_key``), and a run that needs
+    none gives the same clusters either way."""
+    signatures = [view.signature()] + ([whole.signature()] if whole is not None else [])
+    R = resolution_run_table.c
+    with store.engine.connect() as conn:
+        stored = conn.execute(
+            select(R.signature, R.at, R.options, R.stats).where(R.signature.in_(signatures))
+        ).all()
+        judged = conn.execute(select(func.max(judgement_table.c.id))).scalar()
+    # a run's time, and its options and figures (two runs within one second differ there)
+    at = {str(r[0]): "|".join(map(str, r[1:])) for r in stored}
+    viewer = view.viewer
+    who = [viewer.user, viewer.agency, viewer.country, str(viewer.clearance), *sorted(viewer.cases)]
+    runs = [f"{s}@{at.get(s, '-')}" for s in signatures]
+    parts = [*who, *runs, f"judgement {judged or 0}"]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+APART = "apart"  # the network key of records apart
+
+
+def network_key(store: Store, view: View, fusion: Fusion, *, whole: View | None = None) -> str:
+    """The name of the network ``fusion`` gives ``view``, for the keys of results derived
+    from it: ``APART`` when it joins nothing (the records' own network), else
+    ``fused:<fusion_version>``. A server's stored results and its requests name it alike."""
+    if not fusion.clusters:
+        return APART
+    return f"fused:{fusion_version(store, view, whole=whole)}"
 
 
 def _latin(text: str) -> bool:

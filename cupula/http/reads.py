@@ -2,6 +2,11 @@
 
 What costs more than a request should (the network, the leader ranking, the name index,
 the payments) is built once per view signature and data version (``store.derived``).
+
+The analyses of the network and the money run on the viewer's fused network when given
+its ``Fused`` (``http.fused``: one node per person its resolution found; ``APART``, the
+default, keeps records apart): the fusion is a step of its own after the records'
+network or payments are built, and its key is part of every derived result's key.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numpy as np
 
 from cupula.cooperation import figures
 from cupula.entity_page import entity_page as entity_page_of
+from cupula.entity_page import entity_values, relationships, timeline
 from cupula.errors import NotFound
 from cupula.graph.analysis import network_of
 from cupula.graph.keyplayers import KeyPlayerSet, key_players
@@ -22,7 +28,9 @@ from cupula.graph.leaders import LeaderOptions, Ranking, rank_leaders
 from cupula.graph.neighbourhood import NeighbourhoodOptions, neighbourhood
 from cupula.graph.network import Network
 from cupula.graph.temporal import Window
+from cupula.http.fused import APART, Fused, group_hits, member_records
 from cupula.money.flows import Flows, flows_of, trace_sources
+from cupula.money.fusion import fuse_flows
 from cupula.money.trace import TraceOptions, TraceResult, trace_many
 from cupula.precompute import KEY_PLAYERS, LEADERS, NO_TIES, RANKED
 from cupula.resolve.records import records_of
@@ -56,42 +64,62 @@ def search_names(view: View, cache: Derived, q: str, limit: int) -> list[dict[st
             for h in index.search(q, limit=limit)]  # fmt: skip
 
 
+def search_people(
+    view: View, cache: Derived, q: str, limit: int, fused: Fused = APART
+) -> list[dict[str, Any]]:
+    """``search_names`` with a cluster's records grouped under one person (the fusion
+    step: ``fused.group_hits``); more names are asked for so that ``limit`` people fill."""
+    hits = search_names(view, cache, q, limit * 4 if fused.joins else limit)
+    return group_hits(hits, fused, limit)
+
+
 def network(
-    view: View, cache: Derived, kinds: Sequence[str] = (), window: Window | None = None
+    view: View,
+    cache: Derived,
+    kinds: Sequence[str] = (),
+    window: Window | None = None,
+    fused: Fused = APART,
 ) -> Network:
     window = window or Window()
     name = f"network|{','.join(sorted(kinds))}|{window.describe()}"
-    return cache.get(view, name, lambda v: network_of(v, window=window, kinds=kinds).network)
+    records = cache.get(view, name, lambda v: network_of(v, window=window, kinds=kinds).network)
+    if not fused.joins:
+        return records
+    # the fusion step: each cluster's records one node, kept under the fusion's key
+    return cache.get(view, f"{name}|{fused.network_key}", lambda v: fused.fusion.apply(records))
 
 
-def ranking(view: View, cache: Derived) -> Ranking:
-    """The leader ranking of the whole network the view may see: computed ahead and
-    stored in a server (``precompute``), built here otherwise."""
-    return aged_ranking(view, cache)[0]
+def ranking(view: View, cache: Derived, fused: Fused = APART) -> Ranking:
+    """The leader ranking of the whole network the view may see (fused or not): computed
+    ahead and stored in a server (``precompute``), built here otherwise."""
+    return aged_ranking(view, cache, fused)[0]
 
 
-def aged_ranking(view: View, cache: Derived) -> tuple[Ranking, dict[str, str]]:
+def aged_ranking(
+    view: View, cache: Derived, fused: Fused = APART
+) -> tuple[Ranking, dict[str, str]]:
     """``ranking``, with its age when the stored one is stale (``Derived.result_aged``)."""
 
     def build(v: View) -> Ranking:
-        net = network(v, cache)
+        net = network(v, cache, fused=fused)
         if net.m == 0:
             raise NotFound(NO_TIES)
         # reasons for the first RANKED (the most a page or `top` asks for); scores for all
         return rank_leaders(net, options=LeaderOptions(top=RANKED))
 
-    return cache.result_aged(view, LEADERS, build)
+    return cache.result_aged(view, LEADERS, build, network=fused.network_key)
 
 
-def whole_key_players(view: View, cache: Derived) -> KeyPlayerSet | None:
+def whole_key_players(view: View, cache: Derived, fused: Fused = APART) -> KeyPlayerSet | None:
     """The key players of the whole network the view may see (None: no ties); stored
     in a server like the ranking."""
 
     def build(v: View) -> KeyPlayerSet | None:
-        full = network(v, cache)
+        full = network(v, cache, fused=fused)
         return key_players(full, k=5) if full.m else None
 
-    result: KeyPlayerSet | None = cache.result(view, KEY_PLAYERS, build)
+    result: KeyPlayerSet | None = cache.result(view, KEY_PLAYERS, build,
+                                               network=fused.network_key)  # fmt: skip
     return result
 
 
@@ -105,11 +133,29 @@ def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
     return entity_page_of(view, network(view, cache), names(view, cache), entity_id)
 
 
-def leader_ranking(view: View, cache: Derived, *, top: int) -> dict[str, Any]:
-    """The leader ranking of the network the view may see (`cupula leaders`)."""
-    found, age = aged_ranking(view, cache)
+def fused_entity(view: View, cache: Derived, fused: Fused, entity_id: str) -> dict[str, Any]:
+    """The person ``entity_id`` is a record of: its member records (``member_records``)
+    and every member's relationships and timeline, for the entity page of a person."""
+    person = member_records(view, fused, entity_id)
+    records = network(view, cache)
+    ties: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for member in (m["id"] for m in person["members"]):
+        ties += [{**r, "record": member} for r in relationships(records, member)]
+        values = entity_values(view, member)["values"]
+        events += [{**e, "record": member} for e in timeline(records, member, values)]
+    ties.sort(key=lambda r: (-r["count"], r["name"], r["record"]))
+    events.sort(key=lambda e: (str(e["date"]), e["record"]))
+    return {**person, "relationships": ties, "timeline": events}
+
+
+def leader_ranking(view: View, cache: Derived, *, top: int, fused: Fused = APART) -> dict[str, Any]:
+    """The leader ranking of the network the view may see (`cupula leaders`), each
+    leader with the records fused into it (``members``) and the fusion's note."""
+    found, age = aged_ranking(view, cache, fused)
     result = found.as_dict()
-    result["leaders"] = result["leaders"][:top]
+    result["leaders"] = fused.with_members(result["leaders"][:top], "entity_id")
+    result["fusion"] = fused.note()
     if age:  # computed before the last load; the new one is on its way
         result["age"] = age
     return result
@@ -123,12 +169,15 @@ def graph(
     hops: int,
     max_nodes: int,
     only: GraphFilter | None = None,
+    fused: Fused = APART,
 ) -> dict[str, Any]:
     """The neighbourhood of ``seeds`` for the network explorer: leader scores on the
     nodes (from the whole network the view may see, so sizes stay put while filtering),
-    key players marked."""
+    key players marked; each node with the records fused into it and the agencies that
+    hold them (a member record's id opens its fused node)."""
     only = only or GraphFilter()
-    net = network(view, cache, only.kinds, only.window())
+    seeds = fused.seeds(seeds)
+    net = network(view, cache, only.kinds, only.window(), fused)
     if not any(s in net.index for s in seeds):
         raise NotFound(
             "none of these entities has ties among what you may see (with these filters)"
@@ -137,22 +186,39 @@ def graph(
         wanted = np.array([s in only.schemata or n in seeds
                            for s, n in zip(net.schemata, net.node_ids, strict=True)])  # fmt: skip
         net = net.select(wanted[net.src] & wanted[net.dst])
-    full = network(view, cache)
-    scores = ranking(view, cache).scores if full.m else {}
-    players = whole_key_players(view, cache) if full.m else None
-    return neighbourhood(
+    full = network(view, cache, fused=fused)
+    scores = ranking(view, cache, fused).scores if full.m else {}
+    players = whole_key_players(view, cache, fused) if full.m else None
+    found = neighbourhood(
         net,
         seeds,
         options=NeighbourhoodOptions(hops=hops, max_nodes=max_nodes),
         scores=scores,
         key_players=[p.entity_id for p in players.players] if players else [],
     )
+    found["nodes"] = fused.with_members(found["nodes"], "id")
+    found["fusion"] = fused.note()
+    return found
 
 
-def money_trail(view: View, cache: Derived, entity_id: str, *, backward: bool) -> TraceResult:
-    """Where the money of ``entity_id`` went (or came from), by holder and jurisdiction."""
-    flows: Flows = cache.get(view, "flows", flows_of)
-    sources = trace_sources(view, entity_id)
+def payments(view: View, cache: Derived, fused: Fused = APART) -> Flows:
+    """The payments the view may see, each cluster one holder when fused."""
+    records: Flows = cache.get(view, "flows", flows_of)
+    if not fused.joins:
+        return records
+    # the fusion step: payments between one person's records move nothing
+    return cache.get(
+        view, f"flows|{fused.network_key}", lambda v: fuse_flows(records, fused.fusion)
+    )
+
+
+def money_trail(
+    view: View, cache: Derived, entity_id: str, *, backward: bool, fused: Fused = APART
+) -> TraceResult:
+    """Where the money of ``entity_id`` went (or came from), by holder and jurisdiction
+    (a fused person's money: that of all its records)."""
+    flows = payments(view, cache, fused)
+    sources = sorted({fused.canonical(s) for s in trace_sources(view, entity_id)})
     result = trace_many(flows, sources, TraceOptions(backward=backward))
     if result.total == 0:
         raise NotFound(f"no payments {'to' if backward else 'from'} {entity_id!r} that you may see")

@@ -32,8 +32,8 @@ def install(
             store.engine.url.render_as_string(hide_password=False)
         )
 
-        def stored(view: View, name: str) -> Any:
-            return read_result(store, view, name, wake=background.wake)
+        def stored(view: View, name: str, network: str) -> Any:
+            return read_result(store, view, name, network=network, wake=background.wake)
 
         app.state.derived.stored = stored
 

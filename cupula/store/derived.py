@@ -43,21 +43,24 @@ class Derived:
         self._building: dict[tuple[str, str, tuple[int, int]], threading.Lock] = {}
         # (view, name) -> the stored result of that view (``precompute.Stored``: value,
         # computed_at, stale_since, progress); set by a server (http.state)
-        self.stored: Callable[[View, str], Any] | None = None
+        self.stored: Callable[[View, str, str], Any] | None = None
 
-    def result(self, view: View, name: str, build: Callable[[View], T]) -> T:
-        """A whole-network result: the stored one where results are computed ahead (it
-        may raise ``BeingComputed``), else ``get(view, name, build)``."""
-        return self.result_aged(view, name, build)[0]
+    def result(
+        self, view: View, name: str, build: Callable[[View], T], *, network: str = "apart"
+    ) -> T:
+        """A whole-network result on ``network`` (``graph.fusion.network_key``): the
+        stored one where results are computed ahead (it may raise ``BeingComputed``), else
+        ``get(view, name|network, build)``."""
+        return self.result_aged(view, name, build, network=network)[0]
 
     def result_aged(
-        self, view: View, name: str, build: Callable[[View], T]
+        self, view: View, name: str, build: Callable[[View], T], *, network: str = "apart"
     ) -> tuple[T, dict[str, str]]:
         """``result``, with its age when it is a stored one gone stale (``computed_at``,
         ``stale_since``, ``progress`` of the new one); empty when current."""
         if self.stored is None:
-            return self.get(view, name, build), {}
-        kept = self.stored(view, name)
+            return self.get(view, f"{name}|{network}", build), {}
+        kept = self.stored(view, name, network)
         if kept.stale_since is None:
             return cast(T, kept.value), {}
         age = {"computed_at": kept.computed_at, "stale_since": kept.stale_since,

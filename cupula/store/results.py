@@ -44,13 +44,17 @@ def data_version(store: Store) -> int:
         return int(conn.execute(select(func.max(load_table.c.id))).scalar() or 0)
 
 
-def variant_of(view: View) -> str:
-    """The network a result of ``view`` is computed on, as part of its key.
+def variant_of(view: View, network: str = "apart") -> str:
+    """The network a result of ``view`` is computed on, as part of its key: the reader's
+    agency (captions follow it: ``View.prefer``) and the network's name (``network``:
+    ``graph.fusion.network_key``, the records apart or the viewer's fused network on one
+    resolution and the judgements it may see)."""
+    return f"prefer={view.prefer() or '*'}|{network}"
 
-    Captions follow the reader's agency (``View.prefer``), so it is in the key. Hook for
-    fusion: when reads draw the viewer's fused network, add ``|fused=<resolution run id>``
-    here (and compute it the same way in ``precompute``)."""
-    return f"prefer={view.prefer() or '*'}"
+
+def network_of_variant(variant: str) -> str:
+    """The network name ``variant_of`` put into ``variant``."""
+    return variant.split("|", 1)[1] if "|" in variant else "apart"
 
 
 # -- payloads ----------------------------------------------------------------------------

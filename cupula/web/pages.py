@@ -41,6 +41,7 @@ from cupula.report.sankey import HEIGHT, WIDTH, sankey
 from cupula.store.view import PurposeRequired
 from cupula.web import money_view
 from cupula.web.assets import CSP, vendor_ready
+from cupula.web.fusion_view import fusion_values
 from cupula.web.i18n import LANG_COOKIE, TEXT, gettext, language, reason
 from cupula.web.labels import install_filters
 from cupula.web.landing import what_you_may_see
@@ -200,9 +201,11 @@ def logout(request: Request, csrf: str = Form(max_length=200)) -> Response:
 @router.get("/search")
 def search_page(request: Request, cache: Cache, q: str = "") -> Response:
     def read(ctx: Reading) -> dict[str, Any]:
-        if q.strip():
-            return {"q": q, "hits": reads.search_names(ctx.view(), cache, q[:200], 20),
-                    "title": q}  # fmt: skip
+        if q.strip():  # a person's records under one result (``reads.search_people``)
+            view = ctx.view()
+            fused, fusion = fusion_values(request, ctx, view, cache)
+            hits = reads.search_people(view, cache, q[:200], 20, fused)
+            return {"q": q, "hits": hits, "title": q, **fusion}
         # a first visit: where to begin, and what this analyst may see (all of it once
         # a purpose is given, where confidential statements are among it)
         datasets, complete = what_you_may_see(ctx, cache)
@@ -215,8 +218,12 @@ def search_page(request: Request, cache: Cache, q: str = "") -> Response:
 @router.get("/entity/{entity_id}")
 def entity_page(request: Request, cache: Cache, entity_id: str) -> Response:
     def read(ctx: Reading) -> dict[str, Any]:
-        entity = reads.entity_page(ctx.view(), cache, entity_id)
-        return {"entity": entity, "title": entity["caption"]}
+        view = ctx.view()
+        entity = reads.entity_page(view, cache, entity_id)
+        fused, fusion = fusion_values(request, ctx, view, cache)
+        if len(fused.members(fused.canonical(entity_id))) > 1:
+            entity["person"] = reads.fused_entity(view, cache, fused, entity_id)
+        return {"entity": entity, "title": entity["caption"], **fusion}
 
     return page(request, "entity.html", read)
 
@@ -229,17 +236,18 @@ def network_page(request: Request, cache: Cache, entity: str = "", hops: str = "
     def read(ctx: Reading) -> dict[str, Any]:
         view = ctx.view()
         datasets = sorted(reads.dataset_counts(view, cache))
-        start = entity
+        fused, fusion = fusion_values(request, ctx, view, cache)
+        start = fused.canonical(entity) if entity else ""  # a member opens its person
         if not start:  # a first visit starts from the person ranked most likely to lead
             try:
-                leaders = reads.ranking(view, cache).leaders
+                leaders = reads.ranking(view, cache, fused).leaders
                 start = leaders[0].entity_id if leaders else ""
             except (NotFound, BeingComputed):  # no ranking (yet): the analyst picks a start
                 start = ""
         phases = reads.network(view, cache).phases
         return {"entity": start, "hops": depth, "kinds": KINDS,
-                "phases": phases, "money": money_view.amounts_through(view, cache),
-                "datasets": datasets, "vendor": vendor_ready(),
+                "phases": phases, "money": money_view.amounts_through(view, cache, fused),
+                "datasets": datasets, "vendor": vendor_ready(), **fusion,
                 "title": TEXT[language(request)]["network"]}  # fmt: skip
 
     return page(request, "network.html", read)
@@ -248,8 +256,11 @@ def network_page(request: Request, cache: Cache, entity: str = "", hops: str = "
 @router.get("/leaders")
 def leaders_page(request: Request, cache: Cache, dataset: str = "") -> Response:
     def read(ctx: Reading) -> dict[str, Any]:
-        ranking = reads.leader_ranking(ctx.view([dataset] if dataset else None), cache, top=20)
-        return {"ranking": ranking, "dataset": dataset,
+        datasets = [dataset] if dataset else None
+        view = ctx.view(datasets)
+        fused, fusion = fusion_values(request, ctx, view, cache, datasets)
+        ranking = reads.leader_ranking(view, cache, top=20, fused=fused)
+        return {"ranking": ranking, "dataset": dataset, **fusion,
                 "title": TEXT[language(request)]["leaders"]}  # fmt: skip
 
     return page(request, "leaders.html", read)
@@ -264,12 +275,14 @@ def money_page(request: Request, cache: Cache, entity: str = "", backward: str =
                                   "title": TEXT[language(request)]["money"]}  # fmt: skip
         if entity:
             view = ctx.view()
+            fused, fusion = fusion_values(request, ctx, view, cache)
+            values.update(fusion)
             try:
-                result = reads.money_trail(view, cache, entity, backward=back)
+                result = reads.money_trail(view, cache, entity, backward=back, fused=fused)
             except NotFound:  # the page, its navigation and a message: no dead end
                 values["empty"] = True
                 return values
-            values["source_name"] = money_view.caption(view, cache, entity)
+            values["source_name"] = money_view.caption(view, cache, entity, fused)
             boxes, bands = sankey(result)
             secrecy = sorted({d.countries[0] for d in result.destinations
                               if d.secrecy and d.countries})  # fmt: skip

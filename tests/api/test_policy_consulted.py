@@ -43,6 +43,7 @@ ROUTES: dict[tuple[str, str], str | None] = {
     ("GET", "/api/me"): "/api/me",
     ("GET", "/api/search"): "/api/search?q=Jaramillo",
     ("GET", "/api/entities/{entity_id}"): f"/api/entities/{BOSS}",
+    ("GET", "/api/entities/{entity_id}/members"): f"/api/entities/{BOSS}/members",
     ("GET", "/api/graph"): f"/api/graph?entity={BOSS}&hops=2",
     ("GET", "/api/leaders"): "/api/leaders",
     ("GET", "/api/money/{entity_id}"): f"/api/money/{BOSS}",

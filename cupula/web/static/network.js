@@ -1,6 +1,8 @@
 // The network explorer: draws /api/graph with cytoscape.js; a double click (or the
 // "Expand" button) adds a node's neighbours. Everything it shows comes from the API,
-// so from the viewer's view.
+// so from the viewer's view. A node is a person of the viewer's fused network (unless
+// the page was asked for records apart): drawn larger, with a thicker ring, the more
+// partners hold a record of it; its records listed on demand (/api/entities/ID/members).
 (function () {
   "use strict";
   const root = document.getElementById("graph");
@@ -19,6 +21,7 @@
       { selector: "node", style: {
         "label": "data(label)", "font-size": 10, "text-valign": "bottom", "text-margin-y": 3,
         "background-color": "data(colour)", "width": "data(size)", "height": "data(size)" } },
+      { selector: "node[ring > 0]", style: { "border-width": "data(ring)", "border-color": "#1a4f9c" } },
       { selector: "node[?key_player]", style: { "border-width": 4, "border-color": "#c62828" } },
       { selector: "node[?seed]", style: { "font-weight": "bold", "font-size": 12 } },
       { selector: "node:selected", style: { "label": "data(name)", "overlay-opacity": 0.25,
@@ -45,6 +48,7 @@
       if (data.get(name)) p.set(name, data.get(name));
     }
     if (root.dataset.purpose) p.set("purpose", root.dataset.purpose);
+    if (root.dataset.unmerged) p.set("unmerged", "true");
     return p;
   }
 
@@ -68,7 +72,12 @@
     const named = new Set(ranked.slice(0, LABELLED).map((n) => n.id()));
     nodes.forEach((n) => {
       const share = weightOf(n, best, bestMoney);
-      n.data("size", 12 + 48 * share * share);
+      // one step larger, and a thicker ring, for each partner beyond the first holding
+      // a record of the person
+      const partners = (n.data("partners") || []).length;
+      const extra = Math.max(0, partners - 1);
+      n.data("size", 12 + 48 * share * share + 10 * extra);
+      n.data("ring", extra ? 2 + 2 * extra : 0);
       if (money[n.id()]) n.data("money", money[n.id()]);
       const show = named.has(n.id()) || n.data("seed") || n.data("key_player");
       n.data("label", show ? n.data("name") : "");
@@ -155,9 +164,54 @@
     button.disabled = expanded.has(d.id);
     button.addEventListener("click", () => load([d.id], 1, false));
     box.append(button);
+    if ((d.members || []).length > 1) box.append(recordsOf(d, purpose));
     const old = document.getElementById("selected");
     if (old) old.remove();
     details.prepend(box);
+  }
+
+  // The records fused into a person, asked for when wanted: each with its dataset and
+  // marking, as the viewer may see them.
+  function recordsOf(d, purpose) {
+    const part = document.createElement("div");
+    part.id = "records";
+    const partners = d.partners.length;
+    const label = (partners === 1 ? text.partners_one : text.partners_other)
+      .replace(/^\S+/, String(partners));
+    const button = document.createElement("button");
+    button.id = "members";
+    button.type = "button";
+    button.textContent = `${text.records}: ${d.members.length} · ${label}`;
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      const response = await fetch("/api/entities/" + encodeURIComponent(d.id) + "/members" +
+        purpose, { credentials: "same-origin" });
+      const body = await response.json();
+      const list = document.createElement("ul");
+      list.id = "member-list";
+      if (!response.ok) {
+        const li = document.createElement("li");
+        li.className = "error"; li.textContent = body.detail || response.statusText;
+        list.append(li);
+      }
+      for (const m of body.members || []) {
+        const li = document.createElement("li");
+        li.className = "member";
+        li.dataset.id = m.id;
+        li.append(link("/entity/" + encodeURIComponent(m.id) + purpose, m.caption));
+        const info = document.createElement("div");
+        info.className = "muted";
+        info.textContent = `${m.id} · ${m.datasets.join(", ")}`;
+        const marking = document.createElement("div");
+        marking.className = "marking";
+        marking.textContent = m.markings.join("; ");
+        li.append(info, marking);
+        list.append(li);
+      }
+      part.append(list);
+    });
+    part.append(button);
+    return part;
   }
 
   function listNodes() {
