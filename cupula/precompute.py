@@ -173,7 +173,7 @@ def task_fusion(store: Store, view: View, task: stored.Task, viewer: Viewer) -> 
     return fusion
 
 
-class _Changed(Exception):
+class _Changed(NotReady):
     """What a task was asked for is no longer what its view would get."""
 
 

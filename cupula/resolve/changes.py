@@ -21,13 +21,18 @@ from cupula.store.view import View
 CHUNK = 500  # ids per query (SQLite's limit on parameters)
 
 
-def loaded_since(view: View, since: str) -> list[str]:
+def loaded_since(view: View, since: str, after_load: int | None = None) -> list[str]:
     """Ids of the entities with a statement in a dataset the view may see that had a
-    load finish at or after ``since`` (an upper bound of what changed: a load that
-    repeats statements adds none, and the index skips records that did not change;
-    times have whole seconds, so a load in the run's second counts)."""
-    datasets = sorted({str(load["dataset"]) for load in view.loads()
-                       if str(load["finished"]) >= since})  # fmt: skip
+    load after the load ``after_load`` (where the run kept it), else finish at or after
+    ``since`` (an upper bound of what changed: a load that repeats statements adds none,
+    and the index skips records that did not change; times have whole seconds, so a load
+    in the run's second counts)."""
+    loads = view.loads()
+    if after_load is not None:
+        changed = [load for load in loads if int(load["id"]) > after_load]
+    else:
+        changed = [load for load in loads if str(load["finished"]) >= since]
+    datasets = sorted({str(load["dataset"]) for load in changed})
     ids: set[str] = set()
     for dataset in datasets:
         ids.update(s.entity_id for s in view.statements(dataset=dataset))

@@ -45,6 +45,7 @@ from cupula.resolve.judgements import (
 )
 from cupula.resolve.records import FAMILIES, records_of
 from cupula.store import Store, View
+from cupula.store.results import data_version
 from cupula.store.tables import judgement_table, resolution_pair_table, resolution_run_table
 from cupula.store.view import PurposeRequired
 
@@ -110,6 +111,7 @@ def resolve_view(
     with the index that later loads are resolved against (``resolve_incremental``)."""
     options = options or ResolveOptions()
     started = now_iso()  # loads finished after this are not in the run
+    through = data_version(store)  # nor loads after this one (times have whole seconds)
     progress("reading the entities you may see")
     records = records_of(view)
     resolution = score_records(records, options, progress=progress)
@@ -143,7 +145,7 @@ def resolve_view(
                 at=started,
                 prior=resolution.prior,
                 options=json.dumps(asdict(options)),
-                stats=json.dumps(resolution.stats),
+                stats=json.dumps({**resolution.stats, THROUGH: through}),
             )
         )
         for start in range(0, len(rows), 10_000):
@@ -173,30 +175,31 @@ def resolve_incremental(
     was estimated), or when a changed record was one of several identical ones."""
     signature = view.signature()
     with store.engine.connect() as conn:
-        run_at = conn.execute(select(R.at).where(R.signature == signature)).scalar()
-    if run_at is None:
+        run = conn.execute(select(R.at, R.stats).where(R.signature == signature)).first()
+    if run is None:
         raise NoRun(
             "no resolution has been run on what you may see (or what you may see has "
             "changed since: a new marking or dataset gives a new signature): run a full "
             "`cupula resolve`"
         )
-    started = now_iso()
+    started, through = now_iso(), data_version(store)
     index = ResolutionIndex.open(index_path(store, signature))
     try:
-        ids = loaded_since(view, str(run_at)) if changed is None else sorted(set(changed))
+        ids = (loaded_since(view, str(run.at), _through(run.stats)) if changed is None
+               else sorted(set(changed)))  # fmt: skip
         progress(f"reading {len(ids):,} changed entities and their neighbours")
         records = list(records_to_rescore(view, ids))
         progress(f"blocking and scoring {len(records):,} records against the stored run")
 
         def store_pairs(increment: Increment) -> None:
-            _store_increment(store, view, increment, started)
+            _store_increment(store, view, increment, started, through)
 
         return index.extend(records, max_drift=MAX_DRIFT, before_commit=store_pairs)
     finally:
         index.close()
 
 
-def _store_increment(store: Store, view: View, increment: Increment, at: str) -> None:
+def _store_increment(store: Store, view: View, increment: Increment, at: str, through: int) -> None:
     """The increment's pairs into the run (a replaced record's old pairs out first)."""
     signature = view.signature()
     rows = [
@@ -219,6 +222,7 @@ def _store_increment(store: Store, view: View, increment: Increment, at: str) ->
             w.conn.execute(select(R.stats).where(R.signature == signature)).scalar() or "{}"
         )
         stats["incremental"] = {**increment.stats, "at": at}
+        stats[THROUGH] = through
         w.conn.execute(
             update(resolution_run_table)
             .where(R.signature == signature)
@@ -262,11 +266,25 @@ class StoredRun:
 def stored_run(store: Store, view: View) -> StoredRun | None:
     """The view's stored run (None if there is none for its signature)."""
     with store.engine.connect() as conn:
-        at = conn.execute(select(R.at).where(R.signature == view.signature())).scalar()
-    if at is None:
+        run = conn.execute(select(R.at, R.stats).where(R.signature == view.signature())).first()
+    if run is None:
         return None
-    since = sum(str(load["finished"]) > str(at) for load in view.loads())
-    return StoredRun(str(at), since)
+    through = _through(run.stats)
+    if through is None:  # a run stored before runs kept their last load
+        since = sum(str(load["finished"]) > str(run.at) for load in view.loads())
+    else:
+        since = sum(int(load["id"]) > through for load in view.loads())
+    return StoredRun(str(run.at), since)
+
+
+# the id of the last load a run (or its latest increment) had seen: a load in the same
+# second as the run is before or after it, which times of whole seconds cannot say
+THROUGH = "through_load"
+
+
+def _through(stats: str | None) -> int | None:
+    value = json.loads(stats or "{}").get(THROUGH)
+    return None if value is None else int(value)
 
 
 def stored_pairs(store: Store, view: View) -> list[tuple[str, str, float]]:
