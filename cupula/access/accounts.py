@@ -46,7 +46,7 @@ TOKEN_PREFIX = "cup"
 # secret is to guess (a slow hash only protects guessable secrets such as passwords).
 TOKEN_HASH = "sha256$"
 CONCURRENT_HASHES = 4  # argon2id checks at once per process (64 MiB each)
-HASH_WAIT_S = 10.0  # how long a login waits for its turn before a 429
+HASH_WAIT_S = 20.0  # how long a login waits for its turn before a 429
 
 
 class PasswordChecks:
