@@ -74,14 +74,16 @@ def demo_plan(db: str) -> dict[str, dict[str, Any]]:
         password = f"bench-{name}"
         accounts.set_password(store, ADMIN, name, password)  # the demo's are made up per run
         view = store.view(accounts.viewer_for(store, name), purpose="bench plan")
-        records = [r for r in records_of(view) if r.family == "person" and r.names]
+        every = records_of(view)
+        records = [r for r in every if r.family == "person" and r.names]
         net = network_of(view).network
         degree = {net.node_ids[i]: 0 for i in range(net.n)}
         for a, b in zip(net.src.tolist(), net.dst.tolist(), strict=True):
             degree[net.node_ids[a]] += 1
             degree[net.node_ids[b]] += 1
         hubs = [n for n, d in sorted(degree.items(), key=lambda kv: -kv[1]) if d][:20]
-        payers = {s.value for s in view.statements(schema="Payment") if s.prop == "payer"}
+        shown = {r.key for r in every}  # a payer the view does not show would be a 404
+        payers = {s.value for s in view.statements(schema="Payment") if s.prop == "payer"} & shown
         plan[name] = {
             "password": password,
             "entities": [r.key for r in records],

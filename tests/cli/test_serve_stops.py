@@ -71,3 +71,15 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_an_application_shut_down_without_a_signal_leaves_its_process_alone(db: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from cupula.app import create_app
+    from cupula.cli.workers import EXIT_AFTER_S, GRACE_S, ending_on_signals
+
+    with TestClient(ending_on_signals(create_app(db))) as client:
+        assert client.get("/login").status_code == 200
+    time.sleep(GRACE_S + EXIT_AFTER_S + 0.5)  # this test's process would have ended by now
+    assert threading.main_thread().is_alive()
