@@ -46,19 +46,21 @@ from typing import Any
 import httpx
 from rich.console import Console
 
-from cupula.access import accounts
-from cupula.access.policy import decide
-from cupula.access.viewer import Viewer
-from cupula.demo.bulk import write_bulk_ftm
-from cupula.demo.run import USERS, run_demo
-from cupula.graph.analysis import network_of
-from cupula.model.marking import Marking
-from cupula.resolve.records import records_of
-from cupula.store import Store
-from cupula.summary import summarize
+ROOT = Path(__file__).resolve().parent.parent  # this checkout's cupula, here and in the server
+sys.path.insert(0, str(ROOT))
+
+from cupula.access import accounts  # noqa: E402
+from cupula.access.policy import decide  # noqa: E402
+from cupula.access.viewer import Viewer  # noqa: E402
+from cupula.demo.bulk import write_bulk_ftm  # noqa: E402
+from cupula.demo.run import USERS, run_demo  # noqa: E402
+from cupula.graph.analysis import network_of  # noqa: E402
+from cupula.model.marking import Marking  # noqa: E402
+from cupula.resolve.records import records_of  # noqa: E402
+from cupula.store import Store  # noqa: E402
+from cupula.summary import summarize  # noqa: E402
 
 HERE = Path(__file__).parent
-ROOT = HERE.parent
 ADMIN = Viewer.local_admin()  # who sets the analysts' passwords
 TARGET_MS = 100
 SIZES = {"demo": 0, "1m": 1_000_000, "10m": 10_000_000}
@@ -169,17 +171,20 @@ def start_server(db: str, *, workers: int, cache: bool) -> tuple[subprocess.Pope
                    "--workers", str(workers)]  # fmt: skip
     else:
         command = [sys.executable, "-c", UNCACHED_SERVER, db, str(port)]
-    server = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    log = Path(db).with_suffix(".serve.log")
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=out)
     base = f"http://127.0.0.1:{port}"
     for _ in range(1200):
+        if server.poll() is not None:
+            break
         try:
             if httpx.get(base + "/login", timeout=1).status_code == 200:
                 return server, base
         except httpx.HTTPError:
             time.sleep(0.1)
-    raise SystemExit("the server did not start")
+    server.kill()
+    raise SystemExit("the server did not start:\n" + log.read_text(errors="replace")[-3000:])
 
 
 def peak_memory_mib(pid: int) -> float:
