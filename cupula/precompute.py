@@ -22,6 +22,7 @@ polling for loads made by other processes, stopped (killed if need be) within se
 from __future__ import annotations
 
 import logging
+import os
 import multiprocessing
 import multiprocessing.synchronize
 import threading
@@ -351,8 +352,9 @@ def _loop(
     """The child process: compute what is missing, then wait for a wake-up or a poll."""
     store = Store.open(db)
     planned = -1  # the data version whose users' views were asked for
+    parent = os.getppid()  # a server ended without stopping us (killed): we end too
     try:
-        while not stop.is_set():
+        while not stop.is_set() and os.getppid() == parent:
             try:
                 version = stored.data_version(store)
                 compute_ahead(store, stop=stop, planned=version == planned)

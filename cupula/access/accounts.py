@@ -1,4 +1,10 @@
-"""Agencies, users and API tokens. Passwords and token secrets are argon2id hashes.
+"""Agencies, users and API tokens. Passwords are argon2id hashes; API token secrets
+(256 random bits) are kept as their SHA-256, checked in microseconds on every request.
+
+A password hash takes 64 MiB while it is checked: at most ``CONCURRENT_HASHES`` are
+checked at once per process (``PasswordChecks``); a login that waits longer than
+``HASH_WAIT_S`` for its turn is refused with ``TooManyAttempts`` (429), so that a burst
+of logins costs bounded memory instead of gigabytes.
 
 Every change takes the ``actor`` who makes it and asks the policy first
 (``policy.may_administer``; ``policy.may_set_password`` lets a user change its own
@@ -9,7 +15,12 @@ revokes the user's API tokens.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -23,7 +34,7 @@ from cupula.access import policy
 from cupula.access.policy import Decision
 from cupula.access.sessions import end_sessions_of
 from cupula.access.viewer import Role, Viewer
-from cupula.errors import CupulaError, Refused
+from cupula.errors import CupulaError, Refused, TooManyAttempts
 from cupula.model.marking import AGENCY_RE, Classification, country_codes
 from cupula.model.statement import now_iso
 from cupula.store.store import Store
@@ -31,6 +42,32 @@ from cupula.store.tables import agency_table, token_table, user_table
 
 HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
 TOKEN_PREFIX = "cup"
+# A token's secret is 256 random bits: a fast hash of it is as hard to reverse as the
+# secret is to guess (a slow hash only protects guessable secrets such as passwords).
+TOKEN_HASH = "sha256$"
+CONCURRENT_HASHES = 4  # argon2id checks at once per process (64 MiB each)
+HASH_WAIT_S = 20.0  # how long a login waits for its turn before a 429
+
+
+class PasswordChecks:
+    """At most ``limit`` password hashes checked at once; the others wait their turn, up
+    to ``wait_s`` seconds, then are refused (TooManyAttempts: the server is busy)."""
+
+    def __init__(self, limit: int = CONCURRENT_HASHES, wait_s: float = HASH_WAIT_S) -> None:
+        self.slots = threading.BoundedSemaphore(limit)
+        self.wait_s = wait_s
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if not self.slots.acquire(timeout=self.wait_s):
+            raise TooManyAttempts("the server is busy with other logins; try again in a minute")
+        try:
+            yield
+        finally:
+            self.slots.release()
+
+
+PASSWORD_CHECKS = PasswordChecks()
 
 
 class AccountError(CupulaError, ValueError):
@@ -229,10 +266,11 @@ def login(store: Store, name: str, password: str) -> Viewer:
             select(user_table.c.password_hash).where(user_table.c.name == name)
         ).first()
     try:
-        if row is None or row.password_hash is None:
-            HASHER.verify(_decoy_hash(), password)
-            raise VerificationError("no such user")  # in case a guess matched the decoy
-        HASHER.verify(row.password_hash, password)
+        with PASSWORD_CHECKS.turn():
+            if row is None or row.password_hash is None:
+                HASHER.verify(_decoy_hash(), password)
+                raise VerificationError("no such user")  # in case a guess matched the decoy
+            HASHER.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise AccountError("wrong user name or password") from None
     try:
@@ -255,7 +293,7 @@ def create_token(store: Store, actor: Viewer, name: str, *, expires: str | None 
             insert(token_table).values(
                 id=token_id,
                 user=name,
-                secret_hash=HASHER.hash(secret),
+                secret_hash=token_hash(secret),
                 created=now_iso(),
                 expires=expires,
                 revoked=0,
@@ -264,18 +302,38 @@ def create_token(store: Store, actor: Viewer, name: str, *, expires: str | None 
     return f"{TOKEN_PREFIX}_{token_id}_{secret}"
 
 
+def token_hash(secret: str) -> str:
+    """What the store keeps of a token's secret."""
+    return TOKEN_HASH + hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _secret_matches(store: Store, token_id: str, stored: str, secret: str) -> bool:
+    """Whether ``secret`` is the token's. A token made before SHA-256 hashes (an argon2id
+    hash) is checked once the slow way and its hash replaced, so that it keeps working
+    and costs microseconds from then on."""
+    if stored.startswith(TOKEN_HASH):
+        return hmac.compare_digest(token_hash(secret).encode(), stored.encode())
+    try:
+        with PASSWORD_CHECKS.turn():
+            HASHER.verify(stored, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(token_table).where(token_table.c.id == token_id)
+            .values(secret_hash=token_hash(secret))
+        )  # fmt: skip
+    return True
+
+
 def viewer_for_token(store: Store, token: str) -> Viewer:
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise AccountError("not a cupula API token")
     with store.engine.connect() as conn:
         row = conn.execute(select(token_table).where(token_table.c.id == parts[1])).first()
-    try:
-        if row is None or row.revoked:
-            raise VerificationError("unknown or revoked")
-        HASHER.verify(row.secret_hash, parts[2])
-    except (VerificationError, InvalidHashError):
-        raise AccountError("invalid or revoked API token") from None
+    if row is None or row.revoked or not _secret_matches(store, row.id, row.secret_hash, parts[2]):
+        raise AccountError("invalid or revoked API token")
     if row.expires is not None and _parse_time(row.expires) <= datetime.now(UTC):
         raise AccountError("the API token has expired")
     return viewer_for(store, row.user)

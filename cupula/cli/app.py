@@ -80,17 +80,27 @@ def demo(
     truth: Annotated[
         Path | None, typer.Option(help="Write the synthetic case's ground truth (JSON) here.")
     ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Store to build: an SQLite file path or a postgresql:// URL [default: the "
+            "global --db, else ./cupula-demo.db].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Build a demo store: the CAVIAR wiretap network and a synthetic five-agency case.
 
-    The store is the global `--db` (or `CUPULA_DB`) when given, else `./cupula-demo.db`:
-    `cupula --db demo.db demo`. An SQLite file is rebuilt on each run, but only if it
+    The store is `--db` (here or before the command; or `CUPULA_DB`) when given, else
+    `./cupula-demo.db`: `cupula demo --db demo.db`, `cupula demo --db postgresql://…`.
+    An SQLite file is rebuilt on each run, but only if it
     holds nothing but an earlier demo; a PostgreSQL database must be empty. Everything
     is loaded through the same `ingest` an analyst uses, then summarised.
     """
     from cupula.demo.run import DemoRefused, run_demo
 
-    db = ctx.obj.get("db") or DEMO_DB
+    db = db or ctx.obj.get("db") or DEMO_DB
     try:
         run_demo(db, seed=seed, console=out, truth_path=truth).close()
     except DemoRefused as exc:

@@ -8,8 +8,6 @@ import typer
 
 from cupula.cli.app import app
 
-GRACE_S = 3
-
 
 def _check_proxies(value: str | None) -> str | None:
     from cupula.http.proxies import ProxyError, trusted_proxies
@@ -35,29 +33,21 @@ def serve(
             callback=_check_proxies,
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes; they share login sessions and the audit log through the store.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API on the store: log in at POST /api/login (or send an API token),
     then search, entities, leaders, clusters and judgements; every request goes through
-    your view and into the audit log. Interactive documentation at /docs (logged in)."""
-    import uvicorn
-
-    from cupula.app import create_app
-    from cupula.ingest.isolated import stop_all
+    your view and into the audit log. Interactive documentation at /docs (logged in).
+    On SIGTERM or Ctrl+C it stops within about 4 s: requests still running after 3 s are
+    cancelled (an upload's load is then stopped and not kept)."""
+    from cupula.cli.workers import run
 
     proxies = trusted_proxies.split(",") if trusted_proxies else []
-    config = uvicorn.Config(
-        create_app(ctx.obj["db"], trusted_proxies=proxies, ahead=True),
-        host=host,
-        port=port,
-        log_level="info",
-        # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app
-        # reads forwarded headers itself, from the trusted proxies only (http.proxies)
-        proxy_headers=False,
-        # On SIGTERM or Ctrl+C, requests still running after this many seconds are
-        # cancelled (an upload's load process is then killed, its load not kept).
-        timeout_graceful_shutdown=GRACE_S,
-    )
-    try:
-        uvicorn.Server(config).run()
-    finally:
-        stop_all()
+    run(ctx.obj["db"], host=host, port=port, workers=workers, proxies=proxies)

@@ -328,7 +328,6 @@ def ingest(
         if owner is None:
             ownership.claim_dataset(writer.conn, dataset, agency)
         marking_id = writer.put_marking(parsed)
-        before = writer.count_statements()
         batch: list[Statement] = []
         refs: dict[str, tuple[str, str]] = {}
         with writer.pipeline() as put:
@@ -347,7 +346,8 @@ def ingest(
             put(batch)
             result.statements_read += len(batch)
         check_entities_seen(store, by, agency, refs)
-        result.statements_added = writer.count_statements() - before
+        # what this load inserted: other loads may commit rows meanwhile
+        result.statements_added = writer.statements_inserted
         writer.record_load(
             dataset=dataset,
             agency=agency,

@@ -40,6 +40,7 @@ from cupula.errors import InvalidInput, Refused
 from cupula.model.marking import Classification, Marking, MarkingError
 from cupula.model.statement import now_iso
 from cupula.store import Store
+from cupula.store.store import insert_if_absent
 from cupula.store.tables import judgement_marking_table, judgement_table
 from cupula.store.view import parse_marking
 
@@ -178,8 +179,9 @@ def judge(
 
 
 def _put_marking(conn: Connection, marking: Marking) -> None:
-    if conn.execute(select(JM.id).where(JM.id == marking.id)).first() is None:
-        conn.execute(insert(judgement_marking_table).values(id=marking.id, text=str(marking)))
+    # insert if absent in one statement: two judgements under a new marking may race
+    put = insert_if_absent(conn, judgement_marking_table, ["id"])
+    conn.execute(put.values(id=marking.id, text=str(marking)))
 
 
 def _rows(store: Store, *where: ColumnElement[bool]) -> list[RowMapping]:

@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.dml import Insert
 
 from cupula.model.marking import Marking
 from cupula.model.statement import Statement
@@ -31,6 +33,13 @@ if TYPE_CHECKING:
 SWITCH_INTERVAL = 0.0002  # seconds; see Writer.pipeline
 
 
+def insert_if_absent(conn: Connection, table: Table, key: list[str]) -> Insert:
+    """``INSERT ... ON CONFLICT (key) DO NOTHING`` in the connection's dialect."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=key)
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=key)
+
+
 class Writer:
     """Writes inside one transaction; see ``Store.writer``."""
 
@@ -44,24 +53,21 @@ class Writer:
         mid = marking.id
         if mid in self._markings:
             return mid
-        exists = self.conn.execute(
-            select(marking_table.c.id).where(marking_table.c.id == mid)
-        ).first()
-        if exists is None:
-            self.conn.execute(
-                insert(marking_table).values(
-                    id=mid,
-                    text=str(marking),
-                    classification=int(marking.classification),
-                    originator=marking.originator,
-                    releasable_to=",".join(sorted(marking.releasable_to)),
-                    handling=int(marking.handling),
-                    handling_text=marking.handling_text,
-                    reliability=marking.reliability,
-                    credibility=marking.credibility,
-                    compartments=",".join(sorted(marking.compartments)),
-                )
-            )
+        # Insert if absent, in one statement: two loads under a new marking at once
+        # must both succeed (a check, then an insert, let the second fail).
+        values = dict(
+            id=mid,
+            text=str(marking),
+            classification=int(marking.classification),
+            originator=marking.originator,
+            releasable_to=",".join(sorted(marking.releasable_to)),
+            handling=int(marking.handling),
+            handling_text=marking.handling_text,
+            reliability=marking.reliability,
+            credibility=marking.credibility,
+            compartments=",".join(sorted(marking.compartments)),
+        )
+        self.conn.execute(insert_if_absent(self.conn, marking_table, ["id"]).values(**values))
         self._markings.add(mid)
         return mid
 
@@ -108,6 +114,11 @@ class Writer:
             sys.setswitchinterval(interval)
         if failure:
             raise failure[0]
+
+    @property
+    def statements_inserted(self) -> int:
+        """Statements this writer's batches added (not the table's growth meanwhile)."""
+        return self._sink.inserted
 
     def count_statements(self) -> int:
         return int(
