@@ -15,7 +15,7 @@ batch (millions of pairs) and the explanation of one pair run the same expressio
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,6 +92,13 @@ DIFFERENT_ID_BITS = -10.0
 TYPO_ID_BITS = 8.0
 
 
+# The same address: at least three place words shared (street, suburb, postcode…) and
+# at most one word of the shorter address missing from the other (a typo). Between
+# records of different people that is a household, a few records among thousands.
+SAME_ADDRESS_WORDS = 3
+SAME_ADDRESS_BITS = 8.0
+
+
 @dataclass(frozen=True)
 class Feature:
     name: str
@@ -162,8 +169,13 @@ OTHER_FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "place",
-        "a shared place word (birth place, address, city, postcode), or a near spelling",
-        """CASE WHEN len(a.places) = 0 OR len(b.places) = 0 THEN 0.0
+        "the same address (at least three words, all but one of the shorter address), "
+        "a shared place word (birth place, address, city, postcode), or a near spelling; "
+        "no word shared counts against",
+        f"""CASE WHEN len(a.places) = 0 OR len(b.places) = 0 THEN 0.0
+                WHEN len(list_intersect(a.places, b.places)) >= {SAME_ADDRESS_WORDS}
+                     AND len(list_intersect(a.places, b.places))
+                         >= least(len(a.places), len(b.places)) - 1 THEN {SAME_ADDRESS_BITS}
                 WHEN len(list_intersect(a.places, b.places)) > 0 THEN 3.0
                 WHEN list_max(list_transform(a.places, lambda x: list_max(list_transform(
                     b.places, lambda y: jaro_winkler_similarity(x, y))))) >= 0.9 THEN 2.0
@@ -267,10 +279,29 @@ def bits_for(p: float) -> float:
     return math.log2(p / (1.0 - p))
 
 
-def score_sql(pairs: str, min_evidence: float | None = None) -> str:
+def level_sql(column: str, weights: Mapping[float, float]) -> str:
+    """``column`` with each level's estimated bits (see ``calibration``) in place of the
+    fixed ones."""
+    if not weights:
+        return column
+    cases = " ".join(f"WHEN {column} = {lv!r} THEN {w!r}" for lv, w in sorted(weights.items()))
+    return f"(CASE {cases} ELSE {column} END)"
+
+
+def score_sql(
+    pairs: str,
+    min_evidence: float | None = None,
+    calibration: Mapping[str, Mapping[float, float]] | None = None,
+) -> str:
     """A query giving, for each row (l, r) of ``pairs``, one column per feature and
     ``evidence``, their sum (bits, before the prior); only pairs at or above
-    ``min_evidence``."""
+    ``min_evidence``. ``calibration`` replaces the fixed bits of feature levels (see
+    ``calibration.estimate``) before the nickname cap and the alias read them."""
+    calibration = calibration or {}
+    calibrated = ", ".join(
+        f"{level_sql(f'f_{f.name}', calibration.get(f.name, {}))} AS f_{f.name}"
+        for f in OTHER_FEATURES
+    )
     helpers = ",\n".join(f"{sql} AS {name}" for name, sql in NAME_HELPERS.items())
     others = ",\n".join(
         f"CAST(coalesce(({f.sql}), 0.0) AS DOUBLE) AS f_{f.name}" for f in OTHER_FEATURES
@@ -299,7 +330,7 @@ def score_sql(pairs: str, min_evidence: float | None = None) -> str:
                      len(list_filter(ra, lambda v: v <= 0)) AS nua,
                      len(list_filter(rb, lambda v: v <= 0)) AS nub, {carried} FROM (
                SELECT l, r, wa, wb, a_tok, b_tok, {ROW_BEST} AS ra, {COLUMN_BEST} AS rb,
-                      {CORE_TOKENS} AS core, {other_names}, id_shared FROM (
+                      {CORE_TOKENS} AS core, {calibrated}, id_shared FROM (
                 SELECT p.l, p.r, {helpers}, {others}, {ID_SHARED} AS id_shared
                 FROM {pairs} p JOIN rec a ON a.rid = p.l JOIN rec b ON b.rid = p.r
                 WHERE {COMPATIBLE}
