@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from cupula.resolve.scoring import estimate_prior
+from cupula.resolve.scoring import Calibration
 
 # Features whose conflict levels are estimated; a level is a value the feature's SQL
 # gives (see scoring.OTHER_FEATURES).
@@ -40,10 +40,13 @@ SAMPLE_PAIRS = 200_000  # candidate pairs the EM runs on
 RANDOM_PAIRS = 20_000  # random pairs u is counted on (conflicts are common: enough)
 PSEUDO_PAIRS = 50.0  # weight of the fixed weight's m against the data's
 SEED = 20261201
+# What a replaced name costs without an estimate: two unmatched tokens of about 10 bits
+# each at three quarters (a token seen once in a thousand names).
+REPLACED_NAME_BITS = -15.0
+MIN_TOKEN_CAP = 2.0  # an unmatched token counts at least this much of its weight
+HARDEST = 2.0  # a conflict may cost at most this many times its fixed weight
 SURE_BITS = math.log2(0.99 / 0.01)  # a sure match: p >= 0.99
 
-# level bits (fixed) -> level bits (estimated), per feature
-Calibration = dict[str, dict[float, float]]
 
 
 def _random_pairs(con: duckdb.DuckDBPyConnection, count: int) -> pa.Table:
@@ -71,60 +74,97 @@ def _random_pairs(con: duckdb.DuckDBPyConnection, count: int) -> pa.Table:
 def _levels(
     con: duckdb.DuckDBPyConnection, query: str
 ) -> tuple[dict[str, npt.NDArray[np.float64]], npt.NDArray[np.float64]]:
-    columns = ", ".join(f"f_{name}" for name in CALIBRATED)
-    arrays = con.execute(f"SELECT evidence, {columns} FROM ({query})").fetchnumpy()
+    """The level of each calibrated feature, ``name`` and ``short_unmatched`` of each
+    pair the query scores, and its evidence."""
+    columns = ", ".join(f"f_{name}" for name in (*CALIBRATED, "name"))
+    arrays = con.execute(
+        f"SELECT evidence, short_unmatched, {columns} FROM ({query})"
+    ).fetchnumpy()
     levels = {name: np.round(np.asarray(arrays[f"f_{name}"], np.float64), 2)
-              for name in CALIBRATED}  # fmt: skip
+              for name in (*CALIBRATED, "name")}  # fmt: skip
+    levels["short_unmatched"] = np.asarray(arrays["short_unmatched"], np.float64)
     return levels, np.asarray(arrays["evidence"], np.float64)
 
 
 def estimate(
     con: duckdb.DuckDBPyConnection,
-    score: Callable[[str], str],
+    score: Callable[..., str],
     start_prior: float,
 ) -> Calibration:
-    """The estimated bits of each conflict level of the ``CALIBRATED`` features, from
-    ``con``'s candidate ``pairs`` and random pairs of ``rec``; ``score(table)`` is the
-    scoring query over a table of pairs (fixed weights)."""
+    """The estimated bits of each conflict level of the ``CALIBRATED`` features and
+    the cap on an unmatched name token, from ``con``'s candidate ``pairs`` and random
+    pairs of ``rec``; ``score(table, with_levels=True)`` is the scoring query over a
+    table of pairs (fixed weights)."""
     con.register("random_pairs_arrow", _random_pairs(con, RANDOM_PAIRS))
     con.execute("CREATE OR REPLACE TEMP TABLE random_pairs AS SELECT * FROM random_pairs_arrow")
     con.unregister("random_pairs_arrow")
-    random_levels, _ = _levels(con, score("random_pairs"))
+    random_levels, _ = _levels(con, score("random_pairs", with_levels=True))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE sample_pairs AS SELECT * FROM pairs "
         f"USING SAMPLE reservoir({SAMPLE_PAIRS} ROWS) REPEATABLE ({SEED % 1000})"
     )
-    levels, evidence = _levels(con, score("sample_pairs"))
+    levels, evidence = _levels(con, score("sample_pairs", with_levels=True))
     con.execute("DROP TABLE random_pairs")
     con.execute("DROP TABLE sample_pairs")
-    n_random = len(next(iter(random_levels.values()), []))
+    n_random = len(random_levels["name"])
     if evidence.size == 0 or n_random == 0:
-        return {}
-    # u of each conflict level, and the default m its fixed weight implies
-    conflicts: dict[str, dict[float, tuple[float, float]]] = {}
+        return Calibration()
+    weights: dict[str, dict[float, float]] = {}
     for name in CALIBRATED:
-        for level in np.unique(levels[name]).tolist():
-            if level >= 0:
-                continue
-            u = (float((random_levels[name] == level).sum()) + 1.0) / (n_random + 1.0)
-            m0 = min(u * 2.0**level, 1.0)
-            conflicts.setdefault(name, {})[level] = (u, m0)
-    if not conflicts:
-        return {}
-    weights: Calibration = {}
-    for name, by_level in conflicts.items():
         # Leave one out: the pairs that the other features alone, at their fixed
-        # weights and the default prior, call sure matches (p >= SURE), and how often
+        # weights and the default prior, call sure matches (p >= 0.99), and how often
         # this feature conflicts among them. Softening one conflict never makes another
         # pair a sure match, so the estimate cannot feed on itself (EM over every
         # conflict at once settles on "same name" as the match class).
         sure = start_prior + evidence - levels[name] >= SURE_BITS
-        matched = float(sure.sum())
-        for level, (u, m0) in by_level.items():
-            hits = float((sure & (levels[name] == level)).sum())
-            m = (hits + PSEUDO_PAIRS * m0) / (matched + PSEUDO_PAIRS)
-            new = round(min(max(math.log2(max(m, 1e-12) / u), level), 0.0), 2)
-            if new != level:
-                weights.setdefault(name, {})[level] = new
-    return weights
+        for level in np.unique(levels[name]).tolist():
+            if level >= 0:
+                continue
+            estimated = _conflict_bits(
+                sure, levels[name] == level, random_levels[name] == level, level
+            )
+            if estimated != level:
+                weights.setdefault(name, {})[level] = estimated
+    return Calibration(weights, _token_cap(levels, random_levels, evidence, start_prior))
 
+
+def _conflict_bits(
+    sure: npt.NDArray[np.bool_],
+    here: npt.NDArray[np.bool_],
+    at_random: npt.NDArray[np.bool_],
+    fixed: float,
+) -> float:
+    """log2(m/u) of a conflict: m among the sure matches, the fixed weight's m counting
+    as ``PSEUDO_PAIRS`` of them; u among random pairs. Kept within [HARDEST × fixed, 0]."""
+    u = (float(at_random.sum()) + 1.0) / (at_random.size + 1.0)
+    m0 = min(u * 2.0**fixed, 1.0)
+    m = (float((sure & here).sum()) + PSEUDO_PAIRS * m0) / (float(sure.sum()) + PSEUDO_PAIRS)
+    return round(min(max(math.log2(max(m, 1e-12) / u), HARDEST * fixed), 0.0), 2)
+
+
+def _token_cap(
+    levels: dict[str, npt.NDArray[np.float64]],
+    random_levels: dict[str, npt.NDArray[np.float64]],
+    evidence: npt.NDArray[np.float64],
+    start_prior: float,
+) -> float | None:
+    """The most an unmatched name token's weight counts: a replaced name (a token of
+    the shorter name with no counterpart, one on each side) should cost log2(m/u), how
+    much rarer it is between records of one entity, measured as the conflicts are,
+    whatever the rarity of the tokens. None where the data do not say (no sure match
+    by other evidence, or names replaced as often in matches as at random)."""
+    sure = start_prior + evidence - levels["name"] >= SURE_BITS
+    named = levels["name"] != 0  # both records have a name
+    random_named = random_levels["name"] != 0
+    if not (sure & named).any() or not random_named.any():
+        return None
+    bits = _conflict_bits(
+        sure[named],
+        levels["short_unmatched"][named] > 0,
+        random_levels["short_unmatched"][random_named] > 0,
+        REPLACED_NAME_BITS,
+    )
+    if bits <= REPLACED_NAME_BITS:
+        return None
+    # the two unmatched tokens of a replaced name count three quarters each
+    return round(max(-bits / 1.5, MIN_TOKEN_CAP), 2)

@@ -19,13 +19,13 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from cupula.errors import InvalidInput
-from cupula.resolve.calibration import Calibration
-from cupula.resolve.calibration import estimate as estimate_conflicts
+from cupula.resolve.calibration import estimate as estimate_calibration
 from cupula.resolve.blocking import candidates_sql, pair_budget
 from cupula.resolve.clustering import Links, cluster
 from cupula.resolve.frame import build_frame, record_tokens
 from cupula.resolve.records import Record, compared_forms
 from cupula.resolve.scoring import (
+    Calibration,
     FEATURES,
     bits_for,
     estimate_prior,
@@ -249,13 +249,10 @@ def score_records(
     else:
         ones = sum(1 for s in sides if s)
         total_pairs = ones * (n - ones)
-    calibration: Calibration = {}
+    calibration = Calibration()
     if options.calibrate:
-        calibration = estimate_conflicts(con, score_sql, prior_bits(n))
-    stats["calibration"] = {
-        name: {f"{level:g}": bits for level, bits in levels.items()}
-        for name, levels in calibration.items()
-    }
+        calibration = estimate_calibration(con, score_sql, prior_bits(n))
+    stats["calibration"] = calibration.describe()
     # Pairs with no net evidence for a match cannot reach the review threshold under
     # any prior (priors are negative), so they are not kept.
     con.execute(

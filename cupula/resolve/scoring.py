@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -56,10 +56,14 @@ COLUMN_BEST = (
 )
 # The weight of the tokens that found no counterpart at all (a fuzzy match already paid
 # for its error in the agreement).
+# A token's weight counts at most ``cap`` bits here: a replaced name costs as often as
+# names are replaced between records of one person, whatever the token's rarity (see
+# ``calibration``; without an estimate, no cap).
 UNMATCHED = (
     "list_sum(list_transform(range(1, len({best}) + 1), lambda i: "
-    "CASE WHEN {best}[i] <= 0 THEN {tok}[i].w ELSE 0.0 END))"
+    "CASE WHEN {best}[i] <= 0 THEN least({tok}[i].w, {cap}) ELSE 0.0 END))"
 )
+NO_CAP = 1e9
 
 
 def _sql_list(values: Iterable[str]) -> str:
@@ -97,6 +101,12 @@ TYPO_ID_BITS = 8.0
 # records of different people that is a household, a few records among thousands.
 SAME_ADDRESS_WORDS = 3
 SAME_ADDRESS_BITS = 8.0
+# Two addresses of three words or more sharing at most one ("street"): another address.
+# People move, so by default this costs little; ``calibration`` measures it.
+DIFFERENT_ADDRESS_BITS = -2.0
+# Words of a's places with the same or a near spelling (a typo) among b's.
+NEAR_PLACE_WORDS = """len(list_filter(a.places, lambda x: list_max(list_transform(b.places,
+    lambda y: jaro_winkler_similarity(x, y))) >= 0.9))"""
 
 
 @dataclass(frozen=True)
@@ -169,16 +179,19 @@ OTHER_FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "place",
-        "the same address (at least three words, all but one of the shorter address), "
-        "a shared place word (birth place, address, city, postcode), or a near spelling; "
-        "no word shared counts against",
+        "the same address (at least three words, all but one of the shorter address, "
+        "typos allowed), a shared place word (birth place, address, city, postcode), or a "
+        "near spelling; two addresses of three words or more that share at most one "
+        "word (\"street\") are different addresses and count against, as does no word "
+        "shared at all",
         f"""CASE WHEN len(a.places) = 0 OR len(b.places) = 0 THEN 0.0
-                WHEN len(list_intersect(a.places, b.places)) >= {SAME_ADDRESS_WORDS}
-                     AND len(list_intersect(a.places, b.places))
-                         >= least(len(a.places), len(b.places)) - 1 THEN {SAME_ADDRESS_BITS}
+                WHEN {NEAR_PLACE_WORDS} >= {SAME_ADDRESS_WORDS}
+                     AND {NEAR_PLACE_WORDS} >= least(len(a.places), len(b.places)) - 1
+                     THEN {SAME_ADDRESS_BITS}
+                WHEN least(len(a.places), len(b.places)) >= {SAME_ADDRESS_WORDS}
+                     AND {NEAR_PLACE_WORDS} <= 1 THEN {DIFFERENT_ADDRESS_BITS}
                 WHEN len(list_intersect(a.places, b.places)) > 0 THEN 3.0
-                WHEN list_max(list_transform(a.places, lambda x: list_max(list_transform(
-                    b.places, lambda y: jaro_winkler_similarity(x, y))))) >= 0.9 THEN 2.0
+                WHEN {NEAR_PLACE_WORDS} > 0 THEN 2.0
                 ELSE -1.0 END""",
     ),
     Feature(
@@ -279,6 +292,25 @@ def bits_for(p: float) -> float:
     return math.log2(p / (1.0 - p))
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """Weights estimated from the data (``calibration.estimate``): the bits of each
+    conflict level of a feature (fixed bits -> estimated), and the most an unmatched
+    name token's weight counts (None: its whole weight)."""
+
+    levels: dict[str, dict[float, float]] = field(default_factory=dict)
+    token_cap: float | None = None
+
+    def describe(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            name: {f"{level:g}": bits for level, bits in levels.items()}
+            for name, levels in self.levels.items()
+        }
+        if self.token_cap is not None:
+            out["name_token_cap"] = self.token_cap
+        return out
+
+
 def level_sql(column: str, weights: Mapping[float, float]) -> str:
     """``column`` with each level's estimated bits (see ``calibration``) in place of the
     fixed ones."""
@@ -291,17 +323,28 @@ def level_sql(column: str, weights: Mapping[float, float]) -> str:
 def score_sql(
     pairs: str,
     min_evidence: float | None = None,
-    calibration: Mapping[str, Mapping[float, float]] | None = None,
+    calibration: Calibration | None = None,
+    *,
+    with_levels: bool = False,
 ) -> str:
     """A query giving, for each row (l, r) of ``pairs``, one column per feature and
     ``evidence``, their sum (bits, before the prior); only pairs at or above
     ``min_evidence``. ``calibration`` replaces the fixed bits of feature levels (see
-    ``calibration.estimate``) before the nickname cap and the alias read them."""
-    calibration = calibration or {}
+    ``calibration.estimate``) before the nickname cap and the alias read them.
+    ``with_levels`` adds ``short_unmatched``, how many tokens of the name with fewer
+    tokens found no counterpart (what ``calibration`` counts)."""
+    calibration = calibration or Calibration()
     calibrated = ", ".join(
-        f"{level_sql(f'f_{f.name}', calibration.get(f.name, {}))} AS f_{f.name}"
+        f"{level_sql(f'f_{f.name}', calibration.levels.get(f.name, {}))} AS f_{f.name}"
         for f in OTHER_FEATURES
     )
+    cap = NO_CAP if calibration.token_cap is None else float(calibration.token_cap)
+    short = (
+        ", CASE WHEN na < nb OR (na = nb AND wa <= wb) THEN nua ELSE nub END AS short_unmatched"
+        if with_levels
+        else ""
+    )
+    carry = ", short_unmatched" if with_levels else ""
     helpers = ",\n".join(f"{sql} AS {name}" for name, sql in NAME_HELPERS.items())
     others = ",\n".join(
         f"CAST(coalesce(({f.sql}), 0.0) AS DOUBLE) AS f_{f.name}" for f in OTHER_FEATURES
@@ -318,14 +361,15 @@ def score_sql(
     where = "" if min_evidence is None else f"WHERE evidence >= {float(min_evidence)}"
     return f"""
     SELECT * FROM (
-      SELECT l, r, {total} AS evidence, f_{NAME.name}, {other_names}, f_{ALIAS.name} FROM (
+      SELECT l, r, {total} AS evidence, f_{NAME.name}, {other_names}, f_{ALIAS.name}{carry}
+      FROM (
         SELECT *, CAST(({ALIAS.sql}) AS DOUBLE) AS f_{ALIAS.name} FROM (
-          SELECT l, r, {NICKNAME_CAP} AS f_{NAME.name}, {gated}, id_shared FROM (
+          SELECT l, r, {NICKNAME_CAP} AS f_{NAME.name}, {gated}, id_shared{carry} FROM (
             SELECT l, r, CAST(coalesce(({NAME.sql}), 0.0) AS DOUBLE) AS f_{NAME.name},
-                   {carried} FROM (
+                   {carried}{short} FROM (
               SELECT l, r, wa, wb, list_sum(ra) AS ca, list_sum(rb) AS cb,
-                     {UNMATCHED.format(best="ra", tok="a_tok")} AS ua,
-                     {UNMATCHED.format(best="rb", tok="b_tok")} AS ub,
+                     {UNMATCHED.format(best="ra", tok="a_tok", cap=cap)} AS ua,
+                     {UNMATCHED.format(best="rb", tok="b_tok", cap=cap)} AS ub,
                      len(ra) AS na, len(rb) AS nb,
                      len(list_filter(ra, lambda v: v <= 0)) AS nua,
                      len(list_filter(rb, lambda v: v <= 0)) AS nub, {carried} FROM (
