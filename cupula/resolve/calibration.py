@@ -36,7 +36,7 @@ from cupula.resolve.scoring import Calibration
 # Features whose conflict levels are estimated; a level is a value the feature's SQL
 # gives (see scoring.OTHER_FEATURES).
 CALIBRATED = ("date", "identifier", "place")
-SAMPLE_PAIRS = 200_000  # candidate pairs the EM runs on
+SAMPLE_PAIRS = 50_000  # candidate pairs the EM runs on
 RANDOM_PAIRS = 20_000  # random pairs u is counted on (conflicts are common: enough)
 PSEUDO_PAIRS = 50.0  # weight of the fixed weight's m against the data's
 SEED = 20261201
@@ -44,7 +44,7 @@ SEED = 20261201
 # each at three quarters (a token seen once in a thousand names).
 REPLACED_NAME_BITS = -15.0
 MIN_TOKEN_CAP = 2.0  # an unmatched token counts at least this much of its weight
-HARDEST = 2.0  # a conflict may cost at most this many times its fixed weight
+HARDEST = 3.0  # a level's estimate stays within this factor of its fixed weight
 SURE_BITS = math.log2(0.99 / 0.01)  # a sure match: p >= 0.99
 
 
@@ -90,15 +90,23 @@ def estimate(
     con: duckdb.DuckDBPyConnection,
     score: Callable[..., str],
     start_prior: float,
+    total_pairs: int,
 ) -> Calibration:
     """The estimated bits of each conflict level of the ``CALIBRATED`` features and
     the cap on an unmatched name token, from ``con``'s candidate ``pairs`` and random
     pairs of ``rec``; ``score(table, with_levels=True)`` is the scoring query over a
-    table of pairs (fixed weights)."""
+    table of pairs (fixed weights). The name's agreement is capped at
+    log2(``total_pairs``): no agreement is rarer than once among all pairs of records,
+    however many rare tokens it sums (the tokens of "Lillie-Hinrichs" are not two
+    independent chances)."""
     con.register("random_pairs_arrow", _random_pairs(con, RANDOM_PAIRS))
     con.execute("CREATE OR REPLACE TEMP TABLE random_pairs AS SELECT * FROM random_pairs_arrow")
     con.unregister("random_pairs_arrow")
-    random_levels, _ = _levels(con, score("random_pairs", with_levels=True))
+    random_levels, random_evidence = _levels(con, score("random_pairs", with_levels=True))
+    # u counts non-matches: a random pair of a small set is a match often enough to
+    # matter (one in a thousand in a set of a thousand records), so each random pair
+    # counts as a non-match as much as the fixed weights say it is one.
+    apart = 1.0 / (1.0 + np.exp2(start_prior + random_evidence))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE sample_pairs AS SELECT * FROM pairs "
         f"USING SAMPLE reservoir({SAMPLE_PAIRS} ROWS) REPEATABLE ({SEED % 1000})"
@@ -118,33 +126,48 @@ def estimate(
         # conflict at once settles on "same name" as the match class).
         sure = start_prior + evidence - levels[name] >= SURE_BITS
         for level in np.unique(levels[name]).tolist():
-            if level >= 0:
+            if level == 0:
                 continue
-            estimated = _conflict_bits(
-                sure, levels[name] == level, random_levels[name] == level, level
+            estimated = _level_bits(
+                sure, levels[name] == level, apart * (random_levels[name] == level),
+                float(apart.sum()), level
             )
             if estimated != level:
                 weights.setdefault(name, {})[level] = estimated
-    return Calibration(weights, _token_cap(levels, random_levels, evidence, start_prior))
+    return Calibration(
+        weights,
+        _token_cap(levels, random_levels, apart, evidence, start_prior),
+        round(math.log2(max(total_pairs, 2)), 2),
+    )
 
 
-def _conflict_bits(
+def _level_bits(
     sure: npt.NDArray[np.bool_],
     here: npt.NDArray[np.bool_],
-    at_random: npt.NDArray[np.bool_],
+    at_random: npt.NDArray[np.float64],
+    random_total: float,
     fixed: float,
 ) -> float:
-    """log2(m/u) of a conflict: m among the sure matches, the fixed weight's m counting
-    as ``PSEUDO_PAIRS`` of them; u among random pairs. Kept within [HARDEST × fixed, 0]."""
-    u = (float(at_random.sum()) + 1.0) / (at_random.size + 1.0)
+    """log2(m/u) of a level: m among the sure matches, the fixed weight's m counting as
+    ``PSEUDO_PAIRS`` of them; u among random pairs. A conflict stays within
+    [HARDEST × fixed, 0], an agreement within [fixed / HARDEST, HARDEST × fixed]; an
+    agreement never seen at random has a u the sample cannot measure, only bound, so
+    its estimate may raise its weight, not lower it."""
+    hits = float(at_random.sum())  # random pairs at this level, as non-matches
+    u = (hits + 1.0) / (random_total + 1.0)
     m0 = min(u * 2.0**fixed, 1.0)
     m = (float((sure & here).sum()) + PSEUDO_PAIRS * m0) / (float(sure.sum()) + PSEUDO_PAIRS)
-    return round(min(max(math.log2(max(m, 1e-12) / u), HARDEST * fixed), 0.0), 2)
+    bits = math.log2(max(m, 1e-12) / u)
+    if fixed < 0:
+        return round(min(max(bits, HARDEST * fixed), 0.0), 2)
+    low = fixed if hits < 1.0 else fixed / HARDEST
+    return round(min(max(bits, low), HARDEST * fixed), 2)
 
 
 def _token_cap(
     levels: dict[str, npt.NDArray[np.float64]],
     random_levels: dict[str, npt.NDArray[np.float64]],
+    apart: npt.NDArray[np.float64],
     evidence: npt.NDArray[np.float64],
     start_prior: float,
 ) -> float | None:
@@ -158,10 +181,11 @@ def _token_cap(
     random_named = random_levels["name"] != 0
     if not (sure & named).any() or not random_named.any():
         return None
-    bits = _conflict_bits(
+    bits = _level_bits(
         sure[named],
         levels["short_unmatched"][named] > 0,
-        random_levels["short_unmatched"][random_named] > 0,
+        apart[random_named] * (random_levels["short_unmatched"][random_named] > 0),
+        float(apart[random_named].sum()),
         REPLACED_NAME_BITS,
     )
     if bits <= REPLACED_NAME_BITS:
