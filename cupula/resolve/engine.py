@@ -85,6 +85,7 @@ class Resolution:
     representatives: list[int]  # first record of each unit
     stats: dict[str, Any] = field(default_factory=dict)
     con: duckdb.DuckDBPyConnection | None = None  # holds table ``scored`` (unit pairs)
+    calibration: Calibration = field(default_factory=Calibration)  # weights from the data
 
     def clusters(
         self,
@@ -278,7 +279,7 @@ def score_records(
     stats["scored"] = len(links.bits)
     stats["matches"] = int((links.bits >= options.match_bits).sum())
     stats["seconds_score"] = round(time.perf_counter() - t, 2)
-    return Resolution(records, options, prior, links, units, reps, stats, con)
+    return Resolution(records, options, prior, links, units, reps, stats, con, calibration)
 
 
 def _record_links(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -301,6 +302,22 @@ class Calibration:
     levels: dict[str, dict[float, float]] = field(default_factory=dict)
     token_cap: float | None = None
     name_cap: float | None = None  # the most a name's agreement counts (bits)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "levels": {n: [[lv, w] for lv, w in ls.items()] for n, ls in self.levels.items()},
+            "token_cap": self.token_cap,
+            "name_cap": self.name_cap,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Calibration:
+        """As ``to_json`` wrote it; None (a model stored before calibration): fixed
+        weights."""
+        if not data:
+            return cls()
+        levels = {n: {float(lv): float(w) for lv, w in ls} for n, ls in data["levels"].items()}
+        return cls(levels, data.get("token_cap"), data.get("name_cap"))
 
     def describe(self) -> dict[str, object]:
         out: dict[str, object] = {
