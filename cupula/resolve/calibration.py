@@ -90,15 +90,11 @@ def estimate(
     con: duckdb.DuckDBPyConnection,
     score: Callable[..., str],
     start_prior: float,
-    total_pairs: int,
 ) -> Calibration:
     """The estimated bits of each conflict level of the ``CALIBRATED`` features and
     the cap on an unmatched name token, from ``con``'s candidate ``pairs`` and random
     pairs of ``rec``; ``score(table, with_levels=True)`` is the scoring query over a
-    table of pairs (fixed weights). The name's agreement is capped at
-    log2(``total_pairs``): no agreement is rarer than once among all pairs of records,
-    however many rare tokens it sums (the tokens of "Lillie-Hinrichs" are not two
-    independent chances)."""
+    table of pairs (fixed weights)."""
     con.register("random_pairs_arrow", _random_pairs(con, RANDOM_PAIRS))
     con.execute("CREATE OR REPLACE TEMP TABLE random_pairs AS SELECT * FROM random_pairs_arrow")
     con.unregister("random_pairs_arrow")
@@ -134,11 +130,7 @@ def estimate(
             )
             if estimated != level:
                 weights.setdefault(name, {})[level] = estimated
-    return Calibration(
-        weights,
-        _token_cap(levels, random_levels, apart, evidence, start_prior),
-        round(math.log2(max(total_pairs, 2)), 2),
-    )
+    return Calibration(weights, _token_cap(levels, random_levels, apart, evidence, start_prior))
 
 
 def _level_bits(
