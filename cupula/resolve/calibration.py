@@ -38,6 +38,7 @@ from cupula.resolve.scoring import Calibration
 CALIBRATED = ("date", "identifier", "place")
 SAMPLE_PAIRS = 50_000  # candidate pairs the EM runs on
 RANDOM_PAIRS = 20_000  # random pairs u is counted on (conflicts are common: enough)
+MIN_SURE = 200  # sure matches needed before the data move a weight (a small store keeps them)
 PSEUDO_PAIRS = 50.0  # weight of the fixed weight's m against the data's
 SEED = 20261201
 # What a replaced name costs without an estimate: two unmatched tokens of about 10 bits
@@ -145,6 +146,8 @@ def _level_bits(
     [HARDEST × fixed, 0], an agreement within [fixed / HARDEST, HARDEST × fixed]; an
     agreement never seen at random has a u the sample cannot measure, only bound, so
     its estimate may raise its weight, not lower it."""
+    if float(sure.sum()) < MIN_SURE:
+        return fixed  # too few sure matches to say anything
     hits = float(at_random.sum())  # random pairs at this level, as non-matches
     u = (hits + 1.0) / (random_total + 1.0)
     m0 = min(u * 2.0**fixed, 1.0)
