@@ -91,11 +91,12 @@ def estimate(
     con: duckdb.DuckDBPyConnection,
     score: Callable[..., str],
     start_prior: float,
+    total_pairs: int,
 ) -> Calibration:
     """The estimated bits of each conflict level of the ``CALIBRATED`` features and
     the cap on an unmatched name token, from ``con``'s candidate ``pairs`` and random
     pairs of ``rec``; ``score(table, with_levels=True)`` is the scoring query over a
-    table of pairs (fixed weights)."""
+    table of pairs (fixed weights); ``total_pairs``, the pairs of records in the run."""
     con.register("random_pairs_arrow", _random_pairs(con, RANDOM_PAIRS))
     con.execute("CREATE OR REPLACE TEMP TABLE random_pairs AS SELECT * FROM random_pairs_arrow")
     con.unregister("random_pairs_arrow")
@@ -131,7 +132,17 @@ def estimate(
             )
             if estimated != level:
                 weights.setdefault(name, {})[level] = estimated
-    return Calibration(weights, _token_cap(levels, random_levels, apart, evidence, start_prior))
+    # No agreement is measured rarer than once among all pairs of records, however many
+    # rare tokens a name sums (the tokens of "Lillie-Hinrichs" are not two independent
+    # chances): where the data are large enough to say anything, a name's agreement
+    # counts at most log2(pairs).
+    sure_by_others = start_prior + evidence - levels["name"] >= SURE_BITS
+    name_cap = (
+        round(math.log2(max(total_pairs, 2)), 2) if sure_by_others.sum() >= MIN_SURE else None
+    )
+    return Calibration(
+        weights, _token_cap(levels, random_levels, apart, evidence, start_prior), name_cap
+    )
 
 
 def _level_bits(

@@ -252,7 +252,7 @@ def score_records(
         total_pairs = ones * (n - ones)
     calibration = Calibration()
     if options.calibrate:
-        calibration = estimate_calibration(con, score_sql, prior_bits(n))
+        calibration = estimate_calibration(con, score_sql, prior_bits(n), total_pairs)
     stats["calibration"] = calibration.describe()
     # Pairs with no net evidence for a match cannot reach the review threshold under
     # any prior (priors are negative), so they are not kept.

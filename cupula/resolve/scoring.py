@@ -301,11 +301,13 @@ class Calibration:
 
     levels: dict[str, dict[float, float]] = field(default_factory=dict)
     token_cap: float | None = None
+    name_cap: float | None = None  # the most a name's agreement counts (bits)
 
     def to_json(self) -> dict[str, object]:
         return {
             "levels": {n: [[lv, w] for lv, w in ls.items()] for n, ls in self.levels.items()},
             "token_cap": self.token_cap,
+            "name_cap": self.name_cap,
         }
 
     @classmethod
@@ -315,7 +317,7 @@ class Calibration:
         if not data:
             return cls()
         levels = {n: {float(lv): float(w) for lv, w in ls} for n, ls in data["levels"].items()}
-        return cls(levels, data.get("token_cap"))
+        return cls(levels, data.get("token_cap"), data.get("name_cap"))
 
     def describe(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -324,6 +326,8 @@ class Calibration:
         }
         if self.token_cap is not None:
             out["name_token_cap"] = self.token_cap
+        if self.name_cap is not None:
+            out["name_cap"] = self.name_cap
         return out
 
 
@@ -355,6 +359,7 @@ def score_sql(
         for f in OTHER_FEATURES
     )
     cap = NO_CAP if calibration.token_cap is None else float(calibration.token_cap)
+    name_cap = NO_CAP if calibration.name_cap is None else float(calibration.name_cap)
     short = (
         ", CASE WHEN na < nb OR (na = nb AND wa <= wb) THEN nua ELSE nub END AS short_unmatched"
         if with_levels
@@ -381,7 +386,8 @@ def score_sql(
       FROM (
         SELECT *, CAST(({ALIAS.sql}) AS DOUBLE) AS f_{ALIAS.name} FROM (
           SELECT l, r, {NICKNAME_CAP} AS f_{NAME.name}, {gated}, id_shared{carry} FROM (
-            SELECT l, r, CAST(coalesce(({NAME.sql}), 0.0) AS DOUBLE) AS f_{NAME.name},
+            SELECT l, r, least(CAST(coalesce(({NAME.sql}), 0.0) AS DOUBLE), {name_cap})
+                         AS f_{NAME.name},
                    {carried}{short} FROM (
               SELECT l, r, wa, wb, list_sum(ra) AS ca, list_sum(rb) AS cb,
                      {UNMATCHED.format(best="ra", tok="a_tok", cap=cap)} AS ua,
