@@ -49,7 +49,6 @@ HARDEST = 3.0  # a level's estimate stays within this factor of its fixed weight
 SURE_BITS = math.log2(0.99 / 0.01)  # a sure match: p >= 0.99
 
 
-
 def _random_pairs(con: duckdb.DuckDBPyConnection, count: int) -> pa.Table:
     """Pairs of name rows drawn at random (seeded), never two rows of one record."""
     rows = con.execute("SELECT rid, grp, side FROM rec ORDER BY rid").fetchnumpy()
@@ -78,11 +77,11 @@ def _levels(
     """The level of each calibrated feature, ``name`` and ``short_unmatched`` of each
     pair the query scores, and its evidence."""
     columns = ", ".join(f"f_{name}" for name in (*CALIBRATED, "name"))
-    arrays = con.execute(
-        f"SELECT evidence, short_unmatched, {columns} FROM ({query})"
-    ).fetchnumpy()
-    levels = {name: np.round(np.asarray(arrays[f"f_{name}"], np.float64), 2)
-              for name in (*CALIBRATED, "name")}  # fmt: skip
+    arrays = con.execute(f"SELECT evidence, short_unmatched, {columns} FROM ({query})").fetchnumpy()
+    levels: dict[str, npt.NDArray[np.float64]] = {
+        name: np.asarray(np.round(np.asarray(arrays[f"f_{name}"], np.float64), 2), np.float64)
+        for name in (*CALIBRATED, "name")
+    }
     levels["short_unmatched"] = np.asarray(arrays["short_unmatched"], np.float64)
     return levels, np.asarray(arrays["evidence"], np.float64)
 
@@ -127,8 +126,11 @@ def estimate(
             if level == 0:
                 continue
             estimated = _level_bits(
-                sure, levels[name] == level, apart * (random_levels[name] == level),
-                float(apart.sum()), level
+                sure,
+                levels[name] == level,
+                apart * (random_levels[name] == level),
+                float(apart.sum()),
+                level,
             )
             if estimated != level:
                 weights.setdefault(name, {})[level] = estimated

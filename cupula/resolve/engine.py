@@ -19,14 +19,14 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from cupula.errors import InvalidInput
-from cupula.resolve.calibration import estimate as estimate_calibration
 from cupula.resolve.blocking import candidates_sql, pair_budget
+from cupula.resolve.calibration import estimate as estimate_calibration
 from cupula.resolve.clustering import Links, cluster
 from cupula.resolve.frame import build_frame, record_tokens
 from cupula.resolve.records import Record, compared_forms
 from cupula.resolve.scoring import (
-    Calibration,
     FEATURES,
+    Calibration,
     bits_for,
     estimate_prior,
     prior_bits,

@@ -423,8 +423,7 @@ class ResolutionIndex:
         )
         calibration = Calibration.from_json(self.meta().get("calibration"))
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE scored_rows AS "
-            + score_sql("pairs", 0.0, calibration)
+            "CREATE OR REPLACE TEMP TABLE scored_rows AS " + score_sql("pairs", 0.0, calibration)
         )
         con.execute("DROP TABLE IF EXISTS scored")
         con.execute(BEST_FORMS_SQL)

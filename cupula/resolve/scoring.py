@@ -183,7 +183,7 @@ OTHER_FEATURES: tuple[Feature, ...] = (
         "the same address (at least three words, all but one of the shorter address, "
         "typos allowed), a shared place word (birth place, address, city, postcode), or a "
         "near spelling; two addresses of three words or more that share at most one "
-        "word (\"street\") are different addresses and count against, as does no word "
+        'word ("street") are different addresses and count against, as does no word '
         "shared at all",
         f"""CASE WHEN len(a.places) = 0 OR len(b.places) = 0 THEN 0.0
                 WHEN {NEAR_PLACE_WORDS} >= {SAME_ADDRESS_WORDS}
