@@ -156,9 +156,9 @@ def _level_bits(
 ) -> float:
     """log2(m/u) of a level: m among the sure matches, the fixed weight's m counting as
     ``PSEUDO_PAIRS`` of them; u among random pairs. A conflict stays within
-    [HARDEST × fixed, 0], an agreement within [fixed / HARDEST, HARDEST × fixed]; an
-    agreement never seen at random has a u the sample cannot measure, only bound, so
-    its estimate may raise its weight, not lower it."""
+    [HARDEST × fixed, 0]; an agreement seen at random within [fixed / HARDEST, fixed];
+    one never seen at random has a u the sample cannot measure, only bound, so its
+    estimate may raise its weight (up to HARDEST × fixed), not lower it."""
     if float(sure.sum()) < MIN_SURE:
         return fixed  # too few sure matches to say anything
     hits = float(at_random.sum())  # random pairs at this level, as non-matches
@@ -168,8 +168,12 @@ def _level_bits(
     bits = math.log2(max(m, 1e-12) / u)
     if fixed < 0:
         return round(min(max(bits, HARDEST * fixed), 0.0), 2)
-    low = fixed if hits < 1.0 else fixed / HARDEST
-    return round(min(max(bits, low), HARDEST * fixed), 2)
+    if hits < 1.0:  # u only bounded: the estimate is a floor
+        return round(min(max(bits, fixed), HARDEST * fixed), 2)
+    # Random pairs understate how often candidates (records that share name tokens)
+    # agree on a common value (a city, where names and cities share an origin), so a
+    # measured agreement may lose weight, never gain it.
+    return round(min(max(bits, fixed / HARDEST), fixed), 2)
 
 
 def _token_cap(
