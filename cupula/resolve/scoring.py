@@ -3,10 +3,11 @@
 The model is Fellegi–Sunter's, as in Splink: a pair's score is the prior log-odds that
 two records match plus, for each feature, log2(m/u), how much likelier the observed
 agreement is between records of one entity than between records of two. A score of
-+10 bits reads "about a thousand times likelier a match than not". Unlike Splink, the
-weights are not fitted by EM on each dataset: they are set from how often values
-agree by chance (token frequencies are measured on the data itself, see ``frame``),
-so that the same model explains itself the same way on every dataset.
++10 bits reads "about a thousand times likelier a match than not". Name tokens weigh
+as rare as they are in the data itself (see ``frame``); every other level has a fixed
+weight, which ``calibration`` re-estimates from the data of each run where the data
+are large enough (as Splink fits m and u), so a partner's clerks who retype ids make a
+conflicting id cost less. The explanation of a pair gives the bits actually used.
 
 Every feature is one SQL expression over the pair's two rows ``a`` and ``b``; the
 batch (millions of pairs) and the explanation of one pair run the same expression.
