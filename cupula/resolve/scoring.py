@@ -413,9 +413,10 @@ def score_sql(
 
 def reasons(a: Record, b: Record, features: dict[str, float]) -> list[str]:
     """A pair's score in words, naming the evidence each feature rests on (the shared
-    identifiers by kind and value), strongest first; ``features`` as
+    identifiers by kind and value, the shared place words), strongest first; ``features`` as
     ``Resolution.features`` gives them (bits per feature)."""
     shared = sorted(set(a.identifiers) & set(b.identifiers))
+    places = sorted(set(a.places) & set(b.places))
     notes: list[tuple[float, str]] = []
     for feature in FEATURES:
         bits = features.get(feature.name, 0.0)
@@ -429,6 +430,10 @@ def reasons(a: Record, b: Record, features: dict[str, float]) -> list[str]:
                 f"names differ, but the shared {kinds} with the same birth date or "
                 "address makes one an alias"
             )
+        elif feature.name == "place" and places:
+            # which words: "the same address" needs three (see the place feature)
+            kind = "same address" if len(places) >= SAME_ADDRESS_WORDS else "place"
+            said = f"{kind} ({', '.join(places[:5])})"
         else:
             said = feature.name
         notes.append((bits, f"{said}: {bits:+.1f} bits"))

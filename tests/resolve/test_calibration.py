@@ -18,7 +18,7 @@ import pytest
 
 from cupula.resolve.engine import Resolution, ResolveOptions, score_records
 from cupula.resolve.records import Record, make_record
-from cupula.resolve.scoring import Calibration
+from cupula.resolve.scoring import Calibration, reasons
 
 SYLLABLES = ["ka", "lo", "mi", "ren", "to", "vas", "bel", "dor", "ni", "qua", "sel", "tra",
              "wen", "zu", "pha", "gri", "mon", "ste", "lan", "chi"]  # fmt: skip
@@ -110,6 +110,10 @@ def test_a_replaced_name_and_id_with_the_same_birth_date_and_address_join(
     assert features is not None
     assert features["identifier"] < 0 < features["date"]  # the reasons still say what agreed
     assert features["place"] > 3.0  # more than one shared word: the same address
+    said = reasons(resolved.records[index[f"{case}-case"]], resolved.records[index[f"{case}-org"]],
+                   features)  # fmt: skip
+    assert any(line.startswith("same address (") for line in said)
+    assert any(line.startswith("date: +") for line in said)
 
 
 def test_namesakes_with_nothing_else_in_common_stay_apart(resolved: Resolution) -> None:
