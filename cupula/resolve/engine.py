@@ -20,11 +20,13 @@ import pyarrow as pa
 
 from cupula.errors import InvalidInput
 from cupula.resolve.blocking import candidates_sql, pair_budget
+from cupula.resolve.calibration import estimate as estimate_calibration
 from cupula.resolve.clustering import Links, cluster
 from cupula.resolve.frame import build_frame, record_tokens
 from cupula.resolve.records import Record, compared_forms
 from cupula.resolve.scoring import (
     FEATURES,
+    Calibration,
     bits_for,
     estimate_prior,
     prior_bits,
@@ -47,6 +49,7 @@ class ResolveOptions:
     max_cluster: int = 1000  # clusters of more distinct records are re-clustered
     prior: float | None = None  # bits; default: estimated from the data (estimate_prior)
     memory_limit: str | None = None  # DuckDB's, e.g. "4GB"
+    calibrate: bool = True  # estimate the cost of conflicts from the data (calibration)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review <= self.match < 1.0:
@@ -82,6 +85,7 @@ class Resolution:
     representatives: list[int]  # first record of each unit
     stats: dict[str, Any] = field(default_factory=dict)
     con: duckdb.DuckDBPyConnection | None = None  # holds table ``scored`` (unit pairs)
+    calibration: Calibration = field(default_factory=Calibration)  # weights from the data
 
     def clusters(
         self,
@@ -240,20 +244,27 @@ def score_records(
     stats["seconds_block"] = round(time.perf_counter() - t, 2)
     progress(f"scoring {stats['candidates']:,} candidate pairs")
     t = time.perf_counter()
-    # Pairs with no net evidence for a match cannot reach the review threshold under
-    # any prior (priors are negative), so they are not kept.
-    con.execute("CREATE TEMP TABLE scored_rows AS " + score_sql("pairs", min_evidence=0.0))
-    con.execute(BEST_FORMS_SQL)
-    arrays = con.execute("SELECT l, r, evidence FROM scored").fetchnumpy()
-    left = np.asarray(arrays["l"], dtype=np.int64)
-    right = np.asarray(arrays["r"], dtype=np.int64)
-    evidence = np.asarray(arrays["evidence"], dtype=np.float64)
     n = len(records)
     if sides is None:
         total_pairs = n * (n - 1) // 2
     else:
         ones = sum(1 for s in sides if s)
         total_pairs = ones * (n - ones)
+    calibration = Calibration()
+    if options.calibrate:
+        calibration = estimate_calibration(con, score_sql, prior_bits(n), total_pairs)
+    stats["calibration"] = calibration.describe()
+    # Pairs with no net evidence for a match cannot reach the review threshold under
+    # any prior (priors are negative), so they are not kept.
+    con.execute(
+        "CREATE TEMP TABLE scored_rows AS "
+        + score_sql("pairs", min_evidence=0.0, calibration=calibration)
+    )
+    con.execute(BEST_FORMS_SQL)
+    arrays = con.execute("SELECT l, r, evidence FROM scored").fetchnumpy()
+    left = np.asarray(arrays["l"], dtype=np.int64)
+    right = np.asarray(arrays["r"], dtype=np.int64)
+    evidence = np.asarray(arrays["evidence"], dtype=np.float64)
     # how many record pairs each unit pair stands for
     weight = np.where(left == right, size[left] * (size[left] - 1) / 2, size[left] * size[right])
     if options.prior is not None:
@@ -268,7 +279,7 @@ def score_records(
     stats["scored"] = len(links.bits)
     stats["matches"] = int((links.bits >= options.match_bits).sum())
     stats["seconds_score"] = round(time.perf_counter() - t, 2)
-    return Resolution(records, options, prior, links, units, reps, stats, con)
+    return Resolution(records, options, prior, links, units, reps, stats, con, calibration)
 
 
 def _record_links(

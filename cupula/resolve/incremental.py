@@ -40,7 +40,7 @@ from cupula.resolve.blocking import KEYS_SQL
 from cupula.resolve.engine import BEST_FORMS_SQL, Resolution, ResolveOptions, _content, name_rows
 from cupula.resolve.frame import FROZEN_WEIGHTS_SQL, record_table
 from cupula.resolve.records import Record
-from cupula.resolve.scoring import score_sql
+from cupula.resolve.scoring import Calibration, score_sql
 
 # Past this share of records added since the model was estimated, a full run is due.
 MAX_DRIFT = 0.1
@@ -421,7 +421,10 @@ class ResolutionIndex:
             "CREATE OR REPLACE TEMP TABLE rec AS SELECT * FROM idx.rec WHERE rid IN "
             "(SELECT l FROM pairs UNION SELECT r FROM pairs)"
         )
-        con.execute("CREATE OR REPLACE TEMP TABLE scored_rows AS " + score_sql("pairs", 0.0))
+        calibration = Calibration.from_json(self.meta().get("calibration"))
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE scored_rows AS " + score_sql("pairs", 0.0, calibration)
+        )
         con.execute("DROP TABLE IF EXISTS scored")
         con.execute(BEST_FORMS_SQL)
         # every unit pair, with the prior; the self-scores of units kept in the index
@@ -491,6 +494,7 @@ def _copy_model(src: duckdb.DuckDBPyConnection, resolution: Resolution) -> None:
     meta = {
         "options": asdict(resolution.options),
         "prior": resolution.prior,
+        "calibration": resolution.calibration.to_json(),
         "model_names": int(names),
         "model_rows": int(rows),
         "model_records": len(resolution.records),

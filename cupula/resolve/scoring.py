@@ -3,10 +3,11 @@
 The model is Fellegi–Sunter's, as in Splink: a pair's score is the prior log-odds that
 two records match plus, for each feature, log2(m/u), how much likelier the observed
 agreement is between records of one entity than between records of two. A score of
-+10 bits reads "about a thousand times likelier a match than not". Unlike Splink, the
-weights are not fitted by EM on each dataset: they are set from how often values
-agree by chance (token frequencies are measured on the data itself, see ``frame``),
-so that the same model explains itself the same way on every dataset.
++10 bits reads "about a thousand times likelier a match than not". Name tokens weigh
+as rare as they are in the data itself (see ``frame``); every other level has a fixed
+weight, which ``calibration`` re-estimates from the data of each run where the data
+are large enough (as Splink fits m and u), so a partner's clerks who retype ids make a
+conflicting id cost less. The explanation of a pair gives the bits actually used.
 
 Every feature is one SQL expression over the pair's two rows ``a`` and ``b``; the
 batch (millions of pairs) and the explanation of one pair run the same expression.
@@ -15,8 +16,9 @@ batch (millions of pairs) and the explanation of one pair run the same expressio
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -56,10 +58,14 @@ COLUMN_BEST = (
 )
 # The weight of the tokens that found no counterpart at all (a fuzzy match already paid
 # for its error in the agreement).
+# A token's weight counts at most ``cap`` bits here: a replaced name costs as often as
+# names are replaced between records of one person, whatever the token's rarity (see
+# ``calibration``; without an estimate, no cap).
 UNMATCHED = (
     "list_sum(list_transform(range(1, len({best}) + 1), lambda i: "
-    "CASE WHEN {best}[i] <= 0 THEN {tok}[i].w ELSE 0.0 END))"
+    "CASE WHEN {best}[i] <= 0 THEN least({tok}[i].w, {cap}) ELSE 0.0 END))"
 )
+NO_CAP = 1e9
 
 
 def _sql_list(values: Iterable[str]) -> str:
@@ -90,6 +96,19 @@ DIFFERENT_ID_BITS = -10.0
 # character are not counted: registries issue consecutive numbers to sister companies
 # and to family members applying together.
 TYPO_ID_BITS = 8.0
+
+
+# The same address: at least three place words shared (street, suburb, postcode…) and
+# at most one word of the shorter address missing from the other (a typo). Between
+# records of different people that is a household, a few records among thousands.
+SAME_ADDRESS_WORDS = 3
+SAME_ADDRESS_BITS = 8.0
+# Two addresses of three words or more sharing at most one ("street"): another address.
+# People move, so by default this costs little; ``calibration`` measures it.
+DIFFERENT_ADDRESS_BITS = -2.0
+# Words of a's places with the same or a near spelling (a typo) among b's.
+NEAR_PLACE_WORDS = """len(list_filter(a.places, lambda x: list_max(list_transform(b.places,
+    lambda y: jaro_winkler_similarity(x, y))) >= 0.9))"""
 
 
 @dataclass(frozen=True)
@@ -162,11 +181,19 @@ OTHER_FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "place",
-        "a shared place word (birth place, address, city, postcode), or a near spelling",
-        """CASE WHEN len(a.places) = 0 OR len(b.places) = 0 THEN 0.0
+        "the same address (at least three words, all but one of the shorter address, "
+        "typos allowed), a shared place word (birth place, address, city, postcode), or a "
+        "near spelling; two addresses of three words or more that share at most one "
+        'word ("street") are different addresses and count against, as does no word '
+        "shared at all",
+        f"""CASE WHEN len(a.places) = 0 OR len(b.places) = 0 THEN 0.0
+                WHEN {NEAR_PLACE_WORDS} >= {SAME_ADDRESS_WORDS}
+                     AND {NEAR_PLACE_WORDS} >= least(len(a.places), len(b.places)) - 1
+                     THEN {SAME_ADDRESS_BITS}
+                WHEN least(len(a.places), len(b.places)) >= {SAME_ADDRESS_WORDS}
+                     AND {NEAR_PLACE_WORDS} <= 1 THEN {DIFFERENT_ADDRESS_BITS}
                 WHEN len(list_intersect(a.places, b.places)) > 0 THEN 3.0
-                WHEN list_max(list_transform(a.places, lambda x: list_max(list_transform(
-                    b.places, lambda y: jaro_winkler_similarity(x, y))))) >= 0.9 THEN 2.0
+                WHEN {NEAR_PLACE_WORDS} > 0 THEN 2.0
                 ELSE -1.0 END""",
     ),
     Feature(
@@ -267,10 +294,79 @@ def bits_for(p: float) -> float:
     return math.log2(p / (1.0 - p))
 
 
-def score_sql(pairs: str, min_evidence: float | None = None) -> str:
+@dataclass(frozen=True)
+class Calibration:
+    """Weights estimated from the data (``calibration.estimate``): the bits of each
+    conflict level of a feature (fixed bits -> estimated), and the most an unmatched
+    name token's weight counts (None: its whole weight)."""
+
+    levels: dict[str, dict[float, float]] = field(default_factory=dict)
+    token_cap: float | None = None
+    name_cap: float | None = None  # the most a name's agreement counts (bits)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "levels": {n: [[lv, w] for lv, w in ls.items()] for n, ls in self.levels.items()},
+            "token_cap": self.token_cap,
+            "name_cap": self.name_cap,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Calibration:
+        """As ``to_json`` wrote it; None (a model stored before calibration): fixed
+        weights."""
+        if not data:
+            return cls()
+        levels = {n: {float(lv): float(w) for lv, w in ls} for n, ls in data["levels"].items()}
+        return cls(levels, data.get("token_cap"), data.get("name_cap"))
+
+    def describe(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            name: {f"{level:g}": bits for level, bits in levels.items()}
+            for name, levels in self.levels.items()
+        }
+        if self.token_cap is not None:
+            out["name_token_cap"] = self.token_cap
+        if self.name_cap is not None:
+            out["name_cap"] = self.name_cap
+        return out
+
+
+def level_sql(column: str, weights: Mapping[float, float]) -> str:
+    """``column`` with each level's estimated bits (see ``calibration``) in place of the
+    fixed ones."""
+    if not weights:
+        return column
+    cases = " ".join(f"WHEN {column} = {lv!r} THEN {w!r}" for lv, w in sorted(weights.items()))
+    return f"(CASE {cases} ELSE {column} END)"
+
+
+def score_sql(
+    pairs: str,
+    min_evidence: float | None = None,
+    calibration: Calibration | None = None,
+    *,
+    with_levels: bool = False,
+) -> str:
     """A query giving, for each row (l, r) of ``pairs``, one column per feature and
     ``evidence``, their sum (bits, before the prior); only pairs at or above
-    ``min_evidence``."""
+    ``min_evidence``. ``calibration`` replaces the fixed bits of feature levels (see
+    ``calibration.estimate``) before the nickname cap and the alias read them.
+    ``with_levels`` adds ``short_unmatched``, how many tokens of the name with fewer
+    tokens found no counterpart (what ``calibration`` counts)."""
+    calibration = calibration or Calibration()
+    calibrated = ", ".join(
+        f"{level_sql(f'f_{f.name}', calibration.levels.get(f.name, {}))} AS f_{f.name}"
+        for f in OTHER_FEATURES
+    )
+    cap = NO_CAP if calibration.token_cap is None else float(calibration.token_cap)
+    name_cap = NO_CAP if calibration.name_cap is None else float(calibration.name_cap)
+    short = (
+        ", CASE WHEN na < nb OR (na = nb AND wa <= wb) THEN nua ELSE nub END AS short_unmatched"
+        if with_levels
+        else ""
+    )
+    carry = ", short_unmatched" if with_levels else ""
     helpers = ",\n".join(f"{sql} AS {name}" for name, sql in NAME_HELPERS.items())
     others = ",\n".join(
         f"CAST(coalesce(({f.sql}), 0.0) AS DOUBLE) AS f_{f.name}" for f in OTHER_FEATURES
@@ -287,19 +383,21 @@ def score_sql(pairs: str, min_evidence: float | None = None) -> str:
     where = "" if min_evidence is None else f"WHERE evidence >= {float(min_evidence)}"
     return f"""
     SELECT * FROM (
-      SELECT l, r, {total} AS evidence, f_{NAME.name}, {other_names}, f_{ALIAS.name} FROM (
+      SELECT l, r, {total} AS evidence, f_{NAME.name}, {other_names}, f_{ALIAS.name}{carry}
+      FROM (
         SELECT *, CAST(({ALIAS.sql}) AS DOUBLE) AS f_{ALIAS.name} FROM (
-          SELECT l, r, {NICKNAME_CAP} AS f_{NAME.name}, {gated}, id_shared FROM (
-            SELECT l, r, CAST(coalesce(({NAME.sql}), 0.0) AS DOUBLE) AS f_{NAME.name},
-                   {carried} FROM (
+          SELECT l, r, {NICKNAME_CAP} AS f_{NAME.name}, {gated}, id_shared{carry} FROM (
+            SELECT l, r, least(CAST(coalesce(({NAME.sql}), 0.0) AS DOUBLE), {name_cap})
+                         AS f_{NAME.name},
+                   {carried}{short} FROM (
               SELECT l, r, wa, wb, list_sum(ra) AS ca, list_sum(rb) AS cb,
-                     {UNMATCHED.format(best="ra", tok="a_tok")} AS ua,
-                     {UNMATCHED.format(best="rb", tok="b_tok")} AS ub,
+                     {UNMATCHED.format(best="ra", tok="a_tok", cap=cap)} AS ua,
+                     {UNMATCHED.format(best="rb", tok="b_tok", cap=cap)} AS ub,
                      len(ra) AS na, len(rb) AS nb,
                      len(list_filter(ra, lambda v: v <= 0)) AS nua,
                      len(list_filter(rb, lambda v: v <= 0)) AS nub, {carried} FROM (
                SELECT l, r, wa, wb, a_tok, b_tok, {ROW_BEST} AS ra, {COLUMN_BEST} AS rb,
-                      {CORE_TOKENS} AS core, {other_names}, id_shared FROM (
+                      {CORE_TOKENS} AS core, {calibrated}, id_shared FROM (
                 SELECT p.l, p.r, {helpers}, {others}, {ID_SHARED} AS id_shared
                 FROM {pairs} p JOIN rec a ON a.rid = p.l JOIN rec b ON b.rid = p.r
                 WHERE {COMPATIBLE}
@@ -315,9 +413,10 @@ def score_sql(pairs: str, min_evidence: float | None = None) -> str:
 
 def reasons(a: Record, b: Record, features: dict[str, float]) -> list[str]:
     """A pair's score in words, naming the evidence each feature rests on (the shared
-    identifiers by kind and value), strongest first; ``features`` as
+    identifiers by kind and value, the shared place words), strongest first; ``features`` as
     ``Resolution.features`` gives them (bits per feature)."""
     shared = sorted(set(a.identifiers) & set(b.identifiers))
+    places = sorted(set(a.places) & set(b.places))
     notes: list[tuple[float, str]] = []
     for feature in FEATURES:
         bits = features.get(feature.name, 0.0)
@@ -331,6 +430,10 @@ def reasons(a: Record, b: Record, features: dict[str, float]) -> list[str]:
                 f"names differ, but the shared {kinds} with the same birth date or "
                 "address makes one an alias"
             )
+        elif feature.name == "place" and places:
+            # which words: "the same address" needs three (see the place feature)
+            kind = "same address" if len(places) >= SAME_ADDRESS_WORDS else "place"
+            said = f"{kind} ({', '.join(places[:5])})"
         else:
             said = feature.name
         notes.append((bits, f"{said}: {bits:+.1f} bits"))

@@ -10,8 +10,10 @@ clusters are built as on one machine (``clustering.cluster``: union-find over pa
 above the review threshold fits a driver well beyond what fits one DuckDB).
 
 Records are not grouped into units of identical records here (each is scored on its
-own), and a record's name forms are pooled rather than scored one by one; scores of
-single-name records are otherwise the same, which ``tests/resolve/test_spark.py``
+own), and a record's name forms are pooled rather than scored one by one. Weights are
+the fixed ones: the weights estimated from the data (``calibration``) are not yet
+estimated on Spark. Scores of single-name records are otherwise those of the
+single-machine engine with ``calibrate=False``, which ``tests/resolve/test_spark.py``
 checks.
 """
 
