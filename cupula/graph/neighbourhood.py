@@ -37,11 +37,15 @@ def neighbourhood(
     options: NeighbourhoodOptions | None = None,
     scores: Mapping[str, float] | None = None,
     key_players: Sequence[str] = (),
+    degrees: Mapping[str, int] | None = None,
+    left_out: int = 0,
 ) -> dict[str, Any]:
     """Nodes within ``options.hops`` ties of ``seeds`` and the ties among them.
 
     ``scores`` (leader scores by entity id) and ``key_players`` are carried onto the
-    nodes for the drawing: size by score, key players highlighted."""
+    nodes for the drawing: size by score, key players highlighted. ``degrees`` gives the
+    nodes' ties in a wider network than ``net`` and ``left_out`` the nodes already left
+    out of it (``graph.local``: ``net`` is then the part of the network read)."""
     options = options or NeighbourhoodOptions()
     if options.hops < 0:
         raise InvalidInput("hops must be 0 or more")
@@ -63,6 +67,9 @@ def neighbourhood(
         if not new.any():
             break
     degree = _degrees(net)
+    if degrees is not None:
+        wider = [degrees.get(n, int(d)) for n, d in zip(net.node_ids, degree, strict=True)]
+        degree = np.asarray(wider, dtype=np.int64)
     found = np.flatnonzero(distance >= 0)
     order = sorted(
         found.tolist(),
@@ -91,7 +98,7 @@ def neighbourhood(
         "seeds": [net.node_ids[i] for i in start],
         "nodes": nodes,
         "edges": _edges(net, inside),
-        "truncated": len(order) - len(kept),
+        "truncated": len(order) - len(kept) + left_out,
     }
 
 

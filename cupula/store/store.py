@@ -70,11 +70,15 @@ class Writer:
         self._sink.put(statements)
 
     @contextmanager
-    def pipeline(self, depth: int = 3) -> Iterator[Callable[[Sequence[Statement]], None]]:
+    def pipeline(
+        self, depth: int = 3, *, then: Callable[[Sequence[Statement]], None] | None = None
+    ) -> Iterator[Callable[[Sequence[Statement]], None]]:
         """Yield ``put(batch)``: batches are written by a second thread while the caller
         reads on. The database driver releases the GIL while it works, so parsing and
         writing overlap on two cores; ``depth`` bounds the batches in flight (memory).
         Errors from either side propagate; the caller's transaction then rolls back.
+        ``then(batch)`` runs on the writer thread after each batch is written (the load's
+        read indexes: ``store.indexes.LoadIndex``).
         """
         batches: queue.Queue[Sequence[Statement] | None] = queue.Queue(maxsize=depth)
         failure: list[BaseException] = []
@@ -85,6 +89,8 @@ class Writer:
                     continue  # drain after an error, so the producer never blocks
                 try:
                     self.put_statements(batch)
+                    if then is not None:  # on this thread: one connection, one user
+                        then(batch)
                 except BaseException as exc:
                     failure.append(exc)
 
