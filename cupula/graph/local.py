@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from cupula.errors import InvalidInput
 from cupula.graph.network import KINDS, Network
@@ -90,10 +91,13 @@ def edges_of(
                 if row.id in found or not _in_window(window, row.date, row.phase):
                     continue
                 view.usage.read((row.dataset, row.marking_id), row.statement_id, is_id=True)
-                found[row.id] = EdgeRow(row.id, row.source, row.target, row.kind,
-                                        bool(row.directed), float(row.weight), row.date,
-                                        row.phase, row.tie_id)  # fmt: skip
+                found[row.id] = _row(row)
     return sorted(found.values(), key=lambda r: r.id)
+
+
+def _row(row: Any) -> EdgeRow:
+    return EdgeRow(row.id, row.source, row.target, row.kind, bool(row.directed),
+                   float(row.weight), row.date, row.phase, row.tie_id)  # fmt: skip
 
 
 def schemata_of(view: View, ids: Collection[str]) -> dict[str, str]:
@@ -175,15 +179,73 @@ def local_network(
         frontier = [m for n in new for m in expand(n)]
         for node in frontier:
             kept.setdefault(node, hop)
-        walk(frontier)
-        if left_out:
+        if hop == hops or left_out:
             break
+        walk(frontier)
+    # The last hop is not walked: only the ties among what is kept, and how many ties
+    # each kept node has (both by index), not every tie of a hub at the edge.
+    last = [n for n in kept if n not in walked]
+    for r in ties_among(view, last, kept, kinds=kinds, window=window):
+        rows.setdefault(r.id, r)
     ties = [r for r in rows.values() if r.source in kept and r.target in kept]
     degrees: defaultdict[str, int] = defaultdict(int)
-    for r in rows.values():  # every kept node was walked: all its ties are in ``rows``
-        degrees[r.source] += 1
-        degrees[r.target] += 1
+    for r in rows.values():
+        for end in (r.source, r.target):
+            if end in walked:
+                degrees[end] += 1
+    degrees.update(tie_counts(view, last, kinds=kinds))
     return Local(_network(view, kept, ties, degrees), dict(degrees), left_out)
+
+
+def ties_among(
+    view: View,
+    nodes: Collection[str],
+    among: Collection[str],
+    *,
+    kinds: Sequence[str] = (),
+    window: Window | None = None,
+) -> list[EdgeRow]:
+    """The ties the viewer may see between ``nodes`` and ``among`` (by index)."""
+    window = window or Window()
+    ids, others = sorted(set(nodes)), sorted(set(among))
+    found: dict[str, EdgeRow] = {}
+    if not ids or not others:
+        return []
+    with view.engine.connect() as conn:
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = ids[start : start + ID_CHUNK]
+            query = select(*ROW_COLUMNS).where(
+                or_(
+                    E.source.in_(chunk) & E.target.in_(others),
+                    E.target.in_(chunk) & E.source.in_(others),
+                )
+            )
+            if kinds:
+                query = query.where(E.kind.in_(sorted(kinds)))
+            for row in conn.execute(view.scoped(query, edge_table)):
+                if row.id not in found and _in_window(window, row.date, row.phase):
+                    view.usage.read((row.dataset, row.marking_id), row.statement_id, is_id=True)
+                    found[row.id] = _row(row)
+    return sorted(found.values(), key=lambda r: r.id)
+
+
+def tie_counts(view: View, nodes: Collection[str], *, kinds: Sequence[str] = ()) -> dict[str, int]:
+    """How many ties the viewer may see at each of ``nodes`` (of ``kinds``), counted by
+    index (a self-tie twice, as ``Network`` counts degrees)."""
+    ids = sorted(set(nodes))
+    counts: defaultdict[str, int] = defaultdict(int)
+    with view.engine.connect() as conn:
+        for column in (E.source, E.target):
+            for start in range(0, len(ids), ID_CHUNK):
+                query = select(column, func.count()).where(
+                    column.in_(ids[start : start + ID_CHUNK])
+                )
+                if kinds:
+                    query = query.where(E.kind.in_(sorted(kinds)))
+                query = view.scoped(query, edge_table).group_by(column)
+                for node, count in conn.execute(query):
+                    counts[node] += int(count)
+    return dict(counts)
 
 
 def _network(

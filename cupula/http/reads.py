@@ -11,22 +11,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import numpy as np
-
 from cupula.cooperation import figures
 from cupula.entity_page import entity_page as entity_page_of
 from cupula.errors import NotFound
 from cupula.graph.analysis import network_of
 from cupula.graph.keyplayers import key_players
 from cupula.graph.leaders import LeaderOptions, Ranking, rank_leaders
+from cupula.graph.local import local_network
 from cupula.graph.neighbourhood import NeighbourhoodOptions, neighbourhood
 from cupula.graph.network import Network
 from cupula.graph.temporal import Window
 from cupula.money.flows import Flows, flows_of, trace_sources
 from cupula.money.trace import TraceOptions, TraceResult, trace_many
-from cupula.resolve.records import records_of
-from cupula.resolve.search import NameIndex
-from cupula.store import View
+from cupula.store import View, name_search
 from cupula.store.derived import Derived
 
 RANKED = 200
@@ -51,10 +48,16 @@ class GraphFilter:
 
 
 def search_names(view: View, cache: Derived, q: str, limit: int) -> list[dict[str, Any]]:
-    """Entities whose names match ``q`` in any script (``resolve.search``)."""
-    index = names(view, cache)
-    return [{"entity_id": h.entity_id, "name": h.name, "schema": h.schema, "score": h.score}
-            for h in index.search(q, limit=limit)]  # fmt: skip
+    """Entities whose names match ``q`` in any script, by the name-key index
+    (``store.name_search``); each hit says whether the candidates scored were capped."""
+    found = name_search.search(view, q, limit=limit, total=names_total(view, cache))
+    return [{"entity_id": h.entity_id, "name": h.name, "schema": h.schema, "score": h.score,
+             "capped": found.capped} for h in found.hits]  # fmt: skip
+
+
+def names_total(view: View, cache: Derived) -> int:
+    """How many names the view may see (the rarity weights of search), kept per view."""
+    return cache.get(view, "name total", name_search.name_total)
 
 
 def network(
@@ -74,14 +77,10 @@ def ranking(view: View, cache: Derived) -> Ranking:
     return cache.get(view, "leaders", lambda v: rank_leaders(net, options=options))
 
 
-def names(view: View, cache: Derived) -> NameIndex:
-    """The name index of what the view may see (built once per view and data version)."""
-    return cache.get(view, "names", lambda v: NameIndex(records_of(v)))
-
-
 def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
-    """The entity's values, relationships, timeline and similar names (``entity_page``)."""
-    return entity_page_of(view, network(view, cache), names(view, cache), entity_id)
+    """The entity's values, relationships, timeline and similar names (``entity_page``),
+    read by index."""
+    return entity_page_of(view, entity_id, names_total=names_total(view, cache))
 
 
 def leader_ranking(view: View, cache: Derived, *, top: int) -> dict[str, Any]:
@@ -89,6 +88,12 @@ def leader_ranking(view: View, cache: Derived, *, top: int) -> dict[str, Any]:
     result = ranking(view, cache).as_dict()
     result["leaders"] = result["leaders"][:top]
     return result
+
+
+def scores_for(view: View) -> dict[str, float]:
+    """Leader scores by entity id from the stored ranking of ``view`` ({} while there is
+    none): a hook for the stored whole-network results; never computed on a request."""
+    return {}
 
 
 def graph(
@@ -100,28 +105,27 @@ def graph(
     max_nodes: int,
     only: GraphFilter | None = None,
 ) -> dict[str, Any]:
-    """The neighbourhood of ``seeds`` for the network explorer: leader scores on the
-    nodes (from the whole network the view may see, so sizes stay put while filtering),
-    key players marked."""
+    """The neighbourhood of ``seeds`` for the network explorer, read from the edge table
+    (``graph.local``): leader scores on the nodes from the stored ranking (``scores_for``),
+    key players chosen within what is drawn."""
     only = only or GraphFilter()
-    net = network(view, cache, only.kinds, only.window())
+    scores = scores_for(view)
+    local = local_network(view, seeds, hops=hops, max_nodes=max_nodes, kinds=only.kinds,
+                          window=only.window(), schemata=only.schemata, scores=scores)  # fmt: skip
+    net = local.network
     if not any(s in net.index for s in seeds):
         raise NotFound(
             "none of these entities has ties among what you may see (with these filters)"
         )
-    if only.schemata:
-        wanted = np.array([s in only.schemata or n in seeds
-                           for s, n in zip(net.schemata, net.node_ids, strict=True)])  # fmt: skip
-        net = net.select(wanted[net.src] & wanted[net.dst])
-    full = network(view, cache)
-    scores = ranking(view, cache).scores if full.m else {}
-    players = cache.get(view, "key players", lambda v: key_players(full, k=5)) if full.m else None
+    players = key_players(net, k=5) if net.m else None
     return neighbourhood(
         net,
         seeds,
         options=NeighbourhoodOptions(hops=hops, max_nodes=max_nodes),
         scores=scores,
         key_players=[p.entity_id for p in players.players] if players else [],
+        degrees=local.degrees,
+        left_out=local.left_out,
     )
 
 

@@ -145,7 +145,7 @@ class LoadIndex:
 
     def _write(self, sql: str, rows: list[tuple[object, ...]]) -> None:
         for start in range(0, len(rows), FLUSH):
-            self.conn.exec_driver_sql(sql, rows[start : start + FLUSH])  # type: ignore[arg-type]
+            self.conn.exec_driver_sql(sql, rows[start : start + FLUSH])
 
 
 def _cells(conn: Connection) -> Iterator[list[Statement]]:

@@ -111,4 +111,3 @@ def search(
     weights = NameCounts(total=name_total(view) if total is None else total, df=counts)
     hits = NameIndex(records, weights).search(text, limit=limit, min_score=min_score)
     return SearchResult(hits, capped)
-

@@ -229,8 +229,9 @@ edge_table = Table(
     Column("statement_id", String(40), nullable=False),
     Column("dataset", String(128), nullable=False),
     Column("marking_id", String(16), nullable=False),
-    Index("ix_edge_source", "source"),
-    Index("ix_edge_target", "target"),
+    # With the filter's columns: a node's ties are counted from the index alone.
+    Index("ix_edge_source", "source", "marking_id", "dataset"),
+    Index("ix_edge_target", "target", "marking_id", "dataset"),
 )
 
 # The search index: one row per index key of each name form of a name statement

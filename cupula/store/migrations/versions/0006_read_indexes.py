@@ -35,8 +35,8 @@ def upgrade() -> None:
         sa.Column("dataset", sa.String(128), nullable=False),
         sa.Column("marking_id", sa.String(16), nullable=False),
     )
-    op.create_index("ix_edge_source", "edge", ["source"])
-    op.create_index("ix_edge_target", "edge", ["target"])
+    op.create_index("ix_edge_source", "edge", ["source", "marking_id", "dataset"])
+    op.create_index("ix_edge_target", "edge", ["target", "marking_id", "dataset"])
     op.create_table(
         "name_key",
         sa.Column("key", sa.String(96), primary_key=True),
