@@ -331,12 +331,7 @@ def ingest(
         before = writer.count_statements()
         batch: list[Statement] = []
         refs: dict[str, tuple[str, str]] = {}
-        # Imported here: the indexes use resolution's name keys, whose module reads the
-        # ingest limits (a cycle at import time).
-        from cupula.store.indexes import LoadIndex
-
-        index = LoadIndex(writer.conn)  # the read indexes, in the same transaction
-        with writer.pipeline(then=index.put) as put:
+        with writer.pipeline() as put:
             for fragment in _fragments(
                 path, fmt, dataset, mapping, options, progress, result.dropped
             ):
@@ -351,7 +346,6 @@ def ingest(
                     batch = []
             put(batch)
             result.statements_read += len(batch)
-        index.finish()
         check_entities_seen(store, by, agency, refs)
         result.statements_added = writer.count_statements() - before
         writer.record_load(

@@ -19,6 +19,7 @@ not a match probability (``cupula screen`` gives those).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ MIN_SCORE = 0.3
 QUERY_SHARE = 0.75  # how much of a score is the query found; the rest, the name covered
 
 
+@lru_cache(maxsize=200_000)
 def token_keys(token: str) -> list[tuple[str, float]]:
     """The index keys of one token with the credit a match on each earns."""
     keys = [(f"t:{token}", EXACT), (f"p:{phonetic(token)}", PHONETIC)]
@@ -47,12 +49,11 @@ def name_keys(text: str, organisation: bool) -> list[tuple[str, list[str]]]:
     """The name forms of one written name with the index keys of each (the forms and
     keys ``NameIndex`` indexes; ``store.indexes`` writes them as rows)."""
     found: list[tuple[str, list[str]]] = []
-    for outer in name_forms(text):
-        for form in name_forms(outer) or [outer]:
-            tokens = name_tokens(form, organisation)
-            if tokens:
-                keys = dict(kc for token in tokens for kc in token_keys(token))
-                found.append((form, list(keys)))
+    for form in name_forms(text):  # forms of forms are themselves (NameIndex asks again)
+        tokens = name_tokens(form, organisation)
+        if tokens:
+            keys = dict.fromkeys(key for token in tokens for key, _ in token_keys(token))
+            found.append((form, list(keys)))
     return found
 
 

@@ -18,7 +18,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from itertools import groupby
+from itertools import chain, groupby
 
 from followthemoney import model
 from sqlalchemy import delete, select
@@ -38,7 +38,8 @@ from cupula.store.tables import (
 
 EDGE_COLUMNS = tuple(c.name for c in edge_table.columns)
 KEY_COLUMNS = tuple(c.name for c in name_key_table.columns)
-FLUSH = 20_000  # rows per write
+FLUSH = 20_000  # rows kept before a write
+ROWS_PER_INSERT = 500  # x 12 columns: under every backend's bound-parameter limit
 
 
 @lru_cache(maxsize=1024)
@@ -88,10 +89,26 @@ def edge_rows(entity_id: str, statements: Sequence[Statement]) -> list[tuple[obj
     return rows
 
 
-def _insert_sql(conn: Connection, table: str, columns: Sequence[str]) -> str:
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    marks = ", ".join(mark for _ in columns)
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+class _Inserts:
+    """Multi-row ``INSERT ... ON CONFLICT DO NOTHING`` into one table (as ``store.bulk``
+    writes statements: one call per ``ROWS_PER_INSERT`` rows, rows in key order)."""
+
+    def __init__(self, conn: Connection, table: str, columns: Sequence[str]) -> None:
+        self.conn = conn
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        self.row = "(" + ", ".join(mark for _ in columns) + ")"
+        self.head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        self.full = self._sql(ROWS_PER_INSERT)
+
+    def _sql(self, rows: int) -> str:
+        return self.head + ", ".join([self.row] * rows) + " ON CONFLICT DO NOTHING"
+
+    def write(self, rows: list[tuple[object, ...]]) -> None:
+        rows.sort(key=lambda r: str(r[0]))
+        for start in range(0, len(rows), ROWS_PER_INSERT):
+            chunk = rows[start : start + ROWS_PER_INSERT]
+            sql = self.full if len(chunk) == ROWS_PER_INSERT else self._sql(len(chunk))
+            self.conn.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
 
 
 class LoadIndex:
@@ -103,8 +120,8 @@ class LoadIndex:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._edge_sql = _insert_sql(conn, "edge", EDGE_COLUMNS)
-        self._key_sql = _insert_sql(conn, "name_key", KEY_COLUMNS)
+        self._edges = _Inserts(conn, "edge", EDGE_COLUMNS)
+        self._key_rows = _Inserts(conn, "name_key", KEY_COLUMNS)
         self._ties: defaultdict[tuple[str, str, str], list[Statement]] = defaultdict(list)
         self._keys: list[tuple[object, ...]] = []
         self.edges = 0  # rows offered (those already there are left as they are)
@@ -130,22 +147,18 @@ class LoadIndex:
         for (entity_id, _dataset, _marking), statements in sorted(self._ties.items()):
             rows.extend(edge_rows(entity_id, statements))
             if len(rows) >= FLUSH:
-                self._write(self._edge_sql, rows)
+                self._edges.write(rows)
                 self.edges += len(rows)
                 rows = []
-        self._write(self._edge_sql, rows)
+        self._edges.write(rows)
         self.edges += len(rows)
         self._ties.clear()
         self._flush_keys()
 
     def _flush_keys(self) -> None:
-        self._write(self._key_sql, self._keys)
+        self._key_rows.write(self._keys)
         self.keys += len(self._keys)
         self._keys = []
-
-    def _write(self, sql: str, rows: list[tuple[object, ...]]) -> None:
-        for start in range(0, len(rows), FLUSH):
-            self.conn.exec_driver_sql(sql, rows[start : start + FLUSH])
 
 
 def _cells(conn: Connection) -> Iterator[list[Statement]]:

@@ -248,6 +248,5 @@ name_key_table = Table(
     Column("marking_id", String(16), primary_key=True),
     Column("kind", String(1), nullable=False),  # t, p, s, x (token_keys) or n (a name)
     Column("statement_id", String(40), nullable=False),
-    Index("ix_name_key_entity", "entity_id"),
     sqlite_with_rowid=False,
 )

@@ -48,7 +48,6 @@ def upgrade() -> None:
         sa.Column("statement_id", sa.String(40), nullable=False),
         sqlite_with_rowid=False,
     )
-    op.create_index("ix_name_key_entity", "name_key", ["entity_id"])
 
 
 def downgrade() -> None:
