@@ -19,10 +19,10 @@ not a match probability (``cupula screen`` gives those).
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cupula.resolve.normalize import name_forms, name_tokens, phonetic, skeleton
 from cupula.resolve.records import Record
