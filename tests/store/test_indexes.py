@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from cupula.access.viewer import Role, Viewer
 from cupula.graph.local import edges_of, local_network
 from cupula.graph.projection import project
 from cupula.ingest import ingest
+from cupula.ingest.errors import IngestError
 from cupula.model.marking import Classification, Marking
 from cupula.model.statement import BASE, Statement, make_statement
 from cupula.resolve.records import records_of
@@ -88,11 +90,9 @@ def test_a_load_writes_its_ties_and_name_keys(sqlite_store: Store, tmp_path: Pat
 def test_a_failed_load_leaves_no_index_rows(sqlite_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps(FACTS[3]) + "\n{not json\n", "utf-8")
-    try:
+    with pytest.raises(IngestError):
         ingest(sqlite_store, path, by=ADMIN, dataset="co", agency="CO-DIJIN",
                marking="RESTRICTED")  # fmt: skip
-    except Exception:  # noqa: BLE001 - the load's own error; what matters is the store
-        pass
     assert count(sqlite_store, edge_table) == count(sqlite_store, name_key_table) == 0
 
 
