@@ -187,7 +187,11 @@ def local_network(
     last = [n for n in kept if n not in walked]
     for r in ties_among(view, last, kept, kinds=kinds, window=window):
         rows.setdefault(r.id, r)
-    ties = [r for r in rows.values() if r.source in kept and r.target in kept]
+    # in the projection's order (by the tie's entity): the first evidence listed is the same
+    ties = sorted(
+        (r for r in rows.values() if r.source in kept and r.target in kept),
+        key=lambda r: (r.tie_id, r.source, r.target),
+    )
     degrees: defaultdict[str, int] = defaultdict(int)
     for r in rows.values():
         for end in (r.source, r.target):

@@ -103,19 +103,22 @@ def neighbourhood(
 
 
 def _edges(net: Network, inside: np.ndarray[Any, np.dtype[np.bool_]]) -> list[dict[str, Any]]:
-    """Ties with both ends kept, one edge per pair and kind (direction kept if any)."""
+    """Ties with both ends kept, one edge per pair and kind (direction kept if any). An
+    edge is named by its ends' entity ids (an undirected one in their order), so that the
+    same tie has the same id and ends in every drawing, however the network was read."""
     rows = np.flatnonzero(inside[net.src] & inside[net.dst] & (net.src != net.dst))
-    merged: dict[tuple[int, int, str], dict[str, Any]] = {}
+    ids = net.node_ids
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
     for i in rows.tolist():
-        a, b = int(net.src[i]), int(net.dst[i])
+        a, b = ids[int(net.src[i])], ids[int(net.dst[i])]
         directed = bool(net.directed[i])
         pair = (a, b) if directed or a < b else (b, a)
         key = (*pair, net.kind[i])
         edge = merged.get(key)
         if edge is None:
             edge = merged[key] = {
-                "source": net.node_ids[pair[0]],
-                "target": net.node_ids[pair[1]],
+                "source": pair[0],
+                "target": pair[1],
                 "kind": net.kind[i],
                 "directed": directed,
                 "count": 0,
