@@ -171,25 +171,32 @@ class View:
             query.order_by(S.entity_id, S.prop, S.value, S.id), whole_cells=whole_cells
         )
 
-    def statements_of(self, entity_ids: Collection[str]) -> Iterator[Statement]:
+    def statements_of(
+        self, entity_ids: Collection[str], *, props: Collection[str] | None = None
+    ) -> Iterator[Statement]:
         """Statements in scope of these entities (range scans by key), ordered by
-        entity id: a page of entities, never the whole store."""
+        entity id: a page of entities, never the whole store. ``props`` narrows them to
+        statements of these property types (never widens)."""
         ids = sorted(set(entity_ids))
         for start in range(0, len(ids), ID_CHUNK):
             query = select(*(statement_table.c[name] for name in STATEMENT_COLUMNS)).where(
                 S.entity_id.in_(ids[start : start + ID_CHUNK])
             )
+            if props is not None:
+                query = query.where(S.prop_type.in_(sorted(props)))
             yield from self._stream(
                 query.order_by(S.entity_id, S.prop, S.value, S.id), whole_cells=False
             )
 
-    def assembled(self, entity_ids: Collection[str]) -> dict[str, Entity]:
-        """These entities as this viewer may see them (those it sees nothing of left out)."""
+    def assembled(
+        self, entity_ids: Collection[str], *, props: Collection[str] | None = None
+    ) -> dict[str, Entity]:
+        """These entities as this viewer may see them (those it sees nothing of left
+        out); ``props``: only their statements of these property types."""
+        statements = self.statements_of(entity_ids, props=props)
         return {
             e.id: e
-            for e in assemble_entities(
-                self.statements_of(entity_ids), self.dataset_order(), self.prefer()
-            )
+            for e in assemble_entities(statements, self.dataset_order(), self.prefer())
             if e.id is not None
         }
 
