@@ -21,7 +21,7 @@ import numpy as np
 from sqlalchemy import func, or_, select
 
 from cupula.errors import InvalidInput
-from cupula.graph.network import KINDS, Network
+from cupula.graph.network import KINDS, Network, phase_key
 from cupula.graph.temporal import Window, _in_dates
 from cupula.model.entity import countries_of
 from cupula.model.statement import BASE
@@ -95,6 +95,22 @@ def edges_of(
     return sorted(found.values(), key=lambda r: r.id)
 
 
+def check_phase(view: View, phase: str, kinds: Sequence[str] = ()) -> None:
+    """Refuse a phase none of the viewer's ties (of ``kinds``) was recorded in, naming
+    those there are (as ``temporal.restrict`` does for a whole network)."""
+    query = view.scoped(select(E.phase).where(E.phase == phase), edge_table)
+    if kinds:
+        query = query.where(E.kind.in_(sorted(kinds)))
+    with view.engine.connect() as conn:
+        if conn.execute(query.limit(1)).first() is not None:
+            return
+        every = view.scoped(select(E.phase).where(E.phase.is_not(None)), edge_table)
+        if kinds:
+            every = every.where(E.kind.in_(sorted(kinds)))
+        phases = sorted({p for (p,) in conn.execute(every.distinct())}, key=phase_key)
+    raise InvalidInput(f"no ties in phase {phase!r} (phases: {', '.join(phases) or 'none'})")
+
+
 def _row(row: Any) -> EdgeRow:
     return EdgeRow(row.id, row.source, row.target, row.kind, bool(row.directed),
                    float(row.weight), row.date, row.phase, row.tie_id)  # fmt: skip
@@ -137,6 +153,8 @@ def local_network(
     unknown = sorted(set(kinds) - set(KINDS))
     if unknown:
         raise InvalidInput(f"unknown tie kind(s) {', '.join(unknown)}; known: {', '.join(KINDS)}")
+    if window is not None and window.phase is not None:
+        check_phase(view, window.phase, kinds)
     scores = scores or {}
     expand = members_of or (lambda node: [node])
     starts = [m for s in dict.fromkeys(seeds) for m in expand(s)]

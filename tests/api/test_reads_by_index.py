@@ -93,3 +93,19 @@ def test_reads_by_index_answer_as_the_whole_view_did(
             new_graph = reads.graph(view(), cache, [seed], hops=hops, max_nodes=5000)
             old_graph = neighbourhood(net, [seed], options=NeighbourhoodOptions(hops, 5000))
             assert drawn(new_graph) == drawn(old_graph), (seed, hops)
+
+
+def test_the_drawing_takes_stored_scores_and_picks_key_players_among_what_is_drawn(
+    demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    viewer = viewer_for(demo, "mike.dea")
+    net = network_of(demo.view(viewer, purpose="test")).network
+    seed = busiest(net, 1)[0]
+    monkeypatch.setattr(reads, "scores_for", lambda view: {seed: 0.5})
+    found = reads.graph(demo.view(viewer, purpose="test"), Derived(demo.data_version), [seed],
+                        hops=2, max_nodes=20)  # fmt: skip
+    drawn_ids = {n["id"] for n in found["nodes"]}
+    assert len(drawn_ids) == 20 and found["truncated"] > 0
+    assert {n["id"]: n["score"] for n in found["nodes"]}[seed] == 0.5
+    players = {n["id"] for n in found["nodes"] if n["key_player"]}
+    assert players and players <= drawn_ids
