@@ -15,10 +15,11 @@ it: ties by ``graph.projection.ties_of``, name keys by ``resolve.search.name_key
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import chain, groupby
+from typing import Any
 
 from followthemoney import model
 from sqlalchemy import delete, select
@@ -32,6 +33,7 @@ from cupula.resolve.search import name_keys
 from cupula.store.tables import (
     STATEMENT_COLUMNS,
     edge_table,
+    key_count_table,
     name_key_table,
     statement_table,
 )
@@ -93,22 +95,38 @@ class _Inserts:
     """Multi-row ``INSERT ... ON CONFLICT DO NOTHING`` into one table (as ``store.bulk``
     writes statements: one call per ``ROWS_PER_INSERT`` rows, rows in key order)."""
 
-    def __init__(self, conn: Connection, table: str, columns: Sequence[str]) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        table: str,
+        columns: Sequence[str],
+        *,
+        returning: str = "",
+        on_conflict: str = "DO NOTHING",
+    ) -> None:
         self.conn = conn
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         self.row = "(" + ", ".join(mark for _ in columns) + ")"
         self.head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        self.tail = f" ON CONFLICT {on_conflict}" + (f" RETURNING {returning}" if returning else "")
+        self.returning = returning
         self.full = self._sql(ROWS_PER_INSERT)
 
     def _sql(self, rows: int) -> str:
-        return self.head + ", ".join([self.row] * rows) + " ON CONFLICT DO NOTHING"
+        return self.head + ", ".join([self.row] * rows) + self.tail
 
-    def write(self, rows: list[tuple[object, ...]]) -> None:
+    def write(self, rows: list[tuple[object, ...]]) -> list[Any]:
+        """Insert ``rows`` (those already there are left as they are); what the
+        ``returning`` clause gives for each row inserted."""
         rows.sort(key=lambda r: str(r[0]))
+        inserted: list[Any] = []
         for start in range(0, len(rows), ROWS_PER_INSERT):
             chunk = rows[start : start + ROWS_PER_INSERT]
             sql = self.full if len(chunk) == ROWS_PER_INSERT else self._sql(len(chunk))
-            self.conn.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
+            result = self.conn.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
+            if self.returning:
+                inserted.extend(result.all())
+        return inserted
 
 
 class LoadIndex:
@@ -121,7 +139,16 @@ class LoadIndex:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._edges = _Inserts(conn, "edge", EDGE_COLUMNS)
-        self._key_rows = _Inserts(conn, "name_key", KEY_COLUMNS)
+        self._key_rows = _Inserts(
+            conn, "name_key", KEY_COLUMNS, returning="key, dataset, marking_id"
+        )
+        self._counts = _Inserts(
+            conn,
+            "key_count",
+            ("key", "dataset", "marking_id", "names"),
+            on_conflict="(key, dataset, marking_id) DO UPDATE SET "
+            "names = key_count.names + excluded.names",
+        )
         self._ties: defaultdict[tuple[str, str, str], list[Statement]] = defaultdict(list)
         self._keys: list[tuple[object, ...]] = []
         self.edges = 0  # rows offered (those already there are left as they are)
@@ -156,7 +183,10 @@ class LoadIndex:
         self._flush_keys()
 
     def _flush_keys(self) -> None:
-        self._key_rows.write(self._keys)
+        # Only the rows new to the store count: a name loaded again is not a new name.
+        added = Counter((key, dataset, marking) for key, dataset, marking in
+                        self._key_rows.write(self._keys))  # fmt: skip
+        self._counts.write([(*cell, n) for cell, n in added.items()])
         self.keys += len(self._keys)
         self._keys = []
 
@@ -179,8 +209,8 @@ def reindex(engine: Engine) -> tuple[int, int]:
     """Rebuild both index tables from the statements, in one transaction; (edge rows,
     name-key rows) written."""
     with engine.connect() as reader, engine.begin() as conn:
-        conn.execute(delete(edge_table))
-        conn.execute(delete(name_key_table))
+        for table in (edge_table, name_key_table, key_count_table):
+            conn.execute(delete(table))
         index = LoadIndex(conn)
         for cell in _cells(reader):
             index.put(cell)

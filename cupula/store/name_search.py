@@ -24,10 +24,11 @@ from cupula.resolve.search import (
     query_tokens,
     token_keys,
 )
-from cupula.store.tables import name_key_table
+from cupula.store.tables import key_count_table, name_key_table
 from cupula.store.view import View
 
 K = name_key_table.c
+C = key_count_table.c
 CANDIDATES = 500  # entities scored at most per search (about 0.3 s of scoring)
 KEY_CHUNK = 500  # keys per IN (...)
 NAMES = "n:"  # the key every indexed name form has once
@@ -42,25 +43,22 @@ class SearchResult:
 
 def name_total(view: View) -> int:
     """The names (name forms of entities) the viewer may see."""
-    names = view.scoped(select(K.entity_id, K.name_id).where(K.key == NAMES), name_key_table)
-    query = select(func.count()).select_from(names.distinct().subquery())
-    with view.engine.connect() as conn:
-        return int(conn.execute(query).scalar_one())
+    return key_counts(view, [NAMES]).get(NAMES, 0)
 
 
 def key_counts(view: View, keys: Iterable[str]) -> dict[str, int]:
-    """For each key, the names the viewer may see that hold it."""
+    """For each key, the names the viewer may see that hold it (``key_count``, summed
+    over the cells the viewer may see)."""
     wanted = sorted(set(keys))
     counts: dict[str, int] = {}
     with view.engine.connect() as conn:
         for start in range(0, len(wanted), KEY_CHUNK):
-            names = view.scoped(
-                select(K.key, K.entity_id, K.name_id)
-                .where(K.key.in_(wanted[start : start + KEY_CHUNK]))
-                .distinct(),
-                name_key_table,
-            ).subquery()
-            query = select(names.c.key, func.count()).group_by(names.c.key)
+            query = view.scoped(
+                select(C.key, func.sum(C.names)).where(
+                    C.key.in_(wanted[start : start + KEY_CHUNK])
+                ),
+                key_count_table,
+            ).group_by(C.key)
             counts.update({str(k): int(n) for k, n in conn.execute(query)})
     return counts
 

@@ -250,3 +250,15 @@ name_key_table = Table(
     Column("statement_id", String(40), nullable=False),
     sqlite_with_rowid=False,
 )
+
+# How many names of each (dataset, marking) cell hold each key: the rarity weights of a
+# search, summed over the cells a viewer may see (counting name-key rows for a common
+# token would read a hundred thousand rows per search). Kept by the loads that add rows.
+key_count_table = Table(
+    "key_count",
+    metadata,
+    Column("key", String(96), primary_key=True),
+    Column("dataset", String(128), primary_key=True),
+    Column("marking_id", String(16), primary_key=True),
+    Column("names", Integer, nullable=False),
+)

@@ -49,6 +49,7 @@ from cupula.store.tables import (
     edge_table,
     judgement_marking_table,
     judgement_table,
+    key_count_table,
     marking_table,
     name_key_table,
     statement_table,
@@ -136,7 +137,13 @@ class Stores:
 
     def fill(self, store: Store, items: list[tuple[Statement, Marking]]) -> None:
         with store.writer() as w:
-            for table in (statement_table, marking_table, edge_table, name_key_table):
+            for table in (
+                statement_table,
+                marking_table,
+                edge_table,
+                name_key_table,
+                key_count_table,
+            ):
                 w.conn.execute(delete(table))  # the read indexes follow the statements
             for _, marking in items:
                 w.put_marking(marking)

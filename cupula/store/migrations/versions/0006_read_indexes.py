@@ -49,7 +49,16 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
 
+    op.create_table(
+        "key_count",
+        sa.Column("key", sa.String(96), primary_key=True),
+        sa.Column("dataset", sa.String(128), primary_key=True),
+        sa.Column("marking_id", sa.String(16), primary_key=True),
+        sa.Column("names", sa.Integer, nullable=False),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("key_count")
     op.drop_table("name_key")
     op.drop_table("edge")
