@@ -120,12 +120,18 @@ class _Inserts:
         ``returning`` clause gives for each row inserted."""
         rows.sort(key=lambda r: str(r[0]))
         inserted: list[Any] = []
-        for start in range(0, len(rows), ROWS_PER_INSERT):
-            chunk = rows[start : start + ROWS_PER_INSERT]
-            sql = self.full if len(chunk) == ROWS_PER_INSERT else self._sql(len(chunk))
-            result = self.conn.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
-            if self.returning:
-                inserted.extend(result.all())
+        # The driver's own cursor: hundreds of thousands of rows per load, each a plain
+        # tuple (SQLAlchemy's result rows cost more than the insert itself here).
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for start in range(0, len(rows), ROWS_PER_INSERT):
+                chunk = rows[start : start + ROWS_PER_INSERT]
+                sql = self.full if len(chunk) == ROWS_PER_INSERT else self._sql(len(chunk))
+                cursor.execute(sql, tuple(chain.from_iterable(chunk)))
+                if self.returning:
+                    inserted.extend(cursor.fetchall())
+        finally:
+            cursor.close()
         return inserted
 
 
