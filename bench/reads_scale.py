@@ -115,6 +115,46 @@ def child(db: str, user: str, path: str) -> dict[str, Any]:
     return out
 
 
+def fresh_load(db: str, work: Path) -> dict[str, Any]:
+    """10k new statements loaded into the large store: seconds until an analyst of the
+    loading agency finds them by search and opens one's page (a fresh process)."""
+    from cupula.access.accounts import viewer_for
+    from cupula.access.viewer import Viewer
+    from cupula.http import reads
+    from cupula.ingest import ingest
+    from cupula.store import Store
+    from cupula.store.derived import Derived
+
+    path = work / "fresh.ftm.jsonl"
+    lines = []
+    for i in range(2_000):  # a person (3 statements) and a call (3)
+        person = {
+            "id": f"fresh-p{i}",
+            "schema": "Person",
+            "properties": {"name": [f"Zacarias Quintanilla {i}"], "nationality": ["co"]},
+        }
+        call = {
+            "id": f"fresh-c{i}",
+            "schema": "Communication",
+            "properties": {"initiator": [f"fresh-p{i}"], "receiver": [f"fresh-p{(i + 1) % 2000}"]},
+        }
+        lines += [json.dumps(person), json.dumps(call)]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    store = Store.open(db)
+    started = time.perf_counter()
+    result = ingest(store, path, by=Viewer.local_admin(), dataset="fresh", agency="CO-DIJIN",
+                    marking="RESTRICTED REL TO ESP H1 B2")  # fmt: skip
+    loaded = time.perf_counter() - started
+    view = store.view(viewer_for(store, "ana.dijin"), purpose="bench")
+    cache = Derived(store.data_version)
+    hits = reads.search_names(view, cache, "Quintanilla 1234", 5)
+    page = reads.entity_page(store.view(view.viewer, purpose="bench"), cache, "fresh-p1234")
+    return {"fresh_statements": result.statements_read, "load_s": round(loaded, 2),
+            "visible_s": round(time.perf_counter() - started, 2),
+            "first_hit": hits[0]["entity_id"] if hits else None,
+            "relationships": len(page["relationships"])}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--statements", type=int, default=1_000_000)
@@ -122,6 +162,7 @@ def main() -> None:
     parser.add_argument("--no-old", action="store_true", help="skip the whole-view path")
     parser.add_argument("--users", nargs="+", help="analysts (default: every partner's)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--fresh", action="store_true", help="then load 10k new statements")
     parser.add_argument("--child", nargs=3, metavar=("DB", "USER", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -143,6 +184,9 @@ def main() -> None:
                 row = json.loads(done.stdout.strip().splitlines()[-1])
                 print(json.dumps(row), flush=True)
                 rows.append(row)
+        if args.fresh:
+            rows.append(fresh_load(db, Path(tmp)))
+            print(json.dumps(rows[-1]), flush=True)
         if args.json:
             args.json.write_text(json.dumps(rows, indent=1) + "\n", "utf-8")
 
