@@ -79,6 +79,11 @@ def test_a_load_writes_its_ties_and_name_keys(sqlite_store: Store, tmp_path: Pat
     assert len(net_ties(sqlite_store, ADMIN)) == 5
     hits = name_search.search(view, "restrepo vargas").hits
     assert [h.entity_id for h in hits] == ["p1"]
+    # more candidates than may be scored: the answer says so, the fullest match is kept
+    both = name_search.search(view, "Jhon Restrepo Dairo")
+    assert both.capped is False and {h.entity_id for h in both.hits} == {"p1", "p2"}
+    capped = name_search.search(view, "Jhon Restrepo Dairo", cap=1)
+    assert capped.capped is True and [h.entity_id for h in capped.hits] == ["p1"]
     # the same again: nothing doubled; reindex gives the same rows
     before = (count(sqlite_store, edge_table), count(sqlite_store, name_key_table))
     names = name_search.name_total(view)
