@@ -67,16 +67,16 @@ def net_ties(store: Store, viewer: Viewer) -> set[tuple[str, str, str, str]]:
     }  # fmt: skip
 
 
-def test_a_load_writes_its_ties_and_name_keys(sqlite_store: Store, tmp_path: Path) -> None:
+def test_a_load_writes_its_ties_and_name_keys(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "facts.jsonl"
     path.write_text("\n".join(json.dumps(e) for e in FACTS), "utf-8")
-    assert count(sqlite_store, edge_table) == 0
-    ingest(sqlite_store, path, by=ADMIN, dataset="co", agency="CO-DIJIN",
+    assert count(store, edge_table) == 0
+    ingest(store, path, by=ADMIN, dataset="co", agency="CO-DIJIN",
            marking="RESTRICTED REL TO ESP")  # fmt: skip
-    view = sqlite_store.view(ADMIN, purpose=PURPOSE)
+    view = store.view(ADMIN, purpose=PURPOSE)
     # a call, a payment and the three pairs of the summit: what the projection makes
-    assert ties(edges_of(view, ["p1", "p2", "c1"])) == net_ties(sqlite_store, ADMIN)
-    assert len(net_ties(sqlite_store, ADMIN)) == 5
+    assert ties(edges_of(view, ["p1", "p2", "c1"])) == net_ties(store, ADMIN)
+    assert len(net_ties(store, ADMIN)) == 5
     hits = name_search.search(view, "restrepo vargas").hits
     assert [h.entity_id for h in hits] == ["p1"]
     # more candidates than may be scored: the answer says so, the fullest match is kept
@@ -85,23 +85,23 @@ def test_a_load_writes_its_ties_and_name_keys(sqlite_store: Store, tmp_path: Pat
     capped = name_search.search(view, "Jhon Restrepo Dairo", cap=1)
     assert capped.capped is True and [h.entity_id for h in capped.hits] == ["p1"]
     # the same again: nothing doubled; reindex gives the same rows
-    before = (count(sqlite_store, edge_table), count(sqlite_store, name_key_table))
+    before = (count(store, edge_table), count(store, name_key_table))
     names = name_search.name_total(view)
     assert names == 3  # the names of the three parties (an event is not searched)
-    ingest(sqlite_store, path, by=ADMIN, dataset="co", agency="CO-DIJIN",
+    ingest(store, path, by=ADMIN, dataset="co", agency="CO-DIJIN",
            marking="RESTRICTED REL TO ESP", force=True)  # fmt: skip
-    assert (count(sqlite_store, edge_table), count(sqlite_store, name_key_table)) == before
-    assert name_search.name_total(sqlite_store.view(ADMIN, purpose=PURPOSE)) == names
-    assert reindex(sqlite_store.engine) == before
+    assert (count(store, edge_table), count(store, name_key_table)) == before
+    assert name_search.name_total(store.view(ADMIN, purpose=PURPOSE)) == names
+    assert reindex(store.engine) == before
 
 
-def test_a_failed_load_leaves_no_index_rows(sqlite_store: Store, tmp_path: Path) -> None:
+def test_a_failed_load_leaves_no_index_rows(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps(FACTS[3]) + "\n{not json\n", "utf-8")
     with pytest.raises(IngestError):
-        ingest(sqlite_store, path, by=ADMIN, dataset="co", agency="CO-DIJIN",
+        ingest(store, path, by=ADMIN, dataset="co", agency="CO-DIJIN",
                marking="RESTRICTED")  # fmt: skip
-    assert count(sqlite_store, edge_table) == count(sqlite_store, name_key_table) == 0
+    assert count(store, edge_table) == count(store, name_key_table) == 0
 
 
 def _whole_entities(draw: st.DrawFn) -> list[tuple[Statement, Marking]]:
