@@ -189,3 +189,18 @@ def test_an_agency_that_may_see_nothing_gets_no_tie_and_no_hit(stores: Stores) -
     own = stores.full.view(ADMIN, purpose=PURPOSE)
     assert len(edges_of(own, ["p1"])) == 1
     assert [h.entity_id for h in name_search.search(own, "Wilmer Escobar").hits] == ["p1"]
+
+
+def test_reads_by_index_are_counted_for_the_audit(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "facts.jsonl"
+    path.write_text("\n".join(json.dumps(e) for e in FACTS), "utf-8")
+    ingest(store, path, by=ADMIN, dataset="co", agency="CO-DIJIN",
+           marking="RESTRICTED REL TO ESP")  # fmt: skip
+    for read in (
+        lambda v: edges_of(v, ["p1"]),
+        lambda v: local_network(v, ["p1"], hops=2, max_nodes=10),
+        lambda v: name_search.search(v, "restrepo"),
+    ):
+        view = store.view(ADMIN, purpose=PURPOSE)
+        read(view)
+        assert view.originators().get("CO-DIJIN", 0) > 0
