@@ -204,3 +204,26 @@ def test_reads_by_index_are_counted_for_the_audit(store: Store, tmp_path: Path) 
         view = store.view(ADMIN, purpose=PURPOSE)
         read(view)
         assert view.originators().get("CO-DIJIN", 0) > 0
+
+
+def test_only_an_administrator_reindexes(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cupula.access import accounts
+    from cupula.cli.main import app
+    from tests.conftest import fresh_db
+
+    db = fresh_db(tmp_path / "store.db")
+    store = Store.open(db)
+    accounts.add_user(store, ADMIN, "ana", "CO-DIJIN", Classification.SECRET,
+                      frozenset({Role.ANALYST}), password="ana-pass-1")  # fmt: skip
+    path = tmp_path / "facts.jsonl"
+    path.write_text("\n".join(json.dumps(e) for e in FACTS), "utf-8")
+    ingest(store, path, by=ADMIN, dataset="co", agency="CO-DIJIN", marking="RESTRICTED")
+    rows = count(store, edge_table)
+    runner = CliRunner()
+    refused = runner.invoke(app, ["--db", db, "--as", "ana", "admin", "reindex"])
+    assert refused.exit_code != 0 and "not an administrator" in refused.output
+    done = runner.invoke(app, ["--db", db, "admin", "reindex"])
+    assert done.exit_code == 0, done.output
+    assert f"{rows:,} tie rows" in done.output and count(store, edge_table) == rows
