@@ -147,7 +147,12 @@ def local_network(
     scores: Mapping[str, float] | None = None,
     members_of: Callable[[str], list[str]] | None = None,
 ) -> Local:
-    """The network within ``hops`` ties of ``seeds``, read by index (see the module)."""
+    """The network within ``hops`` ties of ``seeds``, read by index (see the module).
+
+    ``members_of`` gives the records a node stands for in the viewer's fused network
+    (``lambda n: fusion.members_of(fusion.canonical(n))``): each seed and each node
+    reached is walked through all its records, and the network returned holds records,
+    for ``Fusion.apply`` to fold as it folds the whole network."""
     if hops < 0:
         raise InvalidInput("hops must be 0 or more")
     unknown = sorted(set(kinds) - set(KINDS))

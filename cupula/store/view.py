@@ -1,8 +1,10 @@
 """Views: the only way to read statements out of a store.
 
 A view is a store seen by one viewer through a scope. Every query a view runs passes
-through ``View._scoped`` and nothing else builds a WHERE clause on the statement table:
-this is the single place where what a reader may see is decided. The viewer's filter is
+through ``View.scoped`` and nothing else builds a WHERE clause on the statement table or
+the read indexes kept beside it (ties, name keys, key counts: ``store.indexes``), all of
+which carry the statement's ``dataset`` and ``marking_id``: ``visible`` is the single
+place where what a reader may see is decided. The viewer's filter is
 ``access.policy.decide`` applied to each marking in the store (there are few), turned
 into ``marking_id IN (...)``.
 

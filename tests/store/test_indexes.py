@@ -227,3 +227,18 @@ def test_only_an_administrator_reindexes(tmp_path: Path) -> None:
     done = runner.invoke(app, ["--db", db, "admin", "reindex"])
     assert done.exit_code == 0, done.output
     assert f"{rows:,} tie rows" in done.output and count(store, edge_table) == rows
+
+
+def test_a_fused_seed_is_walked_through_all_its_records(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "facts.jsonl"
+    calls = [entity("p3", "Person", name="Tercero"),
+             entity("t2", "Communication", initiator="p3", receiver="p4")]  # fmt: skip
+    path.write_text("\n".join(json.dumps(e) for e in [*FACTS, *calls]), "utf-8")
+    ingest(store, path, by=ADMIN, dataset="co", agency="CO-DIJIN", marking="RESTRICTED")
+    view = store.view(ADMIN, purpose=PURPOSE)
+    alone = local_network(view, ["p2"], hops=1, max_nodes=50).network
+    assert "p4" not in alone.node_ids
+    fused = {"p2": ["p2", "p3"], "p3": ["p2", "p3"]}
+    both = local_network(store.view(ADMIN, purpose=PURPOSE), ["p2"], hops=1, max_nodes=50,
+                         members_of=lambda n: fused.get(n, [n])).network  # fmt: skip
+    assert {"p1", "p3", "p4"} <= set(both.node_ids)
