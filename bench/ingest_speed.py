@@ -127,6 +127,8 @@ def main() -> None:
                             if backend == "sqlite"
                             else fresh_pg(args.pg, f"cupula_bench_{size}_{attempt}")
                         )
+                    register = ["admin", "agency", "add", "CO-DIJIN", "--country", "COL"]
+                    run_measured([*cupula, "--db", url, *register, "--name", "DIJIN"])
                     seconds, rss, _ = run_measured(
                         [
                             *cupula,

@@ -2,8 +2,9 @@
 grading; its relationships (ties in the network, one per partner and kind); its timeline
 (dated values and dated ties, oldest first); other entities with similar names.
 
-Domain work over a view, the view's network and its name index: the API and the pages
-show it (``cupula.http.reads.entity_page`` takes the network and index from the cache).
+Domain work over a view, read by index: the entity's statements (one range scan), its
+ties from the edge table (``graph.local``) and similar names from the name-key table
+(``store.name_search``); nothing of the whole network or the whole name index is built.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from typing import Any
 import numpy as np
 
 from cupula.errors import NotFound
+from cupula.graph.local import local_network
 from cupula.graph.neighbourhood import NeighbourhoodOptions, neighbourhood
 from cupula.graph.network import Network
-from cupula.resolve.search import NameIndex
-from cupula.store import View
+from cupula.store import View, name_search
 
 RELATED = 500  # the most neighbours listed as relationships
 SIMILAR = 8  # the most similar names shown
 SIMILAR_NAMES_ASKED = 5  # an entity's first names (and aliases) looked up in the index
+SIMILAR_CANDIDATES = 500  # entities scored per name looked up
 
 
 def entity_values(view: View, entity_id: str) -> dict[str, Any]:
@@ -93,14 +95,22 @@ def timeline(net: Network, entity_id: str, values: list[dict[str, Any]]) -> list
 
 
 def similar_names(
-    index: NameIndex, entity_id: str, values: list[dict[str, Any]], *, least: float = 0.7
+    view: View,
+    entity_id: str,
+    values: list[dict[str, Any]],
+    *,
+    least: float = 0.7,
+    total: int | None = None,
 ) -> list[dict[str, Any]]:
     """Other entities whose names resemble this one's (the search index, not a judgement:
     candidates for the analyst to compare, best first)."""
     names = [v["value"] for v in values if v["property"] in ("name", "alias")]
     best: dict[str, dict[str, Any]] = {}
+    if names and total is None:
+        total = name_search.name_total(view)
     for name in names[:SIMILAR_NAMES_ASKED]:
-        for hit in index.search(name, limit=10):
+        for hit in name_search.search(view, name, limit=10, cap=SIMILAR_CANDIDATES,
+                                      total=total).hits:  # fmt: skip
             if hit.entity_id == entity_id or hit.score < least:
                 continue
             if hit.entity_id not in best or hit.score > best[hit.entity_id]["score"]:
@@ -109,10 +119,12 @@ def similar_names(
     return sorted(best.values(), key=lambda h: (-h["score"], h["entity_id"]))[:SIMILAR]
 
 
-def entity_page(view: View, net: Network, index: NameIndex, entity_id: str) -> dict[str, Any]:
-    """The entity's values, relationships, timeline and similar names: ``net`` and
-    ``index`` must be the network and name index of ``view``."""
+def entity_page(view: View, entity_id: str, *, names_total: int | None = None) -> dict[str, Any]:
+    """The entity's values, relationships, timeline and similar names, as ``view`` may
+    see them. ``names_total`` (``name_search.name_total``) may be passed when kept."""
     entity = entity_values(view, entity_id)
+    net = local_network(view, [entity_id], hops=1, max_nodes=RELATED).network
     return {**entity, "relationships": relationships(net, entity_id),
             "timeline": timeline(net, entity_id, entity["values"]),
-            "similar": similar_names(index, entity_id, entity["values"])}  # fmt: skip
+            "similar": similar_names(view, entity_id, entity["values"],
+                                     total=names_total)}  # fmt: skip

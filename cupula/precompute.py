@@ -22,9 +22,9 @@ polling for loads made by other processes, stopped (killed if need be) within se
 from __future__ import annotations
 
 import logging
-import os
 import multiprocessing
 import multiprocessing.synchronize
+import os
 import threading
 import time
 from collections import OrderedDict

@@ -85,6 +85,9 @@ class SearchHit(BaseModel):
     name: str
     schema_: str = Field(alias="schema")
     score: float = Field(description="a ranking score, not a match probability")
+    capped: bool = Field(
+        False, description="more entities shared a key with the query than were scored"
+    )
 
 
 class PersonHit(SearchHit):

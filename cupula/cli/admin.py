@@ -148,3 +148,19 @@ def user_token(
     with session(ctx, "admin user token", {"user": name}) as s:
         token = accounts.create_token(s.store, s.viewer, name, expires=expires)
     print(token)
+
+
+@admin.command("reindex")
+def reindex_command(ctx: typer.Context) -> None:
+    """Rebuild the read indexes (ties and name keys) from the statements: once, for a
+    store loaded before they existed (migration 0006); loads keep them after that."""
+    from cupula.access.policy import may_administer
+    from cupula.errors import Refused
+    from cupula.store.indexes import reindex
+
+    with session(ctx, "admin reindex", {}) as s:
+        decision = may_administer(s.viewer)
+        if not decision:
+            raise Refused(f"cannot reindex: {'; '.join(decision.reasons)}")
+        edges, keys = reindex(s.store.engine)
+    out.print(f"read indexes rebuilt: {edges:,} tie rows, {keys:,} name-key rows")

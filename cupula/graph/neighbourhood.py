@@ -37,11 +37,15 @@ def neighbourhood(
     options: NeighbourhoodOptions | None = None,
     scores: Mapping[str, float] | None = None,
     key_players: Sequence[str] = (),
+    degrees: Mapping[str, int] | None = None,
+    left_out: int = 0,
 ) -> dict[str, Any]:
     """Nodes within ``options.hops`` ties of ``seeds`` and the ties among them.
 
     ``scores`` (leader scores by entity id) and ``key_players`` are carried onto the
-    nodes for the drawing: size by score, key players highlighted."""
+    nodes for the drawing: size by score, key players highlighted. ``degrees`` gives the
+    nodes' ties in a wider network than ``net`` and ``left_out`` the nodes already left
+    out of it (``graph.local``: ``net`` is then the part of the network read)."""
     options = options or NeighbourhoodOptions()
     if options.hops < 0:
         raise InvalidInput("hops must be 0 or more")
@@ -63,6 +67,9 @@ def neighbourhood(
         if not new.any():
             break
     degree = _degrees(net)
+    if degrees is not None:
+        wider = [degrees.get(n, int(d)) for n, d in zip(net.node_ids, degree, strict=True)]
+        degree = np.asarray(wider, dtype=np.int64)
     found = np.flatnonzero(distance >= 0)
     order = sorted(
         found.tolist(),
@@ -91,24 +98,27 @@ def neighbourhood(
         "seeds": [net.node_ids[i] for i in start],
         "nodes": nodes,
         "edges": _edges(net, inside),
-        "truncated": len(order) - len(kept),
+        "truncated": len(order) - len(kept) + left_out,
     }
 
 
 def _edges(net: Network, inside: np.ndarray[Any, np.dtype[np.bool_]]) -> list[dict[str, Any]]:
-    """Ties with both ends kept, one edge per pair and kind (direction kept if any)."""
+    """Ties with both ends kept, one edge per pair and kind (direction kept if any). An
+    edge is named by its ends' entity ids (an undirected one in their order), so that the
+    same tie has the same id and ends in every drawing, however the network was read."""
     rows = np.flatnonzero(inside[net.src] & inside[net.dst] & (net.src != net.dst))
-    merged: dict[tuple[int, int, str], dict[str, Any]] = {}
+    ids = net.node_ids
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
     for i in rows.tolist():
-        a, b = int(net.src[i]), int(net.dst[i])
+        a, b = ids[int(net.src[i])], ids[int(net.dst[i])]
         directed = bool(net.directed[i])
         pair = (a, b) if directed or a < b else (b, a)
         key = (*pair, net.kind[i])
         edge = merged.get(key)
         if edge is None:
             edge = merged[key] = {
-                "source": net.node_ids[pair[0]],
-                "target": net.node_ids[pair[1]],
+                "source": pair[0],
+                "target": pair[1],
                 "kind": net.kind[i],
                 "directed": directed,
                 "count": 0,

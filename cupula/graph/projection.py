@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations, groupby
+from typing import NamedTuple
 
 import numpy as np
 from followthemoney.proxy import EntityProxy
@@ -104,26 +105,8 @@ class _Builder:
         self.countries[i] = countries_of(proxy)
 
     def tie(self, proxy: EntityProxy, kind: str, origin: int) -> None:
-        schema = proxy.schema
-        assert schema.source_prop is not None and schema.target_prop is not None
-        weight = first_number(proxy.get("weight", quiet=True)) or 1.0
-        phase = _first(proxy.get("phase", quiet=True))
-        date = first_date(proxy)
-        for source in proxy.get(schema.source_prop):
-            for target in proxy.get(schema.target_prop):
-                self.ties.append(
-                    (
-                        self.node(source),
-                        self.node(target),
-                        weight,
-                        schema.edge_directed,
-                        kind,
-                        phase,
-                        date,
-                        str(proxy.id),
-                        origin,
-                    )
-                )
+        for t in edge_ties(proxy, kind):
+            self.ties.append((self.node(t.source), self.node(t.target), *t[2:], origin))
 
     def event(self, proxy: EntityProxy) -> None:
         involved = proxy.get("involved", quiet=True)
@@ -134,27 +117,12 @@ class _Builder:
 
     def copresence(self, proxy: EntityProxy, origin: int) -> None:
         involved = sorted(set(proxy.get("involved", quiet=True)))
-        date = first_date(proxy)
         if involved:
             phase = _first(proxy.get("phase", quiet=True))
             label = proxy.caption or str(proxy.id)
-            self.meetings.append((str(proxy.id), label, date, phase, involved))
-        if not 2 <= len(involved) <= MAX_COPRESENCE:
-            return
-        for a, b in combinations(involved, 2):
-            self.ties.append(
-                (
-                    self.node(a),
-                    self.node(b),
-                    1.0,
-                    False,
-                    nw.COPRESENCE,
-                    None,
-                    date,
-                    str(proxy.id),
-                    origin,
-                )
-            )
+            self.meetings.append((str(proxy.id), label, first_date(proxy), phase, involved))
+        for t in copresence_ties(proxy):
+            self.ties.append((self.node(t.source), self.node(t.target), *t[2:], origin))
 
     def build(self, agencies: Mapping[str, str]) -> Network:
         for entity_id, (name, schema) in self.things.items():
@@ -196,6 +164,60 @@ class _Builder:
 
 def _first(values: Iterable[str]) -> str | None:
     return next(iter(sorted(values)), None)
+
+
+class Tie(NamedTuple):
+    """One tie as the projection makes it (also the edge table's row: ``store.indexes``)."""
+
+    source: str
+    target: str
+    weight: float
+    directed: bool
+    kind: str
+    phase: str | None
+    date: str | None
+    tie_id: str
+
+
+def edge_ties(proxy: EntityProxy, kind: str) -> list[Tie]:
+    """The ties of an FtM edge entity (a call, a payment): one per source and target."""
+    schema = proxy.schema
+    assert schema.source_prop is not None and schema.target_prop is not None
+    weight = first_number(proxy.get("weight", quiet=True)) or 1.0
+    phase = _first(proxy.get("phase", quiet=True))
+    date = first_date(proxy)
+    return [
+        Tie(source, target, weight, schema.edge_directed, kind, phase, date, str(proxy.id))
+        for source in proxy.get(schema.source_prop)
+        for target in proxy.get(schema.target_prop)
+    ]
+
+
+def copresence_ties(proxy: EntityProxy) -> list[Tie]:
+    """The co-presence ties of an event between the people involved (none when more
+    than ``MAX_COPRESENCE`` or fewer than two were there)."""
+    involved = sorted(set(proxy.get("involved", quiet=True)))
+    if not 2 <= len(involved) <= MAX_COPRESENCE:
+        return []
+    date = first_date(proxy)
+    return [
+        Tie(a, b, 1.0, False, nw.COPRESENCE, None, date, str(proxy.id))
+        for a, b in combinations(involved, 2)
+    ]
+
+
+def ties_of(proxy: EntityProxy) -> list[Tie]:
+    """Every tie an entity makes in the network (none for a party or a seizure)."""
+    schema = proxy.schema
+    if schema.is_a("LegalEntity"):
+        return []
+    if schema.name in KIND_OF_SCHEMA and schema.edge:
+        return edge_ties(proxy, KIND_OF_SCHEMA[schema.name])
+    if schema.name in EVENT_SCHEMATA:
+        return []
+    if schema.is_a("Event"):
+        return copresence_ties(proxy)
+    return []
 
 
 def network_from_entities(entities: Iterable[EntityProxy]) -> Network:

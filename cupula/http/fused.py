@@ -62,6 +62,10 @@ class Fused:
         return [{**e, "members": self.members(e[key]), "partners": self.partners(e[key])}
                 for e in entries]  # fmt: skip
 
+    def members_of_record(self, record_id: str) -> list[str]:
+        """The records of the node ``record_id`` is part of (itself when alone)."""
+        return self.fusion.members_of(self.fusion.canonical(record_id))
+
     def seeds(self, ids: Iterable[str]) -> list[str]:
         """The nodes of ``ids`` (a member record opens its fused node), each once."""
         return list(dict.fromkeys(self.canonical(i) for i in ids))

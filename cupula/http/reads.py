@@ -11,20 +11,19 @@ network or payments are built, and its key is part of every derived result's key
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import numpy as np
-
 from cupula.cooperation import figures
+from cupula.entity_page import RELATED, entity_values, relationships, timeline
 from cupula.entity_page import entity_page as entity_page_of
-from cupula.entity_page import entity_values, relationships, timeline
-from cupula.errors import NotFound
+from cupula.errors import BeingComputed, NotFound, NotReady
 from cupula.graph.analysis import network_of
 from cupula.graph.keyplayers import KeyPlayerSet, key_players
 from cupula.graph.leaders import LeaderOptions, Ranking, rank_leaders
+from cupula.graph.local import local_network
 from cupula.graph.neighbourhood import NeighbourhoodOptions, neighbourhood
 from cupula.graph.network import Network
 from cupula.graph.temporal import Window
@@ -33,9 +32,7 @@ from cupula.money.flows import Flows, flows_of, trace_sources
 from cupula.money.fusion import fuse_flows
 from cupula.money.trace import TraceOptions, TraceResult, trace_many
 from cupula.precompute import KEY_PLAYERS, LEADERS, NO_TIES, RANKED
-from cupula.resolve.records import records_of
-from cupula.resolve.search import NameIndex
-from cupula.store import View
+from cupula.store import View, name_search
 from cupula.store.derived import Derived
 
 
@@ -58,10 +55,16 @@ class GraphFilter:
 
 
 def search_names(view: View, cache: Derived, q: str, limit: int) -> list[dict[str, Any]]:
-    """Entities whose names match ``q`` in any script (``resolve.search``)."""
-    index = names(view, cache)
-    return [{"entity_id": h.entity_id, "name": h.name, "schema": h.schema, "score": h.score}
-            for h in index.search(q, limit=limit)]  # fmt: skip
+    """Entities whose names match ``q`` in any script, by the name-key index
+    (``store.name_search``); each hit says whether the candidates scored were capped."""
+    found = name_search.search(view, q, limit=limit, total=names_total(view, cache))
+    return [{"entity_id": h.entity_id, "name": h.name, "schema": h.schema, "score": h.score,
+             "capped": found.capped} for h in found.hits]  # fmt: skip
+
+
+def names_total(view: View, cache: Derived) -> int:
+    """How many names the view may see (the rarity weights of search), kept per view."""
+    return cache.get(view, "name total", name_search.name_total)
 
 
 def search_people(
@@ -123,24 +126,21 @@ def whole_key_players(view: View, cache: Derived, fused: Fused = APART) -> KeyPl
     return result
 
 
-def names(view: View, cache: Derived) -> NameIndex:
-    """The name index of what the view may see (built once per view and data version)."""
-    return cache.get(view, "names", lambda v: NameIndex(records_of(v)))
-
-
 def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
-    """The entity's values, relationships, timeline and similar names (``entity_page``)."""
-    return entity_page_of(view, network(view, cache), names(view, cache), entity_id)
+    """The entity's values, relationships, timeline and similar names (``entity_page``),
+    read by index."""
+    return entity_page_of(view, entity_id, names_total=names_total(view, cache))
 
 
 def fused_entity(view: View, cache: Derived, fused: Fused, entity_id: str) -> dict[str, Any]:
     """The person ``entity_id`` is a record of: its member records (``member_records``)
     and every member's relationships and timeline, for the entity page of a person."""
     person = member_records(view, fused, entity_id)
-    records = network(view, cache)
     ties: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     for member in (m["id"] for m in person["members"]):
+        # each record's own ties, read by index (``graph.local``)
+        records = local_network(view, [member], hops=1, max_nodes=RELATED).network
         ties += [{**r, "record": member} for r in relationships(records, member)]
         values = entity_values(view, member)["values"]
         events += [{**e, "record": member} for e in timeline(records, member, values)]
@@ -161,6 +161,32 @@ def leader_ranking(view: View, cache: Derived, *, top: int, fused: Fused = APART
     return result
 
 
+def scores_for(view: View, cache: Derived, fused: Fused = APART) -> dict[str, float]:
+    """Leader scores by node id from the ranking of the whole network the view may see,
+    where it is at hand: stored in a server ({} while it is being computed: the drawing
+    never waits for it), built or kept in this process otherwise."""
+    try:
+        return ranking(view, cache, fused).scores
+    except (BeingComputed, NotReady, NotFound):
+        return {}
+
+
+class _ByRecord(Mapping[str, float]):
+    """A person's score under each of its records' ids (the walk meets records)."""
+
+    def __init__(self, scores: Mapping[str, float], fused: Fused) -> None:
+        self._scores, self._fused = scores, fused
+
+    def __getitem__(self, record: str) -> float:
+        return self._scores[self._fused.canonical(record)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._scores)
+
+    def __len__(self) -> int:
+        return len(self._scores)
+
+
 def graph(
     view: View,
     cache: Derived,
@@ -171,30 +197,37 @@ def graph(
     only: GraphFilter | None = None,
     fused: Fused = APART,
 ) -> dict[str, Any]:
-    """The neighbourhood of ``seeds`` for the network explorer: leader scores on the
-    nodes (from the whole network the view may see, so sizes stay put while filtering),
-    key players marked; each node with the records fused into it and the agencies that
-    hold them (a member record's id opens its fused node)."""
+    """The neighbourhood of ``seeds`` for the network explorer, read from the edge table
+    (``graph.local``; a fused person walked through all its records, then folded into
+    one node): leader scores on the nodes from the whole network's ranking where it is
+    at hand (``scores_for``), key players chosen within what is drawn; each node with the
+    records fused into it and the agencies that hold them (a member record's id opens its
+    fused node)."""
     only = only or GraphFilter()
     seeds = fused.seeds(seeds)
-    net = network(view, cache, only.kinds, only.window(), fused)
+    scores = scores_for(view, cache, fused)
+    local = local_network(view, seeds, hops=hops, max_nodes=max_nodes, kinds=only.kinds,
+                          window=only.window(), schemata=only.schemata,
+                          scores=_ByRecord(scores, fused) if fused.joins else scores,
+                          members_of=fused.members_of_record if fused.joins else None)  # fmt: skip
+    net = fused.fusion.apply(local.network) if fused.joins else local.network
+    degrees: dict[str, int] = {}
+    for record, count in local.degrees.items():  # a person's ties: those of its records
+        node = fused.canonical(record)
+        degrees[node] = degrees.get(node, 0) + count
     if not any(s in net.index for s in seeds):
         raise NotFound(
             "none of these entities has ties among what you may see (with these filters)"
         )
-    if only.schemata:
-        wanted = np.array([s in only.schemata or n in seeds
-                           for s, n in zip(net.schemata, net.node_ids, strict=True)])  # fmt: skip
-        net = net.select(wanted[net.src] & wanted[net.dst])
-    full = network(view, cache, fused=fused)
-    scores = ranking(view, cache, fused).scores if full.m else {}
-    players = whole_key_players(view, cache, fused) if full.m else None
+    players = key_players(net, k=5) if net.m else None
     found = neighbourhood(
         net,
         seeds,
         options=NeighbourhoodOptions(hops=hops, max_nodes=max_nodes),
         scores=scores,
         key_players=[p.entity_id for p in players.players] if players else [],
+        degrees=degrees,
+        left_out=local.left_out,
     )
     found["nodes"] = fused.with_members(found["nodes"], "id")
     found["fusion"] = fused.note()

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cupula.resolve.normalize import name_forms, name_tokens, phonetic, skeleton
 from cupula.resolve.records import Record
@@ -33,6 +34,7 @@ MIN_SCORE = 0.3
 QUERY_SHARE = 0.75  # how much of a score is the query found; the rest, the name covered
 
 
+@lru_cache(maxsize=200_000)
 def token_keys(token: str) -> list[tuple[str, float]]:
     """The index keys of one token with the credit a match on each earns."""
     keys = [(f"t:{token}", EXACT), (f"p:{phonetic(token)}", PHONETIC)]
@@ -41,6 +43,24 @@ def token_keys(token: str) -> list[tuple[str, float]]:
     if len(token) >= PREFIX_LENGTH:
         keys.append((f"x:{token[:PREFIX_LENGTH]}", PREFIX))
     return keys
+
+
+def name_keys(text: str, organisation: bool) -> list[tuple[str, list[str]]]:
+    """The name forms of one written name with the index keys of each (the forms and
+    keys ``NameIndex`` indexes; ``store.indexes`` writes them as rows)."""
+    found: list[tuple[str, list[str]]] = []
+    for form in name_forms(text):  # forms of forms are themselves (NameIndex asks again)
+        tokens = name_tokens(form, organisation)
+        if tokens:
+            keys = dict.fromkeys(key for token in tokens for key, _ in token_keys(token))
+            found.append((form, list(keys)))
+    return found
+
+
+def query_tokens(text: str) -> list[str]:
+    """The tokens of what was typed into the search box."""
+    forms = name_forms(text) or [text]
+    return list(dict.fromkeys(t for form in forms for t in name_tokens(form)))
 
 
 @dataclass(frozen=True)
@@ -59,8 +79,20 @@ class _Name:
     keys: dict[str, float]  # every index key of its tokens, with the credit a match earns
 
 
+@dataclass(frozen=True)
+class NameCounts:
+    """How many names a reader may see (``total``) and how many hold each key (``df``):
+    the rarity weights of a search over more names than are scored (``store.name_search``)."""
+
+    total: int
+    df: Mapping[str, int]
+
+
 class NameIndex:
-    def __init__(self, records: Sequence[Record]) -> None:
+    """An inverted index of the names of ``records``; ``counts``, when given, weighs
+    tokens by the names of a wider whole than ``records`` (the candidates of a search)."""
+
+    def __init__(self, records: Sequence[Record], counts: NameCounts | None = None) -> None:
         self.records = list(records)
         self.names: list[_Name] = []
         self.postings: defaultdict[str, set[int]] = defaultdict(set)
@@ -74,14 +106,18 @@ class NameIndex:
                     for key in keys:
                         self.postings[key].add(len(self.names))
                     self.names.append(_Name(r, text, tokens, keys))
-        self._total = max(len(self.names), 1)
+        self._total = max(len(self.names), 1) if counts is None else max(counts.total, 1)
+        self._counts = counts
         self._name_weight = [sum(self.weight(t) for t in name.tokens) for name in self.names]
+
+    def _df(self, key: str) -> int:
+        if self._counts is not None:
+            return self._counts.df.get(key, 0)
+        return len(self.postings.get(key, ()))
 
     def weight(self, token: str) -> float:
         """Rarity of a token among the indexed names (rare surnames weigh most)."""
-        df = len(self.postings.get(f"t:{token}", ())) or len(
-            self.postings.get(f"s:{skeleton(token)}", ())
-        )
+        df = self._df(f"t:{token}") or self._df(f"s:{skeleton(token)}")
         return math.log2(1 + self._total / max(df, 1))
 
     @staticmethod
@@ -92,8 +128,7 @@ class NameIndex:
     def search(
         self, text: str, *, limit: int = 10, min_score: float = MIN_SCORE
     ) -> list[SearchHit]:
-        forms = name_forms(text) or [text]
-        query = list(dict.fromkeys(t for form in forms for t in name_tokens(form)))
+        query = query_tokens(text)
         if not query:
             return []
         query_keys = {t: token_keys(t) for t in query}

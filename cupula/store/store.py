@@ -29,6 +29,7 @@ from cupula.store.view import Scope, View
 
 if TYPE_CHECKING:
     from cupula.access.viewer import Viewer
+    from cupula.store.indexes import LoadIndex
 
 SWITCH_INTERVAL = 0.0002  # seconds; see Writer.pipeline
 
@@ -47,6 +48,7 @@ class Writer:
         self.conn = conn
         self._markings: set[str] = set()
         self._sink = make_sink(conn)
+        self._indexed: LoadIndex | None = None
 
     def put_marking(self, marking: Marking) -> str:
         """Make sure the marking is stored; return its id."""
@@ -72,8 +74,25 @@ class Writer:
         return mid
 
     def put_statements(self, statements: Sequence[Statement]) -> None:
-        """Insert a batch of statements, merging those already stored (see store.bulk)."""
+        """Insert a batch of statements, merging those already stored (see store.bulk),
+        and their rows in the read indexes (``store.indexes``; ties at ``finish``)."""
         self._sink.put(statements)
+        self._index().put(statements)
+
+    def _index(self) -> LoadIndex:
+        if self._indexed is None:
+            # Imported here: the indexes use resolution's name keys, whose module reads
+            # the ingest limits, and ingest imports this module (a cycle at import time).
+            from cupula.store.indexes import LoadIndex
+
+            self._indexed = LoadIndex(self.conn)
+        return self._indexed
+
+    def finish(self) -> None:
+        """Write what is still kept for the read indexes (the ties of the entities
+        written); ``Store.writer`` calls it before the transaction commits."""
+        if self._indexed is not None:
+            self._indexed.finish()
 
     @contextmanager
     def pipeline(self, depth: int = 3) -> Iterator[Callable[[Sequence[Statement]], None]]:
@@ -170,7 +189,9 @@ class Store:
     def writer(self) -> Iterator[Writer]:
         """One atomic unit of writing: committed when the block ends, rolled back on error."""
         with self.engine.begin() as conn:
-            yield Writer(conn)
+            writer = Writer(conn)
+            yield writer
+            writer.finish()
         self.generation += 1
 
     def data_version(self) -> tuple[int, int]:

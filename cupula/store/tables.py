@@ -217,6 +217,62 @@ judgement_marking_table = Table(
     Column("text", Text, nullable=False),
 )
 
+# -- read indexes (migration 0006) -------------------------------------------------------
+
+# One row per tie as the projection makes it (graph.projection.ties_of), written by each
+# load in the same transaction as its statements: a neighbourhood is read by index, not by
+# projecting the whole network. ``dataset`` and ``marking_id`` are the load's: a row is
+# seen by exactly the viewers who may see the statements it was made of (one load writes
+# one dataset under one marking). ``statement_id`` is the tie entity's id statement.
+edge_table = Table(
+    "edge",
+    metadata,
+    Column("id", String(40), primary_key=True),  # hash of tie, ends, dataset and marking
+    Column("source", String(MAX_ID_LENGTH), nullable=False),
+    Column("target", String(MAX_ID_LENGTH), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("directed", Integer, nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("date", String(32), nullable=True),
+    Column("phase", String(128), nullable=True),
+    Column("tie_id", String(MAX_ID_LENGTH), nullable=False),  # the FtM entity of the tie
+    Column("statement_id", String(40), nullable=False),
+    Column("dataset", String(128), nullable=False),
+    Column("marking_id", String(16), nullable=False),
+    # With the filter's columns: a node's ties are counted from the index alone.
+    Index("ix_edge_source", "source", "marking_id", "dataset"),
+    Index("ix_edge_target", "target", "marking_id", "dataset"),
+)
+
+# The search index: one row per index key of each name form of a name statement
+# (resolve.search.token_keys over normalize.name_forms / name_tokens: the keys NameIndex
+# uses), and one row with kind "n" per name form, so that the number of names a viewer may
+# see is counted by index. ``name_id`` tells the names of one entity apart (df counts names).
+name_key_table = Table(
+    "name_key",
+    metadata,
+    Column("key", String(96), primary_key=True),
+    Column("entity_id", String(MAX_ID_LENGTH), primary_key=True),
+    Column("name_id", String(16), primary_key=True),
+    Column("dataset", String(128), primary_key=True),
+    Column("marking_id", String(16), primary_key=True),
+    Column("kind", String(1), nullable=False),  # t, p, s, x (token_keys) or n (a name)
+    Column("statement_id", String(40), nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# How many names of each (dataset, marking) cell hold each key: the rarity weights of a
+# search, summed over the cells a viewer may see (counting name-key rows for a common
+# token would read a hundred thousand rows per search). Kept by the loads that add rows.
+key_count_table = Table(
+    "key_count",
+    metadata,
+    Column("key", String(96), primary_key=True),
+    Column("dataset", String(128), primary_key=True),
+    Column("marking_id", String(16), primary_key=True),
+    Column("names", Integer, nullable=False),
+)
+
 # -- results computed ahead (migration 0007) ------------------------------------------------
 
 # One whole-network result per (name, view signature, variant, data version): a result is

@@ -1,8 +1,10 @@
 """Views: the only way to read statements out of a store.
 
 A view is a store seen by one viewer through a scope. Every query a view runs passes
-through ``View._scoped`` and nothing else builds a WHERE clause on the statement table:
-this is the single place where what a reader may see is decided. The viewer's filter is
+through ``View.scoped`` and nothing else builds a WHERE clause on the statement table or
+the read indexes kept beside it (ties, name keys, key counts: ``store.indexes``), all of
+which carry the statement's ``dataset`` and ``marking_id``: ``visible`` is the single
+place where what a reader may see is decided. The viewer's filter is
 ``access.policy.decide`` applied to each marking in the store (there are few), turned
 into ``marking_id IN (...)``.
 
@@ -22,7 +24,7 @@ from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import ColumnElement, Select, Table, false, func, select
 from sqlalchemy.engine import Engine
 
 from cupula.access.policy import allowed_markings
@@ -37,6 +39,7 @@ from cupula.store.usage import Cell, Usage
 
 S = statement_table.c
 BATCH = 10_000
+ID_CHUNK = 500  # entity ids per IN (...): under every backend's parameter limit
 
 
 @lru_cache(maxsize=4096)
@@ -55,6 +58,19 @@ class Scope:
     viewer: Viewer
     datasets: frozenset[str] | None = None
     purpose: str | None = None
+
+
+def visible(
+    table: Table, allowed: frozenset[str] | None, datasets: frozenset[str] | None
+) -> list[ColumnElement[bool]]:
+    """The WHERE of a view over ``table``: its marking among those ``allowed`` (None: all)
+    and its dataset in scope (None: all). The one rule for every table a view reads."""
+    clauses: list[ColumnElement[bool]] = []
+    if allowed is not None:
+        clauses.append(table.c.marking_id.in_(sorted(allowed)) if allowed else false())
+    if datasets is not None:
+        clauses.append(table.c.dataset.in_(sorted(datasets)))
+    return clauses
 
 
 class View:
@@ -99,12 +115,13 @@ class View:
         return allowed
 
     def _scoped(self, query: Select[Any]) -> Select[Any]:
-        allowed = self.check_read()
-        if allowed is not None:
-            query = query.where(S.marking_id.in_(sorted(allowed)) if allowed else false())
-        if self.scope.datasets is not None:
-            query = query.where(S.dataset.in_(sorted(self.scope.datasets)))
-        return query
+        return self.scoped(query, statement_table)
+
+    def scoped(self, query: Select[Any], table: Table) -> Select[Any]:
+        """``query`` over ``table`` (statements, or a table kept beside them with the
+        same ``dataset`` and ``marking_id`` columns: the edge and name-key indexes)
+        narrowed to what this view may read, after the checks every read makes."""
+        return query.where(*visible(table, self.check_read(), self.scope.datasets))
 
     # -- reading ----------------------------------------------------------------------
 
@@ -155,6 +172,35 @@ class View:
         return self._stream(
             query.order_by(S.entity_id, S.prop, S.value, S.id), whole_cells=whole_cells
         )
+
+    def statements_of(
+        self, entity_ids: Collection[str], *, props: Collection[str] | None = None
+    ) -> Iterator[Statement]:
+        """Statements in scope of these entities (range scans by key), ordered by
+        entity id: a page of entities, never the whole store. ``props`` narrows them to
+        statements of these property types (never widens)."""
+        ids = sorted(set(entity_ids))
+        for start in range(0, len(ids), ID_CHUNK):
+            query = select(*(statement_table.c[name] for name in STATEMENT_COLUMNS)).where(
+                S.entity_id.in_(ids[start : start + ID_CHUNK])
+            )
+            if props is not None:
+                query = query.where(S.prop_type.in_(sorted(props)))
+            yield from self._stream(
+                query.order_by(S.entity_id, S.prop, S.value, S.id), whole_cells=False
+            )
+
+    def assembled(
+        self, entity_ids: Collection[str], *, props: Collection[str] | None = None
+    ) -> dict[str, Entity]:
+        """These entities as this viewer may see them (those it sees nothing of left
+        out); ``props``: only their statements of these property types."""
+        statements = self.statements_of(entity_ids, props=props)
+        return {
+            e.id: e
+            for e in assemble_entities(statements, self.dataset_order(), self.prefer())
+            if e.id is not None
+        }
 
     def referencing(self, entity_ids: Collection[str]) -> Iterator[Statement]:
         """Statements in scope whose value points at one of ``entity_ids`` (an entity
@@ -279,10 +325,7 @@ class View:
         """The loads whose marking this viewer may see, oldest first."""
         allowed = self.allowed()
         query = select(load_table).order_by(load_table.c.id)
-        if allowed is not None:
-            query = query.where(load_table.c.marking_id.in_(sorted(allowed)))
-        if self.scope.datasets is not None:
-            query = query.where(load_table.c.dataset.in_(sorted(self.scope.datasets)))
+        query = query.where(*visible(load_table, allowed, self.scope.datasets))
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 

@@ -46,9 +46,12 @@ from cupula.resolve.judgements import Verdict, judge
 from cupula.resolve.service import clusters_for, judgements_of, merged_entity, resolve_view
 from cupula.store import Store
 from cupula.store.tables import (
+    edge_table,
     judgement_marking_table,
     judgement_table,
+    key_count_table,
     marking_table,
+    name_key_table,
     statement_table,
 )
 from cupula.summary import summarize
@@ -134,8 +137,14 @@ class Stores:
 
     def fill(self, store: Store, items: list[tuple[Statement, Marking]]) -> None:
         with store.writer() as w:
-            w.conn.execute(delete(statement_table))
-            w.conn.execute(delete(marking_table))
+            for table in (
+                statement_table,
+                marking_table,
+                edge_table,
+                name_key_table,
+                key_count_table,
+            ):
+                w.conn.execute(delete(table))  # the read indexes follow the statements
             for _, marking in items:
                 w.put_marking(marking)
             w.put_statements([s for s, _ in items])

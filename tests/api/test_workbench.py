@@ -158,6 +158,8 @@ def test_the_graph_expands_and_filters(client: TestClient) -> None:
     assert {n["id"] for n in later["nodes"]} == {"p1", "p2"}
     people = client.get("/api/graph?entity=p1&schema=Person", headers=PURPOSE).json()
     assert "c1" not in {n["id"] for n in people["nodes"]}
+    # leader scores come from the whole network's ranking (stored in a server; built in
+    # this process without one: reads.scores_for)
     scores = {n["id"]: n["score"] for n in two["nodes"]}
     assert scores["p1"] is not None and scores["p1"] >= scores["p3"]
     assert client.get("/api/graph?entity=p1&hops=9", headers=PURPOSE).status_code == 422

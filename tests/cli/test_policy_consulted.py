@@ -32,6 +32,7 @@ COMMANDS: dict[str, list[str] | str] = {
     "eval resolve": "scratch stores of public data, as the local administrator",
     "admin agency add": "tests/access/test_accounts.py: every change asks may_administer",
     "admin agency list": "agency ids and countries are not marked facts",
+    "admin reindex": "tests/store/test_indexes.py: asks may_administer; rebuilds, shows no fact",
     "admin user add": "tests/access/test_accounts.py: every change asks may_administer",
     "admin user list": "tests/access/test_accounts.py: every change asks may_administer",
     "admin user password": "tests/access/test_accounts.py: every change asks may_administer",
