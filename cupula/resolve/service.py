@@ -247,11 +247,8 @@ def stored_options(store: Store, view: View) -> tuple[ResolveOptions, dict[str, 
 def is_stale(store: Store, view: View) -> bool:
     """Whether a load the view may see finished after its stored run (new records are
     then clusters of one until `cupula resolve` runs again)."""
-    with store.engine.connect() as conn:
-        at = conn.execute(select(R.at).where(R.signature == view.signature())).scalar()
-    if at is None:
-        return False
-    return any(str(load["finished"]) > str(at) for load in view.loads())
+    run = stored_run(store, view)
+    return run is not None and run.loads_since > 0
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from cupula.resolve.service import (
     merged_entity,
     resolve_view,
     stored_options,
+    stored_run,
 )
 from cupula.store import Store
 
@@ -137,3 +138,18 @@ def test_a_load_after_the_run_makes_it_stale(loaded: Store) -> None:
                       marking_id=CO.id, options="{}", started=later, finished=later,
                       statements_read=0, statements_added=0)  # fmt: skip
     assert is_stale(loaded, view)
+
+
+def test_a_load_in_the_same_second_as_the_run_makes_it_stale(loaded: Store) -> None:
+    """Times have whole seconds: the run keeps the last load it saw, so a load that
+    finishes in the run's own second is still after it (was counted as before)."""
+    view = loaded.view(COLOMBIA)
+    resolve_view(loaded, view).close()
+    run = stored_run(loaded, view)
+    assert run is not None and run.loads_since == 0
+    with loaded.writer() as w:
+        w.record_load(dataset="d", agency="CO-DIJIN", path="x", sha256="0" * 64, format="ftm",
+                      marking_id=CO.id, options="{}", started=run.at, finished=run.at,
+                      statements_read=0, statements_added=0)  # fmt: skip
+    assert is_stale(loaded, view)
+    assert stored_run(loaded, view).loads_since == 1  # type: ignore[union-attr]
