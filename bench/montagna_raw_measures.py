@@ -117,6 +117,17 @@ def main() -> None:
     both = read(folder / "Montagna_meetings_edgelist.tsv", calls.copy())
     with (folder / "montagna_roles_df.csv").open() as f:
         roles = {r["node"][1:]: r["Role"] or r["Relationship"] for r in csv.DictReader(f)}
+    directed = read(folder / "Montagna_phonecalls_edgelist.tsv", nx.DiGraph())
+    made = dict(directed.out_degree(weight="weight"))
+    got = dict(directed.in_degree(weight="weight"))
+    print(f"N11 made {made.get('11', 0)} calls and received {got.get('11', 0)}")
+    for measure, scores in (
+        ("calls received", got),
+        ("share of calls received", {n: (got[n] + 1) / (got[n] + made[n] + 2) for n in got}),
+    ):
+        order = sorted(scores, key=lambda n: (-scores[n], int(n)))
+        q = quality(order, MONTAGNA_LEADERS, "11")
+        print(f"  phone calls, {measure:24s} AP {q.average_precision:.3f}  N11 {q.top_rank}")
     for name, g in (("phone calls", calls), ("meetings", meetings), ("calls + meetings", both)):
         present = sorted(MONTAGNA_LEADERS & set(g), key=int)
         sizes = {f"N{n}": len(nx.node_connected_component(g, n)) for n in present}
