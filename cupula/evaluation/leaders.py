@@ -73,6 +73,11 @@ class CaseResult:
     top5: list[str] = field(default_factory=list)
     meetings: int = 0  # meetings with attendance (two-mode) in the network
     with_meetings: RankQuality | None = None  # the meeting signals at weight 1 each
+    # Known leaders among the candidates, and the best average precision any ordering of
+    # the candidates could reach: a leader absent from the network counts 0 whatever the
+    # method (five of Montagna's eight bosses never appear in the calls: at most 0.375).
+    leaders_present: int = 0
+    ceiling: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +93,8 @@ class CaseResult:
             "with_meeting_signals": (
                 None if self.with_meetings is None else self.with_meetings.as_dict()
             ),
+            "leaders_present": self.leaders_present,
+            "ceiling": round(self.ceiling, 4),
         }
 
 
@@ -214,6 +221,7 @@ def evaluate(case: Case, options: LeaderOptions | None = None) -> CaseResult:
         for name, f in BASELINES.items()
     }
     meetings = sum(1 for m in net.meetings if m.involved)
+    present = len(case.leaders & {net.names[i] for i in cands})
     with_meetings = None
     if meetings:
         weights = {**options.weights, **dict.fromkeys(MEETING_SIGNALS, 1.0)}
@@ -230,6 +238,8 @@ def evaluate(case: Case, options: LeaderOptions | None = None) -> CaseResult:
         top5=ours[:5],
         meetings=meetings,
         with_meetings=with_meetings,
+        leaders_present=present,
+        ceiling=present / len(case.leaders) if case.leaders else 0.0,
     )
 
 
