@@ -27,10 +27,13 @@ def writing_started(db_url: str, wal: Path) -> bool:
     store = Store.open(db_url)
     try:
         with store.engine.connect() as conn:
+            # a backend of this database holding a transaction id has written in its
+            # transaction (statements, or the indexes beside them: whichever the poll meets)
             active = conn.execute(
                 text(
                     "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE query LIKE 'INSERT INTO statement%' AND state <> 'idle'"
+                    "WHERE datname = current_database() AND backend_xid IS NOT NULL "
+                    "AND pid <> pg_backend_pid()"
                 )
             ).scalar_one()
         return bool(active)
