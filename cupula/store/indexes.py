@@ -41,7 +41,7 @@ from cupula.store.tables import (
 
 EDGE_COLUMNS = tuple(c.name for c in edge_table.columns)
 KEY_COLUMNS = tuple(c.name for c in name_key_table.columns)
-FLUSH = 20_000  # rows kept before a write
+FLUSH = 100_000  # rows kept before a write
 ROWS_PER_INSERT = 500  # x 12 columns: under every backend's bound-parameter limit
 CELLS_PER_READ = 500  # tie entities read back per query (bound parameters)
 NAMES = "n:"  # the key every indexed name form has once (``store.name_search``)
@@ -60,7 +60,7 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)
 def name_rows(value: str, organisation: bool) -> tuple[tuple[str, str, str], ...]:
     """(key, name id, kind) of every index key of every name form of one written name:
     computed once per distinct name (a name is often stated again, by other fragments,
@@ -215,7 +215,7 @@ class LoadIndex:
         for statement in batch:
             if makes_ties(statement.schema):
                 self._ties.add((statement.entity_id, statement.dataset, statement.marking_id))
-            else:
+            elif statement.prop_type == "name":  # the only statements with name keys
                 self._keys.extend(key_rows(statement))
         if len(self._keys) >= FLUSH:
             self._flush_keys()
