@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import chain, groupby
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import Any
 
 from followthemoney import model
@@ -43,7 +43,6 @@ EDGE_COLUMNS = tuple(c.name for c in edge_table.columns)
 KEY_COLUMNS = tuple(c.name for c in name_key_table.columns)
 FLUSH = 100_000  # rows kept before a write
 ROWS_PER_INSERT = 500  # x 12 columns: under every backend's bound-parameter limit
-CELLS_PER_READ = 500  # tie entities read back per query (bound parameters)
 NAMES = "n:"  # the key every indexed name form has once (``store.name_search``)
 
 
@@ -178,11 +177,8 @@ class LoadIndex:
     """The index rows of one load's statements, written on the load's connection.
 
     ``put(batch)`` takes each batch as the load writes it: name keys are written at once;
-    entities that may be ties are noted (a tie's ends, date and weight may come in
-    different fragments) and ``finish()`` reads each one's statements of its (dataset,
-    marking) cell back from the statement table, in this transaction, and turns them into
-    edge rows: only the cell's key is kept meanwhile, not its statements (at 1M statements
-    those held about 380 MiB, and made every garbage collection walk them)."""
+    the statements of entities that may be ties are kept (a tie's ends, date and weight
+    may come in different fragments) and turned into edge rows by ``finish()``."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -195,13 +191,7 @@ class LoadIndex:
             on_conflict="(key, dataset, marking_id) DO UPDATE SET "
             "names = key_count.names + excluded.names",
         )
-        self._ties: set[tuple[str, str, str]] = set()  # (entity, dataset, marking)
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        self._cell_sql = (
-            f"SELECT {', '.join(STATEMENT_COLUMNS)} FROM statement WHERE dataset = {mark} "
-            f"AND marking_id = {mark} AND entity_id IN ({{}}) ORDER BY entity_id, id"
-        )
-        self._mark = mark
+        self._ties: defaultdict[tuple[str, str, str], list[Statement]] = defaultdict(list)
         self._keys: list[tuple[object, ...]] = []
         self.edges = 0  # rows offered (those already there are left as they are)
         self.keys = 0
@@ -214,7 +204,8 @@ class LoadIndex:
     def put(self, batch: Iterable[Statement]) -> None:
         for statement in batch:
             if makes_ties(statement.schema):
-                self._ties.add((statement.entity_id, statement.dataset, statement.marking_id))
+                cell = (statement.entity_id, statement.dataset, statement.marking_id)
+                self._ties[cell].append(statement)
             elif statement.prop_type == "name":  # the only statements with name keys
                 self._keys.extend(key_rows(statement))
         if len(self._keys) >= FLUSH:
@@ -222,7 +213,7 @@ class LoadIndex:
 
     def finish(self) -> None:
         rows: list[tuple[object, ...]] = []
-        for entity_id, statements in self._tie_cells():
+        for (entity_id, _dataset, _marking), statements in sorted(self._ties.items()):
             rows.extend(edge_rows(entity_id, statements))
             if len(rows) >= FLUSH:
                 self._edges.write(rows)
@@ -232,25 +223,6 @@ class LoadIndex:
         self.edges += len(rows)
         self._ties.clear()
         self._flush_keys()
-
-    def _tie_cells(self) -> Iterator[tuple[str, list[Statement]]]:
-        """The statements of each noted cell, read on the load's own connection (so this
-        load's statements are seen before it commits), ``CELLS_PER_READ`` at a time."""
-        by_cell: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
-        for entity_id, dataset, marking_id in sorted(self._ties):
-            by_cell[(dataset, marking_id)].append(entity_id)
-        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            for (dataset, marking_id), entity_ids in sorted(by_cell.items()):
-                for start in range(0, len(entity_ids), CELLS_PER_READ):
-                    part = entity_ids[start : start + CELLS_PER_READ]
-                    sql = self._cell_sql.format(", ".join([self._mark] * len(part)))
-                    cursor.execute(sql, (dataset, marking_id, *part))
-                    statements = [Statement(*row) for row in cursor.fetchall()]
-                    for entity_id, group in groupby(statements, key=attrgetter("entity_id")):
-                        yield entity_id, list(group)
-        finally:
-            cursor.close()
 
     def _flush_keys(self) -> None:
         # Only the rows new to the store count: a name loaded again is not a new name.

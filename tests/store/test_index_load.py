@@ -1,6 +1,6 @@
 """How a load writes its index rows fast without changing what they say: each name's
 keys computed once, new name-key rows counted without reading them back (unless a chunk
-met stored or repeated rows), tie entities read back from the load's own statements."""
+met stored or repeated rows), a tie made from all its fragments."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def test_key_counts_count_each_name_once_over_loads(store: Store, tmp_path: Path
 
 def test_a_tie_whose_fragments_span_batches_is_one_edge(store: Store, tmp_path: Path) -> None:
     # The payment's ends and its date come in fragments far apart: the edge is made from
-    # all of them, read back from the statements this load wrote.
+    # all of them (kept until the load finishes).
     filler = [entity(f"x{i}", "Person", name=f"Filler Person {i}") for i in range(6_000)]
     load(store, tmp_path / "t.jsonl", [
         entity("m1", "Payment", payer="p1"),
