@@ -154,10 +154,18 @@ class _Inserts:
         short) is rolled back and inserted again with ``RETURNING``. A load of new names
         then never reads rows back."""
         cursor = self._cursor()
+        # A savepoint outside a transaction would begin one that its RELEASE commits
+        # (sqlite3): the load's statements always come first, but never rely on it.
+        in_transaction = getattr(cursor.connection, "in_transaction", True)
         try:
             for chunk in self._chunks(rows):
                 values = tuple(chain.from_iterable(chunk))
                 full = len(chunk) == ROWS_PER_INSERT
+                if not in_transaction:
+                    cursor.execute(self._full[1] if full else self._sql(len(chunk), self.returning),
+                                   values)  # fmt: skip
+                    new(cursor.fetchall())
+                    continue
                 cursor.execute("SAVEPOINT cupula_keys")
                 cursor.execute(self._full[0] if full else self._sql(len(chunk)), values)
                 if cursor.rowcount == len(chunk):
