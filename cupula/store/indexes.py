@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import chain, groupby
 from operator import itemgetter
@@ -41,8 +41,9 @@ from cupula.store.tables import (
 
 EDGE_COLUMNS = tuple(c.name for c in edge_table.columns)
 KEY_COLUMNS = tuple(c.name for c in name_key_table.columns)
-FLUSH = 20_000  # rows kept before a write
+FLUSH = 100_000  # rows kept before a write
 ROWS_PER_INSERT = 500  # x 12 columns: under every backend's bound-parameter limit
+NAMES = "n:"  # the key every indexed name form has once (``store.name_search``)
 
 
 @lru_cache(maxsize=1024)
@@ -58,20 +59,28 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=4096)
+def name_rows(value: str, organisation: bool) -> tuple[tuple[str, str, str], ...]:
+    """(key, name id, kind) of every index key of every name form of one written name:
+    computed once per distinct name (a name is often stated again, by other fragments,
+    records and loads), not once per statement."""
+    rows: list[tuple[str, str, str]] = []
+    for form, keys in name_keys(value, organisation):
+        name_id = _digest(form)[:16]
+        rows.extend((key[:96], name_id, key[0]) for key in (NAMES, *keys))
+    return tuple(rows)
+
+
 def key_rows(statement: Statement) -> list[tuple[object, ...]]:
     """The name-key rows of one statement (none unless it is a name of a party or thing
     resolution compares)."""
     if statement.prop_type != "name" or statement.schema not in FAMILIES:
         return []
     organisation = FAMILIES[statement.schema] in ("organisation", "party")
-    rows: list[tuple[object, ...]] = []
-    for form, keys in name_keys(statement.value, organisation):
-        name_id = _digest(form)[:16]
-        for key in ("n:", *keys):
-            kind = key[0]
-            rows.append((key[:96], statement.entity_id, name_id, statement.dataset,
-                         statement.marking_id, kind, statement.id))  # fmt: skip
-    return rows
+    entity_id, dataset = statement.entity_id, statement.dataset
+    marking_id, statement_id = statement.marking_id, statement.id
+    return [(key, entity_id, name_id, dataset, marking_id, kind, statement_id)
+            for key, name_id, kind in name_rows(statement.value, organisation)]  # fmt: skip
 
 
 def edge_rows(entity_id: str, statements: Sequence[Statement]) -> list[tuple[object, ...]]:
@@ -109,31 +118,67 @@ class _Inserts:
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         self.row = "(" + ", ".join(mark for _ in columns) + ")"
         self.head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-        self.tail = f" ON CONFLICT {on_conflict}" + (f" RETURNING {returning}" if returning else "")
-        self.returning = returning
-        self.full = self._sql(ROWS_PER_INSERT)
+        self.tail = f" ON CONFLICT {on_conflict}"
+        self.returning = f" RETURNING {returning}" if returning else ""
+        self._full = self._sql(ROWS_PER_INSERT), self._sql(ROWS_PER_INSERT, self.returning)
 
-    def _sql(self, rows: int) -> str:
-        return self.head + ", ".join([self.row] * rows) + self.tail
+    def _sql(self, rows: int, returning: str = "") -> str:
+        return self.head + ", ".join([self.row] * rows) + self.tail + returning
 
-    def write(self, rows: list[tuple[object, ...]]) -> list[Any]:
-        """Insert ``rows`` (those already there are left as they are); what the
-        ``returning`` clause gives for each row inserted."""
-        rows.sort(key=itemgetter(0))  # key order: fewer pages touched per insert
-        inserted: list[Any] = []
+    def _cursor(self) -> Any:
         # The driver's own cursor: hundreds of thousands of rows per load, each a plain
         # tuple (SQLAlchemy's result rows cost more than the insert itself here).
-        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        return self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+    def _chunks(self, rows: list[tuple[object, ...]]) -> Iterator[list[tuple[object, ...]]]:
+        rows.sort(key=itemgetter(0))  # key order: fewer pages touched per insert
+        for start in range(0, len(rows), ROWS_PER_INSERT):
+            yield rows[start : start + ROWS_PER_INSERT]
+
+    def write(self, rows: list[tuple[object, ...]]) -> None:
+        """Insert ``rows`` (those already there are left as they are)."""
+        cursor = self._cursor()
         try:
-            for start in range(0, len(rows), ROWS_PER_INSERT):
-                chunk = rows[start : start + ROWS_PER_INSERT]
-                sql = self.full if len(chunk) == ROWS_PER_INSERT else self._sql(len(chunk))
+            for chunk in self._chunks(rows):
+                sql = self._full[0] if len(chunk) == ROWS_PER_INSERT else self._sql(len(chunk))
                 cursor.execute(sql, tuple(chain.from_iterable(chunk)))
-                if self.returning:
-                    inserted.extend(cursor.fetchall())
         finally:
             cursor.close()
-        return inserted
+
+    def write_new(
+        self, rows: list[tuple[object, ...]], new: Callable[[list[tuple[object, ...]]], None]
+    ) -> None:
+        """Insert ``rows`` and call ``new`` with the rows this call added (not those
+        already stored, nor a repeat within ``rows``): each chunk is tried whole under a
+        savepoint; only a chunk that met a stored or repeated row (its row count falls
+        short) is rolled back and inserted again with ``RETURNING``. A load of new names
+        then never reads rows back."""
+        cursor = self._cursor()
+        # A savepoint outside a transaction would begin one that its RELEASE commits
+        # (sqlite3): the load's statements always come first, but never rely on it.
+        in_transaction = getattr(cursor.connection, "in_transaction", True)
+        try:
+            for chunk in self._chunks(rows):
+                values = tuple(chain.from_iterable(chunk))
+                full = len(chunk) == ROWS_PER_INSERT
+                if not in_transaction:
+                    cursor.execute(self._full[1] if full else self._sql(len(chunk), self.returning),
+                                   values)  # fmt: skip
+                    new(cursor.fetchall())
+                    continue
+                cursor.execute("SAVEPOINT cupula_keys")
+                cursor.execute(self._full[0] if full else self._sql(len(chunk)), values)
+                if cursor.rowcount == len(chunk):
+                    cursor.execute("RELEASE SAVEPOINT cupula_keys")
+                    new(chunk)
+                    continue
+                cursor.execute("ROLLBACK TO SAVEPOINT cupula_keys")
+                cursor.execute(self._full[1] if full else self._sql(len(chunk), self.returning),
+                               values)  # fmt: skip
+                new(cursor.fetchall())
+                cursor.execute("RELEASE SAVEPOINT cupula_keys")
+        finally:
+            cursor.close()
 
 
 class LoadIndex:
@@ -146,9 +191,7 @@ class LoadIndex:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._edges = _Inserts(conn, "edge", EDGE_COLUMNS)
-        self._key_rows = _Inserts(
-            conn, "name_key", KEY_COLUMNS, returning="key, dataset, marking_id"
-        )
+        self._key_rows = _Inserts(conn, "name_key", KEY_COLUMNS, returning=", ".join(KEY_COLUMNS))
         self._counts = _Inserts(
             conn,
             "key_count",
@@ -171,7 +214,7 @@ class LoadIndex:
             if makes_ties(statement.schema):
                 cell = (statement.entity_id, statement.dataset, statement.marking_id)
                 self._ties[cell].append(statement)
-            else:
+            elif statement.prop_type == "name":  # the only statements with name keys
                 self._keys.extend(key_rows(statement))
         if len(self._keys) >= FLUSH:
             self._flush_keys()
@@ -191,8 +234,13 @@ class LoadIndex:
 
     def _flush_keys(self) -> None:
         # Only the rows new to the store count: a name loaded again is not a new name.
-        added = Counter((key, dataset, marking) for key, dataset, marking in
-                        self._key_rows.write(self._keys))  # fmt: skip
+        added: Counter[tuple[object, ...]] = Counter()
+        cell_of = itemgetter(0, 3, 4)  # (key, dataset, marking) of a name-key row
+
+        def count(rows: list[tuple[object, ...]]) -> None:
+            added.update(map(cell_of, rows))
+
+        self._key_rows.write_new(self._keys, count)
         self._counts.write([(*cell, n) for cell, n in added.items()])
         self.keys += len(self._keys)
         self._keys = []
