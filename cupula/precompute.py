@@ -38,9 +38,10 @@ from cupula.access.accounts import AccountError, list_users, viewer_for
 from cupula.access.viewer import Viewer
 from cupula.errors import BeingComputed, CupulaError, NotFound, NotReady
 from cupula.graph.analysis import network_of
-from cupula.graph.fusion import APART, Fusion, fusion_for, network_key
+from cupula.graph.fusion import APART, Fusion, fusion_for, fusion_version, network_key
 from cupula.graph.keyplayers import KeyPlayer, KeyPlayerSet, key_players
 from cupula.graph.leaders import Leader, LeaderOptions, Ranking, rank_leaders
+from cupula.graph.network import Network
 from cupula.resolve.service import is_stale, resolve_incremental, stored_run
 from cupula.store import Store, View
 from cupula.store import results as stored
@@ -131,10 +132,16 @@ def compute_view(
             net = fusion.apply(net)
     if net.m == 0:
         return {LEADERS: _error(NotFound(NO_TIES)), KEY_PLAYERS: {"none": True}}, used
-    ranking = rank_leaders(net, options=LeaderOptions(top=RANKED))
+    ranking = whole_ranking(net)
     players = key_players(net, k=5, betweenness_values=ranking.values.get("betweenness"),
                           budget_s=KEY_PLAYERS_BUDGET_S)  # fmt: skip
     return {LEADERS: ranking_payload(ranking), KEY_PLAYERS: players_payload(players)}, used
+
+
+def whole_ranking(net: Network) -> Ranking:
+    """The leader ranking of a view's whole network, as kept: reasons for the first
+    ``RANKED`` (the most a page or `top` asks for), scores for all."""
+    return rank_leaders(net, options=LeaderOptions(top=RANKED))
 
 
 def plan(store: Store, version: int, viewers: Iterable[Viewer] | None = None) -> int:
@@ -154,7 +161,7 @@ def plan(store: Store, version: int, viewers: Iterable[Viewer] | None = None) ->
         # its resolution brought up to date first: what its pages show by default is its
         # fused network, named by the run (``network_key``)
         resolve_ahead(store, view)
-        network = network_key(store, view, fusion_for(store, view))
+        network = network_key(fusion_for(store, view), fusion_version(store, view))
         added += stored.add_task(store, version=version, signature=view.checked_signature(),
                                  variant=stored.variant_of(view, network), user=viewer.user,
                                  datasets=None)  # fmt: skip
@@ -169,7 +176,7 @@ def task_fusion(store: Store, view: View, task: stored.Task, viewer: Viewer) -> 
         return None
     whole = store.view(viewer, purpose=PURPOSE) if task.datasets is not None else None
     fusion = fusion_for(store, view, whole=whole)
-    if network_key(store, view, fusion, whole=whole) != wanted:
+    if network_key(fusion, fusion_version(store, view, whole=whole)) != wanted:
         raise _Changed("the resolution or the judgements changed meanwhile")
     return fusion
 

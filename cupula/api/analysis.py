@@ -13,6 +13,7 @@ from cupula.http import reads
 from cupula.http.context import Ctx
 from cupula.http.fused import fused_of
 from cupula.http.state import Cache
+from cupula.precompute import RANKED
 
 router = APIRouter(prefix="/api", tags=["analysis"], responses=PROBLEMS)
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -60,7 +61,7 @@ def leaders(
     ctx: Ctx,
     cache: Cache,
     dataset: Annotated[list[str] | None, Query()] = None,
-    top: Annotated[int, Query(ge=1, le=reads.RANKED)] = 20,
+    top: Annotated[int, Query(ge=1, le=RANKED)] = 20,
     unmerged: Unmerged = False,
 ) -> Leaders:
     """The people most likely at the top, with reasons (`cupula leaders`): one entry

@@ -182,13 +182,12 @@ def fusion_version(store: Store, view: View, *, whole: View | None = None) -> st
 APART = "apart"  # the network key of records apart
 
 
-def network_key(store: Store, view: View, fusion: Fusion, *, whole: View | None = None) -> str:
-    """The name of the network ``fusion`` gives ``view``, for the keys of results derived
-    from it: ``APART`` when it joins nothing (the records' own network), else
-    ``fused:<fusion_version>``. A server's stored results and its requests name it alike."""
-    if not fusion.clusters:
-        return APART
-    return f"fused:{fusion_version(store, view, whole=whole)}"
+def network_key(fusion: Fusion, version: str) -> str:
+    """The name of the network ``fusion`` gives, for the keys of results derived from it
+    (a server's stored results and its requests name it by this one rule): ``APART`` when
+    it joins nothing (the records' own network), else ``fused:<version>`` (``version``:
+    ``fusion_version`` of the view it was made for)."""
+    return f"fused:{version}" if fusion.clusters else APART
 
 
 def _latin(text: str) -> bool:

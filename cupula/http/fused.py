@@ -13,14 +13,13 @@ caption a ``Fused`` gives out is of a record the viewer may see.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from cupula.access.reading import Reading
 from cupula.errors import NotFound
-from cupula.graph.fusion import APART as APART_NETWORK
-from cupula.graph.fusion import Fusion, fusion_for, fusion_version, unmerged
+from cupula.graph.fusion import Fusion, fusion_for, fusion_version, network_key, unmerged
 from cupula.store import Store, View
 from cupula.store.derived import Derived
 
@@ -30,7 +29,7 @@ class Fused:
     """A fusion and the part of a cache key that names it."""
 
     fusion: Fusion
-    key: str  # "apart", or "fused:<digest of what the fusion depends on>"
+    version: str  # ``graph.fusion.fusion_version`` of what it was made on ("": apart)
 
     @property
     def joins(self) -> bool:
@@ -39,9 +38,10 @@ class Fused:
 
     @property
     def network_key(self) -> str:
-        """The key of the results built on it: those of the records apart when it joins
-        nothing (no resolution yet: the same ranking, built once)."""
-        return self.key if self.joins else APART_KEY
+        """The key of the results built on it (``graph.fusion.network_key``): those of the
+        records apart when it joins nothing (no resolution yet: the same ranking, built
+        once)."""
+        return network_key(self.fusion, self.version)
 
     def note(self) -> dict[str, Any]:
         return self.fusion.note.as_dict()
@@ -66,23 +66,52 @@ class Fused:
         """The records of the node ``record_id`` is part of (itself when alone)."""
         return self.fusion.members_of(self.fusion.canonical(record_id))
 
+    def by_record(self, scores: Mapping[str, float]) -> Mapping[str, float]:
+        """``scores`` of nodes, read by any record's id (a walk over ties meets records)."""
+        return _ByRecord(scores, self) if self.joins else scores
+
+    def fold_counts(self, counts: Mapping[str, int]) -> dict[str, int]:
+        """Counts by record summed by node (a person's ties: those of its records)."""
+        folded: dict[str, int] = {}
+        for record, count in counts.items():
+            node = self.canonical(record)
+            folded[node] = folded.get(node, 0) + count
+        return folded
+
     def seeds(self, ids: Iterable[str]) -> list[str]:
         """The nodes of ``ids`` (a member record opens its fused node), each once."""
         return list(dict.fromkeys(self.canonical(i) for i in ids))
 
 
-APART_KEY = APART_NETWORK
-APART = Fused(unmerged(), APART_KEY)
+class _ByRecord(Mapping[str, float]):
+    """A node's score under each of its records' ids."""
+
+    def __init__(self, scores: Mapping[str, float], fused: Fused) -> None:
+        self._scores, self._fused = scores, fused
+
+    def __getitem__(self, record: str) -> float:
+        return self._scores[self._fused.canonical(record)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._scores)
+
+    def __len__(self) -> int:
+        return len(self._scores)
+
+
+APART = Fused(unmerged(), "")
 
 
 def fused_for(view: View, cache: Derived, *, store: Store, whole: View | None = None) -> Fused:
     """The viewer's fusion for what ``view`` covers (``whole``: the same viewer over
     every dataset, whose resolution is used when ``view`` has none of its own)."""
-    key = f"fused:{fusion_version(store, view, whole=whole)}"
+    version = fusion_version(store, view, whole=whole)
     # without a purpose, a run resting on confidential facts gives no cluster: its own entry
     purpose = "purpose" if view.scope.purpose else "no purpose"
-    fusion = cache.get(view, f"fusion|{key}|{purpose}", lambda v: fusion_for(store, v, whole=whole))
-    return Fused(fusion, key)
+    fusion = cache.get(
+        view, f"fusion|{version}|{purpose}", lambda v: fusion_for(store, v, whole=whole)
+    )
+    return Fused(fusion, version)
 
 
 def fused_of(

@@ -11,7 +11,7 @@ network or payments are built, and its key is part of every derived result's key
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,8 +21,8 @@ from cupula.entity_page import RELATED, entity_values, relationships, timeline
 from cupula.entity_page import entity_page as entity_page_of
 from cupula.errors import BeingComputed, NotFound, NotReady
 from cupula.graph.analysis import network_of
-from cupula.graph.keyplayers import KeyPlayerSet, key_players
-from cupula.graph.leaders import LeaderOptions, Ranking, rank_leaders
+from cupula.graph.keyplayers import key_players
+from cupula.graph.leaders import Ranking
 from cupula.graph.local import local_network
 from cupula.graph.neighbourhood import NeighbourhoodOptions, neighbourhood
 from cupula.graph.network import Network
@@ -31,7 +31,7 @@ from cupula.http.fused import APART, Fused, group_hits, member_records
 from cupula.money.flows import Flows, flows_of, trace_sources
 from cupula.money.fusion import fuse_flows
 from cupula.money.trace import TraceOptions, TraceResult, trace_many
-from cupula.precompute import KEY_PLAYERS, LEADERS, NO_TIES, RANKED
+from cupula.precompute import LEADERS, NO_TIES, whole_ranking
 from cupula.store import View, name_search
 from cupula.store.derived import Derived
 
@@ -107,23 +107,9 @@ def aged_ranking(
         net = network(v, cache, fused=fused)
         if net.m == 0:
             raise NotFound(NO_TIES)
-        # reasons for the first RANKED (the most a page or `top` asks for); scores for all
-        return rank_leaders(net, options=LeaderOptions(top=RANKED))
+        return whole_ranking(net)  # as the server computes it ahead
 
     return cache.result_aged(view, LEADERS, build, network=fused.network_key)
-
-
-def whole_key_players(view: View, cache: Derived, fused: Fused = APART) -> KeyPlayerSet | None:
-    """The key players of the whole network the view may see (None: no ties); stored
-    in a server like the ranking."""
-
-    def build(v: View) -> KeyPlayerSet | None:
-        full = network(v, cache, fused=fused)
-        return key_players(full, k=5) if full.m else None
-
-    result: KeyPlayerSet | None = cache.result(view, KEY_PLAYERS, build,
-                                               network=fused.network_key)  # fmt: skip
-    return result
 
 
 def entity_page(view: View, cache: Derived, entity_id: str) -> dict[str, Any]:
@@ -171,22 +157,6 @@ def scores_for(view: View, cache: Derived, fused: Fused = APART) -> dict[str, fl
         return {}
 
 
-class _ByRecord(Mapping[str, float]):
-    """A person's score under each of its records' ids (the walk meets records)."""
-
-    def __init__(self, scores: Mapping[str, float], fused: Fused) -> None:
-        self._scores, self._fused = scores, fused
-
-    def __getitem__(self, record: str) -> float:
-        return self._scores[self._fused.canonical(record)]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._scores)
-
-    def __len__(self) -> int:
-        return len(self._scores)
-
-
 def graph(
     view: View,
     cache: Derived,
@@ -208,13 +178,10 @@ def graph(
     scores = scores_for(view, cache, fused)
     local = local_network(view, seeds, hops=hops, max_nodes=max_nodes, kinds=only.kinds,
                           window=only.window(), schemata=only.schemata,
-                          scores=_ByRecord(scores, fused) if fused.joins else scores,
+                          scores=fused.by_record(scores),
                           members_of=fused.members_of_record if fused.joins else None)  # fmt: skip
     net = fused.fusion.apply(local.network) if fused.joins else local.network
-    degrees: dict[str, int] = {}
-    for record, count in local.degrees.items():  # a person's ties: those of its records
-        node = fused.canonical(record)
-        degrees[node] = degrees.get(node, 0) + count
+    degrees = fused.fold_counts(local.degrees)  # a person's ties: those of its records
     if not any(s in net.index for s in seeds):
         raise NotFound(
             "none of these entities has ties among what you may see (with these filters)"
